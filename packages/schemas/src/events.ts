@@ -1,0 +1,148 @@
+import { z } from 'zod';
+
+/**
+ * The event contract (CONTRACT.md "Events"). Every event type's `data` is a
+ * strict object: an unknown field is an error, so a typo in a field app never
+ * silently drops a figure.
+ */
+
+const count = z.number().int('must be a whole number').nonnegative('must not be negative').max(100_000_000);
+const quantity = z.number().nonnegative('must not be negative').finite().max(1e12);
+const label = z.string().min(1).max(200);
+
+export const siteKinds = ['road_checkpoint', 'community_gate', 'highway_service_area', 'monitoring_point', 'grid_cell', 'other'] as const;
+export const feverDispositions = ['referred', 'isolated', 'released', 'other'] as const;
+export const quarantineReasons = ['returnee_hubei', 'returnee_other', 'close_contact', 'other'] as const;
+export const quarantineOutcomes = ['released', 'hospitalized', 'transferred', 'other'] as const;
+export const donorTypes = ['party_member', 'resident', 'company', 'organization', 'government', 'anonymous'] as const;
+export const donationItems = ['masks', 'disinfectant', 'sprayers', 'protective_suits', 'goggles', 'thermometers', 'soap', 'food', 'vegetables', 'cash', 'other'] as const;
+export const donationUnits = ['piece', 'kg', 'barrel', 'set', 'box', 'cny'] as const;
+export const deploymentRoles = ['party_member', 'cadre', 'militia', 'volunteer', 'medical', 'police'] as const;
+export const incidentKinds = ['checkpoint_breach', 'refused_check', 'assault', 'other'] as const;
+export const incidentOutcomes = ['warned', 'detained', 'fined', 'referred', 'other'] as const;
+
+export const eventDataSchemas = {
+  'site.registered': z.strictObject({ name: label, kind: z.enum(siteKinds) }),
+  'site.closed': z.strictObject({ reason: label.optional() }),
+  shift: z
+    .strictObject({
+      staff: count,
+      partyMembers: count.optional(),
+      militia: count.optional(),
+      volunteers: count.optional(),
+      hours: z.number().positive().max(24 * 7).optional(),
+    })
+    .refine((d) => (d.partyMembers ?? 0) + (d.militia ?? 0) + (d.volunteers ?? 0) <= d.staff, {
+      message: 'partyMembers + militia + volunteers must not exceed staff',
+      path: ['staff'],
+    }),
+  screening: z.strictObject({ vehicles: count, people: count, temperatureChecks: count.optional() }),
+  turnback: z.strictObject({ vehicles: count, people: count, reason: label.optional() }),
+  fever: z.strictObject({ people: count, disposition: z.enum(feverDispositions) }),
+  'quarantine.started': z.strictObject({
+    subject: z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'must be a pseudonymous id (letters, digits, . _ : -), never a name'),
+    reason: z.enum(quarantineReasons),
+    plannedDays: z.number().int().positive().max(365).optional(),
+  }),
+  'quarantine.ended': z.strictObject({
+    subject: z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'must be a pseudonymous id (letters, digits, . _ : -), never a name'),
+    outcome: z.enum(quarantineOutcomes),
+  }),
+  sweep: z
+    .strictObject({ households: count, people: count, returnees: count, returneesFromHubei: count.optional() })
+    .refine((d) => (d.returneesFromHubei ?? 0) <= d.returnees, {
+      message: 'returneesFromHubei must not exceed returnees',
+      path: ['returneesFromHubei'],
+    }),
+  donation: z.strictObject({
+    donorType: z.enum(donorTypes),
+    donor: label.optional(),
+    item: z.enum(donationItems),
+    quantity,
+    unit: z.enum(donationUnits),
+    label: label.optional(),
+  }),
+  deployment: z.strictObject({ role: z.enum(deploymentRoles), people: count }),
+  incident: z.strictObject({ kind: z.enum(incidentKinds), outcome: z.enum(incidentOutcomes) }),
+  resumption: z.strictObject({ enterprises: count, employees: count }),
+  void: z.strictObject({ target: z.uuid().transform((s) => s.toLowerCase()), reason: label }),
+} as const;
+
+export type EventType = keyof typeof eventDataSchemas;
+export const eventTypes = Object.keys(eventDataSchemas) as EventType[];
+
+/** Site events need a site: they are what makes a site exist. */
+const siteRequired: ReadonlySet<EventType> = new Set(['site.registered', 'site.closed']);
+
+/** Six digits (county and above), nine (town) or twelve (village). */
+export const regionCodeSchema = z
+  .string()
+  .regex(/^(\d{6}|\d{9}|\d{12})$/, 'must be a 6, 9 or 12 digit region code');
+
+export const siteIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+
+/** An instant with an explicit offset, on a real calendar date (no 2月30日). */
+export const instantSchema = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2020-02-13T08:00:00+08:00' })
+  // The format already rejects impossible dates (2020-02-30); these bound the range.
+  .refine((s) => !(Date.parse(s) < Date.UTC(2000, 0, 1)), 'must not be before 2000')
+  .refine((s) => !(Date.parse(s) > Date.now() + 24 * 3600_000), 'must not be more than a day in the future');
+
+const envelopeFields = {
+  id: z.uuid('must be a UUID').transform((s) => s.toLowerCase()),
+  occurredAt: instantSchema,
+  region: regionCodeSchema,
+  site: siteIdSchema.optional(),
+  source: z.string().max(128).optional(),
+};
+
+function eventSchemaOf<T extends EventType>(type: T) {
+  return z.strictObject({ ...envelopeFields, type: z.literal(type), data: eventDataSchemas[type] });
+}
+
+const eventSchemas = eventTypes.map((t) => eventSchemaOf(t));
+
+/**
+ * One event as sent by a field app. Validated on its own: a bad event is
+ * rejected with its paths, the rest of the batch still lands.
+ */
+export const eventSchema = z
+  .discriminatedUnion('type', eventSchemas as unknown as [ReturnType<typeof eventSchemaOf<'screening'>>, ...ReturnType<typeof eventSchemaOf<EventType>>[]], {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? `must be one of: ${eventTypes.join(', ')}` : undefined,
+  })
+  .superRefine((e, ctx) => {
+    if (siteRequired.has(e.type) && e.site === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['site'], message: `is required for ${e.type}` });
+    }
+  });
+
+/** A validated event, discriminated on `type`. */
+export type CordonEvent = { [T in EventType]: EnvelopeOf<T> }[EventType];
+type EnvelopeOf<T extends EventType> = {
+  id: string;
+  type: T;
+  occurredAt: string;
+  region: string;
+  site?: string;
+  source?: string;
+  data: z.output<(typeof eventDataSchemas)[T]>;
+};
+export type EventOf<T extends EventType> = Extract<CordonEvent, { type: T }>;
+/** What a sender writes (before defaults and normalisation). */
+export type CordonEventInput = z.input<typeof eventSchema>;
+
+/**
+ * What travels through the event log: the validated event plus when ingest
+ * acknowledged it (the basis of `asOf` and of `knownAt`).
+ */
+export const logEnvelopeSchema = z.object({
+  v: z.literal(1),
+  receivedAt: z.iso.datetime(),
+  event: eventSchema,
+});
+export type LogEnvelope = { v: 1; receivedAt: string; event: CordonEvent };

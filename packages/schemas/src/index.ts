@@ -1,0 +1,5 @@
+export * from './events.ts';
+export * from './metrics.ts';
+export * from './contributions.ts';
+export * from './problem.ts';
+export * from './api.ts';
