@@ -3,3 +3,4 @@ export * from './metrics.ts';
 export * from './contributions.ts';
 export * from './problem.ts';
 export * from './api.ts';
+export * from './days.ts';

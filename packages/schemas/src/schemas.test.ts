@@ -71,3 +71,16 @@ describe('contributionsOf', () => {
     ]);
   });
 });
+
+describe('days', () => {
+  it('buckets instants into days of the county time zone and ISO weeks', async () => {
+    const { createDayOf, isoWeekOf, daysBetween } = await import('./index.ts');
+    const dayOf = createDayOf('Asia/Shanghai');
+    expect(dayOf('2020-02-13T23:30:00+08:00')).toBe('2020-02-13');
+    expect(dayOf('2020-02-13T16:30:00Z')).toBe('2020-02-14');
+    expect(isoWeekOf('2020-02-13')).toBe('2020-W07');
+    expect(isoWeekOf('2021-01-03')).toBe('2020-W53');
+    expect(isoWeekOf('2019-12-30')).toBe('2020-W01');
+    expect(daysBetween('2020-02-27', '2020-03-01')).toEqual(['2020-02-27', '2020-02-28', '2020-02-29', '2020-03-01']);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './connect.ts';
+export * from './migrations.ts';
+export * from './region-key.ts';

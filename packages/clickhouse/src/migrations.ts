@@ -1,0 +1,83 @@
+import type { ClickHouse } from './connect.ts';
+import { quoteIdentifier } from './connect.ts';
+
+/**
+ * The tables, in the order they must exist. Every statement is idempotent
+ * (IF NOT EXISTS), so migrating on every start is safe.
+ *
+ * Exactly-once rests on three things here:
+ * - `events` holds each event id once with sign +1 (the consumer checks before
+ *   it inserts) and at most once with sign -1 (a retraction written for a void).
+ * - The materialized view multiplies every contribution by `sign`, so a
+ *   retraction takes back exactly what its target added.
+ * - `non_replicated_deduplication_window` on the source AND the view's target:
+ *   a retried insert of the same block (same insert_deduplication_token) is
+ *   dropped from both. Without the window on the target, the view would fire
+ *   again and double the roll-up although the source dropped the block.
+ */
+export function migrationStatements(database: string): string[] {
+  const db = quoteIdentifier(database);
+  const dedup = 'non_replicated_deduplication_window = 10000';
+  return [
+    `CREATE TABLE IF NOT EXISTS ${db}.events (
+      id UUID,
+      sign Int8 COMMENT '+1: the event as sent; -1: a retraction written for a void',
+      type LowCardinality(String),
+      occurred_at DateTime64(3, 'UTC'),
+      day Date COMMENT 'occurred_at as a day in CORDON_TZ',
+      region FixedString(12) COMMENT 'region code, zero-padded to 12 digits: subtree = prefix',
+      site String,
+      source String,
+      received_at DateTime64(3, 'UTC') COMMENT 'when ingest acknowledged it (retractions: when the void took effect)',
+      void_id Nullable(UUID) COMMENT 'retractions: the void that took the event back',
+      data String COMMENT 'the event data as JSON',
+      contributions Nested(metric LowCardinality(String), dim LowCardinality(String), value Float64),
+      log_partition UInt32,
+      log_offset UInt64
+    ) ENGINE = MergeTree ORDER BY (id, sign) SETTINGS ${dedup}`,
+    `CREATE TABLE IF NOT EXISTS ${db}.metric_daily (
+      metric LowCardinality(String),
+      region FixedString(12),
+      site String,
+      dim LowCardinality(String),
+      day Date,
+      value Float64,
+      events Int64 COMMENT 'contributions summed into this row, net of retractions'
+    ) ENGINE = SummingMergeTree ORDER BY (metric, region, site, dim, day) SETTINGS ${dedup}`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.metric_daily_mv TO ${db}.metric_daily AS
+      SELECT c.metric AS metric, region, site, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events
+      FROM ${db}.events ARRAY JOIN contributions AS c`,
+    // Voids by target: a void may arrive before its target, so the consumer
+    // looks here for every new event.
+    `CREATE TABLE IF NOT EXISTS ${db}.voids (
+      target UUID,
+      void_id UUID,
+      received_at DateTime64(3, 'UTC')
+    ) ENGINE = MergeTree ORDER BY target SETTINGS ${dedup}`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.voids_mv TO ${db}.voids AS
+      SELECT toUUID(JSONExtractString(data, 'target')) AS target, id AS void_id, received_at
+      FROM ${db}.events WHERE type = 'void' AND sign = 1`,
+    `CREATE TABLE IF NOT EXISTS ${db}.api_keys (
+      id String,
+      name String,
+      role LowCardinality(String),
+      region String COMMENT 'public region code the key is limited to; empty: everywhere',
+      hash String COMMENT 'sha256 of the secret, hex',
+      created_at DateTime64(3, 'UTC'),
+      revoked_at Nullable(DateTime64(3, 'UTC')),
+      version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY id`,
+    `CREATE TABLE IF NOT EXISTS ${db}.custom_regions (
+      code String,
+      name String,
+      parent String,
+      created_at DateTime64(3, 'UTC')
+    ) ENGINE = ReplacingMergeTree(created_at) ORDER BY code`,
+  ];
+}
+
+export async function migrate(ch: ClickHouse): Promise<void> {
+  for (const query of migrationStatements(ch.database)) {
+    await ch.client.command({ query });
+  }
+}

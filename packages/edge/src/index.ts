@@ -1,0 +1,3 @@
+export * from './problem.ts';
+export * from './keys.ts';
+export * from './auth.ts';

@@ -1,0 +1,76 @@
+import type { ClickHouse } from '@cordon/clickhouse';
+import type { EventLog, LogBatch, LogConsumer } from '../log/event-log.ts';
+import { createRollupStep } from './rollup-step.ts';
+import { rebuildRollups, verifyRollups } from './rollups.ts';
+import type { Logger } from '../logger.ts';
+
+export interface RollupConsumerOptions {
+  log: EventLog;
+  clickhouse: ClickHouse;
+  /** CORDON_TZ: the zone whose days the figures are bucketed in. */
+  timeZone: string;
+  groupId?: string;
+  maxBatchRecords?: number;
+  logger: Logger;
+  /**
+   * Called after the batch's rows are in ClickHouse and before its offsets are
+   * committed. Crash tests kill the process here; nothing else should need it.
+   */
+  afterInsert?: (batch: LogBatch) => void | Promise<void>;
+}
+
+export interface RollupConsumerStats {
+  batches: number;
+  counted: number;
+  duplicates: number;
+  retractions: number;
+  deadLettered: number;
+}
+
+export interface RollupConsumer {
+  readonly stats: RollupConsumerStats;
+  stop(): Promise<void>;
+}
+
+export const defaultGroupId = 'cordon-rollup';
+
+/**
+ * Rolls the event log into ClickHouse. Each batch: decode (poison records go
+ * to the dead-letter log), plan against what ClickHouse holds (duplicates,
+ * voids), insert, and only then let the log commit the offsets. A failure
+ * anywhere rejects the batch and the log delivers it again: the plan is
+ * recomputed from ClickHouse, so a replay writes nothing twice.
+ */
+export async function startRollupConsumer(options: RollupConsumerOptions): Promise<RollupConsumer> {
+  const { log, clickhouse, logger } = options;
+  const step = createRollupStep({ clickhouse, timeZone: options.timeZone });
+  const stats: RollupConsumerStats = { batches: 0, counted: 0, duplicates: 0, retractions: 0, deadLettered: 0 };
+
+  const check = await verifyRollups(clickhouse);
+  if (!check.ok) {
+    logger.warn({ check }, 'roll-ups disagree with the raw events (a crash mid-insert); rebuilding them from the raw table');
+    await rebuildRollups(clickhouse);
+  }
+
+  const consumer: LogConsumer = await log.consume({
+    groupId: options.groupId ?? defaultGroupId,
+    ...(options.maxBatchRecords === undefined ? {} : { maxBatchRecords: options.maxBatchRecords }),
+    onBatch: async (batch) => {
+      const result = await step(batch);
+      // Dead letters are written before the offsets are committed: a crash
+      // in between may dead-letter a record twice, never lose it.
+      for (const { record, reason } of result.undecodable) {
+        logger.warn({ partition: record.partition, offset: String(record.offset), reason }, 'dead-lettering an undecodable record');
+        await log.deadLetter(record, reason);
+      }
+      await options.afterInsert?.(batch);
+      stats.batches++;
+      stats.counted += result.counted;
+      stats.duplicates += result.duplicates;
+      stats.retractions += result.retractions;
+      stats.deadLettered += result.undecodable.length;
+    },
+  });
+
+  return { stats, stop: () => consumer.stop() };
+}

@@ -1,0 +1,54 @@
+import type { ClickHouse } from '@cordon/clickhouse';
+
+/**
+ * Checks that the roll-ups hold exactly what the raw events contribute, and
+ * rebuilds them from the raw table when they do not.
+ *
+ * The consumer never writes a duplicate, and retried blocks are deduplicated
+ * in the views too; this check covers what neither can: a process killed
+ * between ClickHouse writing the `events` part and the view's part of the
+ * same insert. It reads only the array sizes, so it is cheap at start-up.
+ */
+export interface RollupCheck {
+  ok: boolean;
+  /** Contributions in the raw table (net of retractions) and in the roll-up. */
+  contributions: { raw: number; rolledUp: number };
+  /** Void events in the raw table and in the by-target index. */
+  voids: { raw: number; indexed: number };
+}
+
+export async function verifyRollups(ch: ClickHouse): Promise<RollupCheck> {
+  const db = ch.database;
+  const result = await ch.client.query({
+    query: `SELECT
+              (SELECT sum(length(contributions.metric) * sign) FROM ${db}.events) AS raw,
+              (SELECT sum(events) FROM ${db}.metric_daily) AS rolledUp,
+              (SELECT count() FROM ${db}.events WHERE type = 'void' AND sign = 1) AS rawVoids,
+              (SELECT count() FROM ${db}.voids) AS indexedVoids`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<Record<'raw' | 'rolledUp' | 'rawVoids' | 'indexedVoids', string | number>>();
+  const contributions = { raw: Number(row?.raw ?? 0), rolledUp: Number(row?.rolledUp ?? 0) };
+  const voids = { raw: Number(row?.rawVoids ?? 0), indexed: Number(row?.indexedVoids ?? 0) };
+  return { ok: contributions.raw === contributions.rolledUp && voids.raw === voids.indexed, contributions, voids };
+}
+
+export async function rebuildRollups(ch: ClickHouse): Promise<void> {
+  const db = ch.database;
+  // A rebuild must not be mistaken for a repeated block and dropped.
+  const clickhouse_settings = { insert_deduplicate: 0 as const };
+  await ch.client.command({ query: `TRUNCATE TABLE ${db}.metric_daily` });
+  await ch.client.command({
+    query: `INSERT INTO ${db}.metric_daily
+            SELECT c.metric, region, site, c.dim, day, c.value * sign, toInt64(sign)
+            FROM ${db}.events ARRAY JOIN contributions AS c`,
+    clickhouse_settings,
+  });
+  await ch.client.command({ query: `TRUNCATE TABLE ${db}.voids` });
+  await ch.client.command({
+    query: `INSERT INTO ${db}.voids
+            SELECT toUUID(JSONExtractString(data, 'target')), id, received_at
+            FROM ${db}.events WHERE type = 'void' AND sign = 1`,
+    clickhouse_settings,
+  });
+}

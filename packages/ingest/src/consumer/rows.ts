@@ -1,0 +1,66 @@
+import { contributionsOf, type CordonEvent } from '@cordon/schemas';
+import { regionKey } from '@cordon/clickhouse';
+
+/** One row of the `events` table, as inserted (JSONEachRow). */
+export interface EventRow {
+  id: string;
+  sign: 1 | -1;
+  type: string;
+  occurred_at: string;
+  day: string;
+  region: string;
+  site: string;
+  source: string;
+  received_at: string;
+  void_id: string | null;
+  data: string;
+  'contributions.metric': string[];
+  'contributions.dim': string[];
+  'contributions.value': number[];
+  log_partition: number;
+  log_offset: string;
+}
+
+export interface RowContext {
+  receivedAt: string;
+  partition: number;
+  offset: bigint;
+  dayOf: (instant: string) => string;
+}
+
+export function eventRow(event: CordonEvent, ctx: RowContext): EventRow {
+  const contributions = contributionsOf(event);
+  return {
+    id: event.id,
+    sign: 1,
+    type: event.type,
+    occurred_at: toClickHouseTime(event.occurredAt),
+    day: ctx.dayOf(event.occurredAt),
+    region: regionKey(event.region),
+    site: event.site ?? '',
+    source: event.source ?? '',
+    received_at: toClickHouseTime(ctx.receivedAt),
+    void_id: null,
+    data: JSON.stringify(event.data),
+    'contributions.metric': contributions.map((c) => c.metric),
+    'contributions.dim': contributions.map((c) => c.dim),
+    'contributions.value': contributions.map((c) => c.value),
+    log_partition: ctx.partition,
+    log_offset: ctx.offset.toString(),
+  };
+}
+
+/**
+ * The row that takes a voided event back: the same contributions on the same
+ * day, region and site, with sign -1. `receivedAt` is when the void took
+ * effect (the later of the void and its target), so figures "as known at" a
+ * moment before then still include the target.
+ */
+export function retractionRow(target: EventRow, voidId: string, receivedAt: string): EventRow {
+  return { ...target, sign: -1, void_id: voidId, received_at: toClickHouseTime(receivedAt) };
+}
+
+/** ClickHouse DateTime64 text in UTC: 2020-02-13 00:00:00.000 */
+export function toClickHouseTime(iso: string): string {
+  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+}

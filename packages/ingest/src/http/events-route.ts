@@ -1,0 +1,89 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { CordonEvent, ImportSummary, LogEnvelope } from '@cordon/schemas';
+import { ProblemError, requireRole, type AuthEnv, type KeyStore } from '@cordon/edge';
+import { LogUnavailableError, type EventLog } from '../log/event-log.ts';
+import { encodeEnvelope } from '../consumer/decode.ts';
+import type { IdIndex } from '../id-index.ts';
+import { maxBodyBytes, parseEventsBody } from './parse-body.ts';
+import { validateEvents, type RegionLookup } from './validate-events.ts';
+
+export interface EventsRouteDeps {
+  log: EventLog;
+  keys: KeyStore;
+  regions: RegionLookup;
+  ids: IdIndex;
+  now?: () => Date;
+}
+
+/** Seconds a client should wait before retrying while the log is down. */
+const retryAfterSeconds = 5;
+
+/**
+ * A void and its target go to the same partition, so the consumer sees them
+ * in order within one partition and never decides them in two places at once.
+ */
+export function partitionKey(event: CordonEvent): string {
+  return event.type === 'void' ? event.data.target : event.id;
+}
+
+export function createEventsRoute(deps: EventsRouteDeps) {
+  const now = deps.now ?? (() => new Date());
+  const app = new Hono<AuthEnv>();
+  app.post(
+    '/v1/events',
+    requireRole(deps.keys, 'ingest'),
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new ProblemError('payload_too_large', `The body is larger than ${maxBodyBytes} bytes (5 MiB). Split it.`);
+      },
+    }),
+    async (c) => {
+      const items = parseEventsBody(await c.req.text(), c.req.header('content-type') ?? '');
+      const { valid, errors } = validateEvents(items, deps.regions, c.get('principal'));
+      const dryRun = c.req.query('dryRun') === 'true';
+
+      // The first occurrence of an id in the request is the one that counts.
+      const firstIndex = new Map<string, number>();
+      for (const { index, event } of valid) if (!firstIndex.has(event.id)) firstIndex.set(event.id, index);
+      const unique = valid.filter(({ index, event }) => firstIndex.get(event.id) === index);
+
+      const reservation = await deps.ids.reserve(unique.map(({ event }) => event.id));
+      const fresh = new Set(reservation.fresh);
+      const toWrite = unique.filter(({ event }) => fresh.has(event.id));
+      let written = false;
+      try {
+        if (!dryRun && toWrite.length > 0) {
+          const receivedAt = now().toISOString();
+          await deps.log.append(
+            toWrite.map(({ event }) => {
+              const envelope: LogEnvelope = { v: 1, receivedAt, event };
+              return { key: partitionKey(event), value: encodeEnvelope(envelope) };
+            }),
+          );
+          written = true;
+        }
+      } catch (error) {
+        if (error instanceof LogUnavailableError) {
+          throw new ProblemError('unavailable', `The event log cannot take writes right now (${error.message}); nothing of this request was written. Retry later.`, {
+            headers: { 'retry-after': String(retryAfterSeconds) },
+          });
+        }
+        throw error;
+      } finally {
+        reservation.settle(written);
+      }
+
+      const summary: ImportSummary = {
+        accepted: toWrite.length,
+        duplicates: valid.length - toWrite.length,
+        rejected: errors.length,
+        errors: errors.sort((a, b) => a.index - b.index),
+        ...(dryRun ? { dryRun: true } : {}),
+      };
+      return c.json(summary, 200);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,10 @@
+export * from './log/event-log.ts';
+export { openEventLog, type OpenEventLogOptions } from './log/open-event-log.ts';
+export { createEventsRoute, partitionKey, type EventsRouteDeps } from './http/events-route.ts';
+export { maxBodyBytes, maxEventsPerRequest } from './http/parse-body.ts';
+export { createIdIndex, type IdIndex } from './id-index.ts';
+export { startRollupConsumer, defaultGroupId, type RollupConsumer, type RollupConsumerOptions } from './consumer/rollup-consumer.ts';
+export { verifyRollups, rebuildRollups } from './consumer/rollups.ts';
+export { encodeEnvelope } from './consumer/decode.ts';
+export type { Logger } from './logger.ts';
+export { silentLogger } from './logger.ts';

@@ -1,0 +1,127 @@
+import type { ClickHouse } from '@cordon/clickhouse';
+import { codeOfKey, prefixLengthOf, subtreePrefix } from '@cordon/clickhouse';
+import { daysBetween, isoWeekOf, metricCatalogue, type AggregatesAnswer, type GroupBy, type MetricName } from '@cordon/schemas';
+import { firstDay, sumRollup, type SumRow } from './aggregate-sql.ts';
+
+export interface AggregateRequest {
+  metrics: MetricName[];
+  region: { code: string; name: string };
+  from: string | undefined;
+  to: string;
+  groupBy: GroupBy;
+  level: 'province' | 'city' | 'county' | 'town' | 'village' | undefined;
+  asOf: string;
+  regionName: (code: string) => string;
+}
+
+/** Longest day range a dense day or week breakdown will list. */
+export const maxDenseDays = 3700;
+
+/**
+ * Computes an /v1/aggregates answer from the daily roll-up.
+ * Flow metrics sum over each row's period; stock metrics are the running
+ * sum of their deltas from the first event to the end of each row's period
+ * (and to `to` for the totals).
+ */
+export async function aggregate(ch: ClickHouse, req: AggregateRequest): Promise<Omit<AggregatesAnswer, 'metrics'> & { metrics: MetricName[] }> {
+  const prefix = subtreePrefix(req.region.code);
+  const flow = req.metrics.filter((m) => metricCatalogue.get(m)?.kind === 'flow');
+  const stock = req.metrics.filter((m) => metricCatalogue.get(m)?.kind === 'stock');
+  const from = req.from ?? (await firstDay(ch, req.metrics, prefix));
+  const effectiveFrom = from ?? req.to;
+  const base = { prefix, to: req.to };
+
+  const [flowTotals, stockTotals] = await Promise.all([
+    sumRollup(ch, { ...base, metrics: flow, from: effectiveFrom, groupBy: 'none' }),
+    sumRollup(ch, { ...base, metrics: stock, from: null, groupBy: 'none' }),
+  ]);
+  const totals = valuesOf(req.metrics, [...flowTotals, ...stockTotals]);
+
+  let rows: AggregatesAnswer['rows'];
+  switch (req.groupBy) {
+    case 'none':
+      rows = [{ key: {}, values: totals }];
+      break;
+    case 'day':
+    case 'week':
+      rows = await byTime(ch, req, flow, stock, prefix, effectiveFrom);
+      break;
+    case 'region':
+    case 'site':
+      rows = await byPlace(ch, req, flow, stock, prefix, effectiveFrom);
+      break;
+    default: {
+      const unreachable: never = req.groupBy;
+      throw new Error(`unknown groupBy ${String(unreachable)}`);
+    }
+  }
+  return { metrics: req.metrics, region: req.region, from, to: req.to, asOf: req.asOf, rows, totals };
+}
+
+async function byTime(ch: ClickHouse, req: AggregateRequest, flow: MetricName[], stock: MetricName[], prefix: string, from: string) {
+  const days = daysBetween(from, req.to);
+  const [flowDaily, stockDaily] = await Promise.all([
+    sumRollup(ch, { prefix, to: req.to, metrics: flow, from, groupBy: 'day' }),
+    sumRollup(ch, { prefix, to: req.to, metrics: stock, from: null, groupBy: 'day' }),
+  ]);
+  const bucketOf = req.groupBy === 'week' ? isoWeekOf : (day: string) => day;
+  const buckets = new Map<string, Record<string, number>>();
+  for (const day of days) {
+    const bucket = bucketOf(day);
+    if (!buckets.has(bucket)) buckets.set(bucket, Object.fromEntries(req.metrics.map((m) => [m, 0])));
+  }
+  for (const row of flowDaily) {
+    const values = buckets.get(bucketOf(row.group));
+    if (values) values[row.metric] = round((values[row.metric] ?? 0) + row.value);
+  }
+  // Stock: running sum over all days up to `to`; each bucket shows the level at its last day.
+  const deltas = new Map<string, number>();
+  let carried = Object.fromEntries(stock.map((m) => [m, 0]));
+  for (const row of stockDaily) {
+    if (row.group < from) carried[row.metric] = round((carried[row.metric] ?? 0) + row.value);
+    else deltas.set(`${row.metric}|${row.group}`, row.value);
+  }
+  for (const day of days) {
+    const values = buckets.get(bucketOf(day))!;
+    carried = Object.fromEntries(stock.map((m) => [m, round((carried[m] ?? 0) + (deltas.get(`${m}|${day}`) ?? 0))]));
+    for (const m of stock) values[m] = carried[m] ?? 0;
+  }
+  const key = req.groupBy === 'week' ? 'week' : 'day';
+  return [...buckets].map(([bucket, values]) => ({ key: { [key]: bucket }, values }));
+}
+
+async function byPlace(ch: ClickHouse, req: AggregateRequest, flow: MetricName[], stock: MetricName[], prefix: string, from: string) {
+  const prefixLength = req.groupBy === 'region' ? prefixLengthOf[req.level ?? 'county'] : undefined;
+  const groupBy = req.groupBy;
+  const [flowRows, stockRows] = await Promise.all([
+    sumRollup(ch, { prefix, to: req.to, metrics: flow, from, groupBy, ...(prefixLength ? { prefixLength } : {}) }),
+    sumRollup(ch, { prefix, to: req.to, metrics: stock, from: null, groupBy, ...(prefixLength ? { prefixLength } : {}) }),
+  ]);
+  const groups = new Map<string, { key: Record<string, string>; values: Record<string, number> }>();
+  for (const row of [...flowRows, ...stockRows]) {
+    let entry = groups.get(row.group);
+    if (!entry) {
+      const key =
+        groupBy === 'region'
+          ? // An event recorded at a coarser level than `level` (a county-wide
+            // figure in a town breakdown) keeps its own code, so rows add up to the totals.
+            { region: codeOfKey(row.group.padEnd(12, '0')), name: req.regionName(codeOfKey(row.group.padEnd(12, '0'))) }
+          : { site: row.group, region: codeOfKey(row.region) };
+      entry = { key, values: Object.fromEntries(req.metrics.map((m) => [m, 0])) };
+      groups.set(row.group, entry);
+    }
+    entry.values[row.metric] = round((entry.values[row.metric] ?? 0) + row.value);
+  }
+  return [...groups.keys()].sort().map((g) => groups.get(g)!);
+}
+
+function valuesOf(metrics: readonly string[], rows: readonly SumRow[]): Record<string, number> {
+  const values = Object.fromEntries(metrics.map((m) => [m, 0]));
+  for (const row of rows) values[row.metric] = round((values[row.metric] ?? 0) + row.value);
+  return values;
+}
+
+/** Sums of float quantities (0.1 kg) are shown to the micro-unit, without binary noise. */
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

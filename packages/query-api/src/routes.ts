@@ -1,0 +1,102 @@
+import { Hono } from 'hono';
+import {
+  aggregatesQuerySchema,
+  createDayOf,
+  fieldErrorsOf,
+  metricCatalogue,
+  type StatusAnswer,
+} from '@cordon/schemas';
+import { ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
+import { levelOfCode as levelOf, type ClickHouse } from '@cordon/clickhouse';
+import { aggregate, maxDenseDays } from './aggregate.ts';
+
+export interface RegionNames {
+  get(code: string): { code: string; name: string } | undefined;
+  isWithin(code: string, ancestor: string): boolean;
+}
+
+export interface PipelineStatus {
+  /** Acknowledged events not yet counted, and the instant up to which all are counted. */
+  read(): Promise<{ lag: number; asOf: string }>;
+}
+
+export interface QueryRoutesDeps {
+  clickhouse: ClickHouse;
+  keys: KeyStore;
+  regions: RegionNames;
+  status: PipelineStatus;
+  logKind: 'kafka' | 'embedded';
+  timeZone: string;
+}
+
+export function createQueryRoutes(deps: QueryRoutesDeps) {
+  const today = (() => {
+    const dayOf = createDayOf(deps.timeZone);
+    return () => dayOf(new Date());
+  })();
+  const app = new Hono<AuthEnv>();
+
+  app.get('/v1/health', (c) => c.json({ status: 'ok' }));
+
+  app.get('/v1/metrics', requireRole(deps.keys, 'read', 'ingest'), (c) =>
+    c.json({
+      metrics: [...metricCatalogue.values()].map((m) => ({
+        name: m.name,
+        description: m.description,
+        unit: m.unit,
+        kind: m.kind,
+        from: m.from,
+        ...(m.dimension ? { dimension: m.dimension } : {}),
+      })),
+    }),
+  );
+
+  app.get('/v1/status', requireRole(deps.keys, 'read', 'ingest'), async (c) => {
+    const { lag, asOf } = await deps.status.read();
+    const answer: StatusAnswer = { lag, asOf, log: deps.logKind, clickhouse: deps.clickhouse.kind };
+    return c.json(answer);
+  });
+
+  app.get('/v1/aggregates', requireRole(deps.keys, 'read'), async (c) => {
+    const parsed = aggregatesQuerySchema.safeParse(c.req.query());
+    if (!parsed.success) throw validationProblem(fieldErrorsOf(parsed.error.issues));
+    const q = parsed.data;
+    const principal = c.get('principal');
+    const code = q.region ?? principal.region;
+    if (!code) throw validationProblem([{ path: 'region', message: 'is required (a 6, 9 or 12 digit region code)' }]);
+    const region = deps.regions.get(code);
+    if (!region) throw validationProblem([{ path: 'region', message: `${code} is not in the region registry` }]);
+    if (principal.region && !deps.regions.isWithin(code, principal.region)) {
+      // Never a silently partial figure: a wider region is refused outright.
+      throw new ProblemError('forbidden', `This key sees only region ${principal.region}; ${code} is not inside it`);
+    }
+    if (q.level && levelRank[q.level] < levelRank[levelOf(code)]) {
+      throw validationProblem([{ path: 'level', message: `must be at or below the region's own level (${levelOf(code)})` }]);
+    }
+    const to = q.to ?? today();
+    if (q.from && q.from > to) throw validationProblem([{ path: 'from', message: 'must not be after to' }]);
+    if ((q.groupBy === 'day' || q.groupBy === 'week') && q.from && daysApart(q.from, to) > maxDenseDays) {
+      throw validationProblem([{ path: 'from', message: `a day or week breakdown spans at most ${maxDenseDays} days` }]);
+    }
+    const { asOf } = await deps.status.read();
+    const answer = await aggregate(deps.clickhouse, {
+      metrics: q.metrics,
+      region: { code: region.code, name: region.name },
+      from: q.from,
+      to,
+      groupBy: q.groupBy,
+      level: q.level,
+      asOf,
+      regionName: (c) => deps.regions.get(c)?.name ?? c,
+    });
+    return c.json(answer);
+  });
+
+  return app;
+}
+
+const levelRank = { province: 0, city: 1, county: 2, town: 3, village: 4 } as const;
+
+function daysApart(from: string, to: string): number {
+  return (Date.parse(to) - Date.parse(from)) / 86400_000;
+}

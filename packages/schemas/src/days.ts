@@ -1,0 +1,31 @@
+/**
+ * The day an instant falls on in the county's time zone (CORDON_TZ): a fever
+ * case found at 2020-02-13T23:30+08:00 belongs to 2月13日 even when it is
+ * sent days later, or from a device on UTC.
+ */
+export function createDayOf(timeZone: string): (instant: string | Date) => string {
+  // en-CA formats as YYYY-MM-DD. Throws RangeError on an unknown zone, at start-up.
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return (instant) => format.format(typeof instant === 'string' ? new Date(instant) : instant);
+}
+
+/** ISO week of a day, as the contract writes it: 2020-W07. */
+export function isoWeekOf(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  const weekday = (date.getUTCDay() + 6) % 7; // Monday 0
+  date.setUTCDate(date.getUTCDate() - weekday + 3); // the Thursday of this week decides the year
+  const isoYear = date.getUTCFullYear();
+  const firstThursday = new Date(Date.UTC(isoYear, 0, 4));
+  firstThursday.setUTCDate(firstThursday.getUTCDate() - ((firstThursday.getUTCDay() + 6) % 7) + 3);
+  const week = 1 + Math.round((date.getTime() - firstThursday.getTime()) / (7 * 86400_000));
+  return `${isoYear}-W${String(week).padStart(2, '0')}`;
+}
+
+/** Every day from `from` to `to`, both inclusive. */
+export function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`), end = Date.parse(`${to}T00:00:00Z`); t <= end; t += 86400_000) {
+    out.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
+}

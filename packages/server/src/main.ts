@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * The Cordon command line. The only module that reads the environment.
+ *
+ *   cordon all         ingest + consumer + query API in one process (npm start)
+ *   cordon demo        the same, loaded with the county-report data set (npm run demo)
+ *   cordon ingest      the ingest API alone (npm run ingest)
+ *   cordon consumer    the roll-up consumer alone (npm run consumer)
+ *   cordon query-api   the query API alone (npm run query-api)
+ */
+import { pino } from 'pino';
+import { readConfig } from './config.ts';
+import { allRoles, startCordon, type Role } from './runtime.ts';
+import { loadDemo } from './demo.ts';
+
+const commands: Record<string, readonly Role[]> = {
+  all: allRoles,
+  demo: allRoles,
+  ingest: ['ingest'],
+  consumer: ['consumer'],
+  'query-api': ['query'],
+};
+
+async function main() {
+  const command = process.argv[2] ?? 'all';
+  const roles = commands[command];
+  if (!roles) {
+    process.stderr.write(`Unknown command "${command}". Use one of: ${Object.keys(commands).join(', ')}\n`);
+    process.exit(2);
+  }
+  const config = readConfig();
+  const logger = pino({ level: config.logLevel, base: { service: `cordon-${command}` } });
+  const runtime = await startCordon(config, { roles, logger, listen: roles.some((r) => r !== 'consumer') });
+
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  if (runtime.url) say(`Cordon ${command} listening on ${runtime.url} (log: ${runtime.log.kind}, ClickHouse: ${runtime.clickhouse.kind}, data: ${config.dataDir})`);
+  if (runtime.createdAdminKey) {
+    say(`First start: created an admin API key. It is shown only this once; store it now:\n\n  ${runtime.createdAdminKey.key}\n`);
+  }
+  if (command === 'demo' && runtime.app) {
+    const summary = await loadDemo(runtime);
+    say(`Demo data: ${summary.accepted} events accepted, ${summary.duplicates} already loaded, ${summary.rejected} rejected; ${summary.regions} custom regions.`);
+    say(`Try: curl -H "Authorization: Bearer <admin key>" "${runtime.url}/v1/aggregates?metrics=vehicles_screened,people_screened,vehicles_turned_back,people_turned_back,fever_cases&region=410184&to=2020-02-13"`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`cordon: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,137 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse';
+import { KeyStore, type CreatedKey } from '@cordon/edge';
+import {
+  createEventsRoute,
+  createIdIndex,
+  defaultGroupId,
+  openEventLog,
+  startRollupConsumer,
+  type EventLog,
+  type Logger,
+  type RollupConsumer,
+  type RollupConsumerOptions,
+} from '@cordon/ingest';
+import { createQueryRoutes } from '@cordon/query-api';
+import { loadRegionRegistry, type RegionRegistry } from '@cordon/regions';
+import type { CordonConfig } from './config.ts';
+import { createAdminRoutes } from './admin-routes.ts';
+import { createCustomRegionStore, type CustomRegionStore } from './custom-regions.ts';
+import { createHttpApp } from './app.ts';
+import { createPipelineStatus } from './pipeline-status.ts';
+
+export type Role = 'ingest' | 'consumer' | 'query';
+export const allRoles: readonly Role[] = ['ingest', 'consumer', 'query'];
+
+export interface CordonRuntime {
+  /** The HTTP app (absent for a consumer-only process). */
+  app: Hono | null;
+  /** http://host:port once listening. */
+  url: string | null;
+  log: EventLog;
+  clickhouse: ClickHouse;
+  keys: KeyStore;
+  regions: RegionRegistry;
+  consumer: RollupConsumer | null;
+  customRegions: CustomRegionStore;
+  /** The roll-up consumer group whose lag says what is not counted yet. */
+  groupId: string;
+  /** The admin key created on this first start (shown once), when no bootstrap key was set. */
+  createdAdminKey: CreatedKey | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  roles: readonly Role[];
+  logger: Logger;
+  /** Database name inside ClickHouse (tests use one per test). */
+  database?: string;
+  /** Listen on config.port/host; tests may drive `app.request()` instead. */
+  listen?: boolean;
+  /** Passed to the roll-up consumer (crash tests). */
+  consumerHooks?: Pick<RollupConsumerOptions, 'afterInsert' | 'maxBatchRecords'>;
+  groupId?: string;
+}
+
+/**
+ * Starts the parts of Cordon this process runs. Order matters: ClickHouse
+ * and its tables first (keys and custom regions live there), then the log,
+ * then the consumer, then HTTP, so a request never finds a half-started
+ * server.
+ */
+export async function startCordon(config: CordonConfig, options: StartOptions): Promise<CordonRuntime> {
+  const { logger, roles } = options;
+  await mkdir(config.dataDir, { recursive: true });
+  const clickhouse = await connectClickHouse({
+    ...(config.clickhouseUrl ? { url: config.clickhouseUrl } : { dataDir: join(config.dataDir, 'clickhouse') }),
+    ...(options.database ? { database: options.database } : {}),
+  });
+  const closers: (() => Promise<unknown>)[] = [() => clickhouse.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'error while closing'));
+  };
+  try {
+    await migrate(clickhouse);
+    const regions = await loadRegionRegistry();
+    const customRegions = createCustomRegionStore(clickhouse);
+    await customRegions.loadInto(regions);
+    const keys = new KeyStore(clickhouse, { bootstrapKey: config.bootstrapKey ?? undefined });
+    const createdAdminKey =
+      roles.includes('ingest') || roles.includes('query')
+        ? !config.bootstrapKey && !(await keys.hasAdminKey())
+          ? await keys.create({ name: 'first admin key', role: 'admin' })
+          : null
+        : null;
+
+    const log = await openEventLog({
+      kafka: config.kafkaBrokers ? { brokers: config.kafkaBrokers, topic: config.kafkaTopic } : null,
+      dataDir: config.dataDir,
+      logger,
+    });
+    closers.push(() => log.close());
+    const groupId = options.groupId ?? defaultGroupId;
+
+    let consumer: RollupConsumer | null = null;
+    if (roles.includes('consumer')) {
+      consumer = await startRollupConsumer({ log, clickhouse, timeZone: config.timeZone, logger, groupId, ...options.consumerHooks });
+      const started = consumer;
+      closers.push(() => started.stop());
+    }
+
+    const parts: Hono<any>[] = [];
+    if (roles.includes('ingest')) {
+      parts.push(createEventsRoute({ log, keys, regions, ids: createIdIndex({ clickhouse }) }));
+    }
+    if (roles.includes('query')) {
+      parts.push(
+        createQueryRoutes({
+          clickhouse, keys, regions, logKind: log.kind, timeZone: config.timeZone,
+          status: createPipelineStatus(log, groupId),
+        }),
+      );
+    }
+    if (roles.includes('ingest') || roles.includes('query')) parts.push(createAdminRoutes({ keys, regions, customRegions }));
+    const app = parts.length > 0 ? createHttpApp(parts, logger) : null;
+
+    let url: string | null = null;
+    if (app && options.listen !== false) {
+      const server = await listen(app, config.host, config.port);
+      url = `http://${config.host}:${(server.address() as { port: number }).port}`;
+      closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    }
+    return { app, url, log, clickhouse, keys, regions, consumer, customRegions, groupId, createdAdminKey, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function listen(app: Hono, hostname: string, port: number): Promise<ServerType & { address(): unknown }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname, port }, () => resolve(server as ServerType & { address(): unknown }));
+    server.once('error', reject);
+  });
+}
