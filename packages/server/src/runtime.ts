@@ -49,6 +49,13 @@ export interface StartOptions {
   logger: Logger;
   /** Database name inside ClickHouse (tests use one per test). */
   database?: string;
+  /**
+   * An open ClickHouse to use instead of connecting (tests: chDB allows one
+   * data folder per process). The caller keeps ownership and closes it.
+   */
+  clickhouse?: ClickHouse;
+  /** A loaded region registry to use (tests share one; loading takes a moment). */
+  regions?: RegionRegistry;
   /** Listen on config.port/host; tests may drive `app.request()` instead. */
   listen?: boolean;
   /** Passed to the roll-up consumer (crash tests). */
@@ -65,17 +72,19 @@ export interface StartOptions {
 export async function startCordon(config: CordonConfig, options: StartOptions): Promise<CordonRuntime> {
   const { logger, roles } = options;
   await mkdir(config.dataDir, { recursive: true });
-  const clickhouse = await connectClickHouse({
-    ...(config.clickhouseUrl ? { url: config.clickhouseUrl } : { dataDir: join(config.dataDir, 'clickhouse') }),
-    ...(options.database ? { database: options.database } : {}),
-  });
-  const closers: (() => Promise<unknown>)[] = [() => clickhouse.close()];
+  const clickhouse =
+    options.clickhouse ??
+    (await connectClickHouse({
+      ...(config.clickhouseUrl ? { url: config.clickhouseUrl } : { dataDir: join(config.dataDir, 'clickhouse') }),
+      ...(options.database ? { database: options.database } : {}),
+    }));
+  const closers: (() => Promise<unknown>)[] = options.clickhouse ? [] : [() => clickhouse.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'error while closing'));
   };
   try {
     await migrate(clickhouse);
-    const regions = await loadRegionRegistry();
+    const regions = options.regions ?? (await loadRegionRegistry());
     const customRegions = createCustomRegionStore(clickhouse);
     await customRegions.loadInto(regions);
     const keys = new KeyStore(clickhouse, { bootstrapKey: config.bootstrapKey ?? undefined });
