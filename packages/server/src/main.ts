@@ -11,7 +11,6 @@
 import { pino } from 'pino';
 import { readConfig } from './config.ts';
 import { allRoles, startCordon, type Role } from './runtime.ts';
-import { loadDemo } from './demo.ts';
 
 const commands: Record<string, readonly Role[]> = {
   all: allRoles,
@@ -38,6 +37,8 @@ async function main() {
     say(`First start: created an admin API key. It is shown only this once; store it now:\n\n  ${runtime.createdAdminKey.key}\n`);
   }
   if (command === 'demo' && runtime.app) {
+    // Loaded only for the demo: the data set is not part of a production start.
+    const { loadDemo } = await import('./demo.ts');
     const summary = await loadDemo(runtime);
     say(`Demo data: ${summary.accepted} events accepted, ${summary.duplicates} already loaded, ${summary.rejected} rejected; ${summary.regions} custom regions.`);
     say(`Try: curl -H "Authorization: Bearer <admin key>" "${runtime.url}/v1/aggregates?metrics=vehicles_screened,people_screened,vehicles_turned_back,people_turned_back,fever_cases&region=410184&to=2020-02-13"`);
