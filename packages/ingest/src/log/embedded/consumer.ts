@@ -1,0 +1,254 @@
+/**
+ * A consumer-group reader of the embedded log.
+ *
+ * Delivery is at-least-once: a batch's offset is committed only after
+ * onBatch resolved; if onBatch rejects, the same records are handed over
+ * again after an exponential backoff, forever (a poison record is the
+ * handler's to dead-letter, never the log's to skip). The consumer never
+ * throws out of its loop: I/O errors are logged and retried with backoff.
+ *
+ * Wake-ups: a consumer of the writing instance is woken right after each
+ * durable write, and sees only durable records (so it never acts on a record
+ * a power loss could take back). A consumer in another process polls the
+ * files every pollMs and reads up to the last COMMIT frame.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+
+import type { ConsumeOptions, LogConsumer, LogRecord } from '../event-log.ts';
+import { SEGMENT_HEADER_BYTES } from './format.ts';
+import { acquireLock } from './lock-file.ts';
+import type { EmbeddedLogLogger } from './logger.ts';
+import { groupLockPath, readGroupOffset, writeGroupOffset } from './offsets.ts';
+import { listSegments, openSegmentForRead, readCommitted, segmentPath } from './segment-reader.ts';
+
+export interface ConsumerDeps {
+  segmentsDir: string;
+  groupsDir: string;
+  logger: EmbeddedLogLogger;
+  pollMs: number;
+  backoff: { initialMs: number; maxMs: number };
+  /** Offset after the last durable record, when this instance is the writer. */
+  durableEnd?: () => bigint;
+  /** In-process wake-up after a durable write. */
+  subscribe: (listener: () => void) => () => void;
+  /** Changes after each durable write (to catch a write between a read and a wait). */
+  writeCount: () => number;
+}
+
+interface Cursor {
+  fh: FileHandle;
+  base: bigint;
+  pos: number;
+  offset: bigint;
+}
+
+export function backoffMs(attempt: number, backoff: { initialMs: number; maxMs: number }): number {
+  return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt, 30));
+}
+
+export async function startConsumer(deps: ConsumerDeps, options: ConsumeOptions): Promise<LogConsumer> {
+  const maxBatch = options.maxBatchRecords ?? 500;
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError('maxBatchRecords must be a positive integer');
+  const lock = await acquireLock(
+    groupLockPath(deps.groupsDir, options.groupId),
+    `consumer group ${options.groupId}`,
+    deps.logger,
+  );
+  try {
+    const committed = (await readGroupOffset(deps.groupsDir, options.groupId)) ?? 0n;
+    const consumer = new EmbeddedConsumer(deps, options, maxBatch, committed, () => lock.release());
+    consumer.start();
+    return consumer;
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+class EmbeddedConsumer implements LogConsumer {
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private cursor: Cursor | undefined;
+  private readonly wakers = new Set<() => void>();
+  private reported = '';
+
+  constructor(
+    private readonly deps: ConsumerDeps,
+    private readonly options: ConsumeOptions,
+    private readonly maxBatch: number,
+    private committed: bigint,
+    private readonly releaseLock: () => Promise<void>,
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const wake of this.wakers) wake();
+    await this.loop;
+  }
+
+  private get log(): Record<string, unknown> {
+    return { groupId: this.options.groupId };
+  }
+
+  private async run(): Promise<void> {
+    let errors = 0;
+    while (!this.stopping) {
+      try {
+        const seen = this.deps.writeCount();
+        const batch = await this.fetch();
+        if (batch === undefined) {
+          if (this.deps.writeCount() === seen) await this.pause(this.deps.pollMs, true);
+        } else {
+          await this.deliver(batch.records, batch.next);
+        }
+        errors = 0;
+      } catch (error) {
+        this.deps.logger.error({ ...this.log, err: error }, 'embedded log consumer: read failed, retrying');
+        await this.closeCursor();
+        await this.pause(backoffMs(errors++, this.deps.backoff), false);
+      }
+    }
+    await this.closeCursor();
+    await this.releaseLock().catch((error: unknown) => {
+      this.deps.logger.warn({ ...this.log, err: error }, 'embedded log consumer: releasing the group lock failed');
+    });
+  }
+
+  /** Waits `ms`, or less when stopped (or, with wakeOnAppend, on an in-process durable write). */
+  private async pause(ms: number, wakeOnAppend: boolean): Promise<void> {
+    if (this.stopping) return;
+    const controller = new AbortController();
+    const wake = (): void => controller.abort();
+    this.wakers.add(wake);
+    const unsubscribe = wakeOnAppend ? this.deps.subscribe(wake) : undefined;
+    try {
+      await delay(ms, undefined, { signal: controller.signal });
+    } catch {
+      // aborted: woken up
+    } finally {
+      this.wakers.delete(wake);
+      unsubscribe?.();
+    }
+  }
+
+  private async closeCursor(): Promise<void> {
+    const cursor = this.cursor;
+    this.cursor = undefined;
+    await cursor?.fh.close().catch(() => undefined);
+  }
+
+  /** Places the cursor at the committed offset: the segment holding it, walked from its start. */
+  private async position(): Promise<Cursor | undefined> {
+    const bases = await listSegments(this.deps.segmentsDir);
+    if (bases.length === 0) return undefined;
+    let base = bases[0]!;
+    for (const candidate of bases) if (candidate <= this.committed) base = candidate;
+    const fh = await openSegmentForRead(segmentPath(this.deps.segmentsDir, base));
+    try {
+      const skip = this.committed > base ? Number(this.committed - base) : 0;
+      const walk = await readCommitted(
+        fh,
+        { pos: SEGMENT_HEADER_BYTES, offset: base },
+        { maxRecords: skip, collect: false, chunkBytes: 1024 * 1024 },
+      );
+      if (walk.next.offset < this.committed && base === bases[bases.length - 1]) {
+        // Possible only if records that were read and committed vanished
+        // (a power loss took back writes that were not yet fsync'd and a
+        // reader in another process had seen them); see README, Limitations.
+        this.deps.logger.warn(
+          { ...this.log, committed: String(this.committed), end: String(walk.next.offset) },
+          'embedded log consumer: committed offset is past the end of the log; waiting for it',
+        );
+      }
+      return { fh, base, pos: walk.next.pos, offset: walk.next.offset };
+    } catch (error) {
+      await fh.close();
+      throw error;
+    }
+  }
+
+  private async fetch(): Promise<{ records: LogRecord[]; next: { pos: number; offset: bigint } } | undefined> {
+    this.cursor ??= await this.position();
+    const cursor = this.cursor;
+    if (cursor === undefined) return undefined;
+    let max = this.maxBatch;
+    const durableEnd = this.deps.durableEnd?.();
+    if (durableEnd !== undefined) {
+      if (durableEnd <= cursor.offset) return undefined;
+      if (durableEnd - cursor.offset < BigInt(max)) max = Number(durableEnd - cursor.offset);
+    }
+    const read = await readCommitted(cursor.fh, cursor, { maxRecords: max, collect: true });
+    if (read.records.length > 0) {
+      const records: LogRecord[] = [];
+      for (const r of read.records) {
+        // Offsets below the committed one were delivered before (see position()).
+        if (r.offset >= this.committed) records.push({ partition: 0, offset: r.offset, key: r.key, value: r.value });
+      }
+      if (records.length === 0) {
+        Object.assign(cursor, read.next);
+        return this.fetch();
+      }
+      return { records, next: read.next };
+    }
+    if (read.committed.offset !== cursor.offset) return undefined;
+    const bases = await listSegments(this.deps.segmentsDir);
+    // The writer names a new segment after the next offset only once every
+    // earlier record is durable in the previous one, so a segment named after
+    // our offset means this one is finished.
+    if (cursor.base !== cursor.offset && bases.includes(cursor.offset)) {
+      const fh = await openSegmentForRead(segmentPath(this.deps.segmentsDir, cursor.offset));
+      await cursor.fh.close().catch(() => undefined);
+      this.cursor = { fh, base: cursor.offset, pos: SEGMENT_HEADER_BYTES, offset: cursor.offset };
+      return this.fetch();
+    }
+    if (read.stop === 'invalid' && bases.some((base) => base > cursor.offset)) {
+      const where = `${cursor.base}:${read.invalidAt ?? cursor.pos}`;
+      if (this.reported !== where) {
+        this.reported = where;
+        this.deps.logger.error(
+          { ...this.log, segment: segmentPath(this.deps.segmentsDir, cursor.base), position: read.invalidAt, reason: read.reason },
+          'embedded log consumer: damaged record in a finished segment; not skipping it, waiting',
+        );
+      }
+    }
+    return undefined;
+  }
+
+  private async deliver(records: LogRecord[], next: { pos: number; offset: bigint }): Promise<void> {
+    const first = records[0]!.offset;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await Promise.resolve().then(() => this.options.onBatch({ partition: 0, records: [...records] }));
+        break;
+      } catch (error) {
+        const waitMs = backoffMs(attempt, this.deps.backoff);
+        this.deps.logger.warn(
+          { ...this.log, err: error, firstOffset: String(first), records: records.length, attempt, waitMs },
+          'embedded log consumer: onBatch failed; the same records will be delivered again',
+        );
+        // Stopping abandons the batch uncommitted: it is delivered again on the next start.
+        if (this.stopping) return;
+        await this.pause(waitMs, false);
+        if (this.stopping) return;
+      }
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await writeGroupOffset(this.deps.groupsDir, this.options.groupId, next.offset);
+        break;
+      } catch (error) {
+        this.deps.logger.error({ ...this.log, err: error, attempt }, 'embedded log consumer: committing the offset failed');
+        if (this.stopping) return;
+        await this.pause(backoffMs(attempt, this.deps.backoff), false);
+        if (this.stopping) return;
+      }
+    }
+    this.committed = next.offset;
+    if (this.cursor !== undefined) Object.assign(this.cursor, next);
+  }
+}
