@@ -1,0 +1,31 @@
+/**
+ * @cordon/demo: the data set `npm run demo` loads, derived from the five
+ * county reports. The events are committed (data/events.ndjson) and made by
+ * generate.ts; figures.ts lists what they must add up to.
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { demoEventsPath, demoRegionsPath, type DemoEvent, type DemoRegion } from './paths.ts';
+
+export { demoEventsPath, demoRegionsPath, type DemoEvent, type DemoRegion } from './paths.ts';
+export { expectedDemoFigures, type ExpectedFigure } from './figures.ts';
+
+/** The demo events in file (time) order, read lazily from the NDJSON file. */
+export async function* readDemoEvents(path: string = demoEventsPath): AsyncGenerator<DemoEvent> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (line.trim() === '') continue;
+    try {
+      yield JSON.parse(line) as DemoEvent;
+    } catch (error) {
+      throw new Error(`${path}:${n}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** Regions to add (as custom regions) before loading the events. */
+export function demoRegions(path: string = demoRegionsPath): DemoRegion[] {
+  return JSON.parse(readFileSync(path, 'utf8')) as DemoRegion[];
+}
