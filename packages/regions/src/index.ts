@@ -9,7 +9,7 @@ import { createRegionRegistry, type RegionRegistry } from './registry.ts';
 import { locateChinaDivision, readChinaDivision, sourceFingerprint } from './source.ts';
 
 export { type RegionLevel, type ParsedRegionCode, regionLevels, parseRegionCode, ancestorCodes } from './code.ts';
-export { type Region, type RegionRegistry, type RegionErrorCode, RegionError, createRegionRegistry } from './registry.ts';
+export { type Region, type RegionRegistry, type RegionErrorCode, RegionError } from './registry.ts';
 
 export interface LoadRegionRegistryOptions {
   /**
