@@ -1,3 +1,2 @@
 export * from './connect.ts';
 export * from './migrations.ts';
-export * from './region-key.ts';

@@ -1,5 +1,5 @@
 import type { ClickHouse } from '@cordon/clickhouse';
-import { codeOfKey, prefixLengthOf, subtreePrefix } from '@cordon/clickhouse';
+import { mostSpecificCode, parseRegionCode, prefixLengthOf } from '@cordon/regions';
 import { daysBetween, isoWeekOf, metricCatalogue, type AggregatesAnswer, type GroupBy, type MetricName } from '@cordon/schemas';
 import { firstDay, sumRollup, type SumRow } from './aggregate-sql.ts';
 
@@ -24,7 +24,7 @@ export const maxDenseDays = 3700;
  * (and to `to` for the totals).
  */
 export async function aggregate(ch: ClickHouse, req: AggregateRequest): Promise<Omit<AggregatesAnswer, 'metrics'> & { metrics: MetricName[] }> {
-  const prefix = subtreePrefix(req.region.code);
+  const prefix = parseRegionCode(req.region.code)!.prefix;
   const flow = req.metrics.filter((m) => metricCatalogue.get(m)?.kind === 'flow');
   const stock = req.metrics.filter((m) => metricCatalogue.get(m)?.kind === 'stock');
   const from = req.from ?? (await firstDay(ch, req.metrics, prefix));
@@ -105,14 +105,19 @@ async function byPlace(ch: ClickHouse, req: AggregateRequest, flow: MetricName[]
         groupBy === 'region'
           ? // An event recorded at a coarser level than `level` (a county-wide
             // figure in a town breakdown) keeps its own code, so rows add up to the totals.
-            { region: codeOfKey(row.group.padEnd(12, '0')), name: req.regionName(codeOfKey(row.group.padEnd(12, '0'))) }
-          : { site: row.group, region: codeOfKey(row.region) };
+            regionKeyOf(row.group.padEnd(12, '0'), req.regionName)
+          : { site: row.group, region: mostSpecificCode(row.region) };
       entry = { key, values: Object.fromEntries(req.metrics.map((m) => [m, 0])) };
       groups.set(row.group, entry);
     }
     entry.values[row.metric] = round((entry.values[row.metric] ?? 0) + row.value);
   }
   return [...groups.keys()].sort().map((g) => groups.get(g)!);
+}
+
+function regionKeyOf(key12: string, regionName: (code: string) => string) {
+  const code = mostSpecificCode(key12);
+  return { region: code, name: regionName(code) };
 }
 
 function valuesOf(metrics: readonly string[], rows: readonly SumRow[]): Record<string, number> {

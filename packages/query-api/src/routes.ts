@@ -7,7 +7,8 @@ import {
   type StatusAnswer,
 } from '@cordon/schemas';
 import { ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
-import { levelOfCode as levelOf, type ClickHouse } from '@cordon/clickhouse';
+import type { ClickHouse } from '@cordon/clickhouse';
+import { levelIndex, parseRegionCode, type RegionLevel } from '@cordon/regions';
 import { aggregate, maxDenseDays } from './aggregate.ts';
 
 export interface RegionNames {
@@ -70,7 +71,7 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
       // Never a silently partial figure: a wider region is refused outright.
       throw new ProblemError('forbidden', `This key sees only region ${principal.region}; ${code} is not inside it`);
     }
-    if (q.level && levelRank[q.level] < levelRank[levelOf(code)]) {
+    if (q.level && levelIndex(q.level) < levelIndex(levelOf(code))) {
       throw validationProblem([{ path: 'level', message: `must be at or below the region's own level (${levelOf(code)})` }]);
     }
     const to = q.to ?? today();
@@ -95,7 +96,9 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
   return app;
 }
 
-const levelRank = { province: 0, city: 1, county: 2, town: 3, village: 4 } as const;
+function levelOf(code: string): RegionLevel {
+  return parseRegionCode(code)?.level ?? 'county';
+}
 
 function daysApart(from: string, to: string): number {
   return (Date.parse(to) - Date.parse(from)) / 86400_000;

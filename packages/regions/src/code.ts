@@ -127,3 +127,21 @@ export function publicCode(key12: string, level: RegionLevel): string {
       return key12;
   }
 }
+
+/** Length of the key prefix that selects a subtree at each level. */
+export const prefixLengthOf: Readonly<Record<RegionLevel, number>> = Object.freeze({ province: 2, city: 4, county: 6, town: 9, village: 12 });
+
+/**
+ * The most specific public code a 12-digit key can stand for: trailing zero
+ * parts are read as "not below this level" (`410184000000` → `410184`,
+ * `410184001000` → `410184001`). Used to name roll-up rows stored by key.
+ * Ambiguous only where a real code ends in zero parts (金门县's town
+ * `350527000` reads as the county).
+ */
+export function mostSpecificCode(key12: string): string {
+  if (!key12.endsWith('000')) return key12;
+  if (key12.slice(6, 9) !== '000') return key12.slice(0, 9);
+  if (key12.slice(4, 6) !== '00') return key12.slice(0, 6);
+  if (key12.slice(2, 4) !== '00') return `${key12.slice(0, 4)}00`;
+  return `${key12.slice(0, 2)}0000`;
+}

@@ -43,7 +43,7 @@ export class TestClient {
     readonly config: CordonConfig,
   ) {}
 
-  request(path: string, init: RequestInit & { key?: string | null } = {}): Promise<Response> {
+  async request(path: string, init: RequestInit & { key?: string | null } = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     const key = init.key === undefined ? adminKey : init.key;
     if (key !== null) headers.set('authorization', `Bearer ${key}`);

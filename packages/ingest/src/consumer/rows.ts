@@ -1,5 +1,5 @@
 import { contributionsOf, type CordonEvent } from '@cordon/schemas';
-import { regionKey } from '@cordon/clickhouse';
+import { parseRegionCode } from '@cordon/regions';
 
 /** One row of the `events` table, as inserted (JSONEachRow). */
 export interface EventRow {
@@ -36,7 +36,8 @@ export function eventRow(event: CordonEvent, ctx: RowContext): EventRow {
     type: event.type,
     occurred_at: toClickHouseTime(event.occurredAt),
     day: ctx.dayOf(event.occurredAt),
-    region: regionKey(event.region),
+    // Validated at ingest: the code parses. Stored zero-padded so a subtree is a key prefix.
+    region: parseRegionCode(event.region)?.key12 ?? event.region.padEnd(12, '0'),
     site: event.site ?? '',
     source: event.source ?? '',
     received_at: toClickHouseTime(ctx.receivedAt),

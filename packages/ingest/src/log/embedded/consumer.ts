@@ -18,7 +18,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ConsumeOptions, LogConsumer, LogRecord } from '../event-log.ts';
 import { SEGMENT_HEADER_BYTES } from './format.ts';
 import { acquireLock } from './lock-file.ts';
-import type { EmbeddedLogLogger } from './logger.ts';
+import type { Logger as EmbeddedLogLogger } from '../../logger.ts';
 import { groupLockPath, readGroupOffset, writeGroupOffset } from './offsets.ts';
 import { listSegments, openSegmentForRead, readCommitted, segmentPath } from './segment-reader.ts';
 

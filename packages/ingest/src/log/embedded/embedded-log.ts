@@ -24,8 +24,8 @@ import { fsyncDir } from './files.ts';
 import { SEGMENT_HEADER_BYTES } from './format.ts';
 import { acquireLock } from './lock-file.ts';
 import type { HeldLock } from './lock-file.ts';
-import { silentLogger } from './logger.ts';
-import type { EmbeddedLogLogger } from './logger.ts';
+import { silentLogger } from '../../logger.ts';
+import type { Logger as EmbeddedLogLogger } from '../../logger.ts';
 import { readGroupOffset } from './offsets.ts';
 import { listSegments, openSegmentForRead, readCommitted, segmentPath } from './segment-reader.ts';
 import type { Position } from './segment-reader.ts';
@@ -34,7 +34,7 @@ import type { RecoveryReport } from './segment-writer.ts';
 
 export { EmbeddedLogLockedError } from './lock-file.ts';
 export { EmbeddedLogCorruptError } from './segment-reader.ts';
-export type { EmbeddedLogLogger } from './logger.ts';
+export type { Logger as EmbeddedLogLogger } from '../../logger.ts';
 
 export interface EmbeddedLogOptions {
   /** The data folder; created if missing. */

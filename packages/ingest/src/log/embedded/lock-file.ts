@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 
 import { errorCode } from './files.ts';
-import type { EmbeddedLogLogger } from './logger.ts';
+import type { Logger as EmbeddedLogLogger } from '../../logger.ts';
 
 export class EmbeddedLogLockedError extends Error {
   readonly retriable = false;

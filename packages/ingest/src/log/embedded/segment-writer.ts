@@ -23,7 +23,7 @@ import {
   frameBytes,
 } from './format.ts';
 import { fsyncDir, writeAll } from './files.ts';
-import type { EmbeddedLogLogger } from './logger.ts';
+import type { Logger as EmbeddedLogLogger } from '../../logger.ts';
 import { EmbeddedLogCorruptError, findLaterWrite, listSegments, readCommitted, segmentPath } from './segment-reader.ts';
 
 export interface SegmentWriterOptions {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import type { EmbeddedLogLogger } from './logger.ts';
+import type { Logger as EmbeddedLogLogger } from '../../logger.ts';
 
 /** Polls `probe` until it returns a truthy value; fails with `message` after `timeoutMs`. */
 export async function waitFor<T>(
