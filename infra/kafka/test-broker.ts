@@ -1,0 +1,128 @@
+/**
+ * Test helpers around infra/kafka/kafka.sh: where the test broker is, and how
+ * to stop and start it again (the "broker down mid-stream" scenarios).
+ *
+ * The global setup (vitest-global-setup.ts) starts the shared broker and
+ * passes its coordinates to the test workers through the environment:
+ *   CORDON_KAFKA_BROKERS         bootstrap address, "127.0.0.1:PORT"
+ *   CORDON_TEST_KAFKA_PORT       its port        (unset when the broker was given from outside)
+ *   CORDON_TEST_KAFKA_DATA_DIR   its data folder (idem)
+ *
+ * Stopping the shared broker disturbs every test file running at the same
+ * time, so a test that takes a broker down should use its own:
+ * `startPrivateBroker()` starts one more broker on a free port, in a fresh
+ * temporary folder, that only that test knows.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const kafkaScript = join(dirname(fileURLToPath(import.meta.url)), 'kafka.sh');
+
+/** Where one broker lives: what kafka.sh needs to find it again. */
+export interface BrokerPlace {
+  port: number;
+  dataDir: string;
+}
+
+/** Runs `kafka.sh <args>` for the broker at `place`; resolves with its last stdout line. */
+export function runKafkaScript(args: string[], place?: BrokerPlace): Promise<string> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (place) {
+    env['KAFKA_PORT'] = String(place.port);
+    env['KAFKA_DATA_DIR'] = place.dataDir;
+  }
+  return new Promise((resolve, reject) => {
+    execFile('bash', [kafkaScript, ...args], { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new Error(`kafka.sh ${args.join(' ')} failed: ${error.message}\n${stderr}`, { cause: error }));
+        return;
+      }
+      const lines = stdout.trim().split('\n');
+      resolve(lines[lines.length - 1] ?? '');
+    });
+  });
+}
+
+/** A free TCP port on 127.0.0.1 (free now; a race with other processes is possible but unlikely). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The bootstrap servers of the test broker, from CORDON_KAFKA_BROKERS. */
+export function testBrokers(): string[] {
+  const brokers = process.env['CORDON_KAFKA_BROKERS'];
+  if (!brokers) {
+    throw new Error('CORDON_KAFKA_BROKERS is not set: run the tests through vitest (infra/kafka/vitest-global-setup.ts)');
+  }
+  return brokers.split(',').map((broker) => broker.trim()).filter((broker) => broker !== '');
+}
+
+/** The shared test broker's place, or undefined when it was given from outside (not ours to stop). */
+export function sharedBrokerPlace(): BrokerPlace | undefined {
+  const port = process.env['CORDON_TEST_KAFKA_PORT'];
+  const dataDir = process.env['CORDON_TEST_KAFKA_DATA_DIR'];
+  if (!port || !dataDir) return undefined;
+  return { port: Number(port), dataDir };
+}
+
+function requireSharedPlace(): BrokerPlace {
+  const place = sharedBrokerPlace();
+  if (!place) {
+    throw new Error('the test broker was not started by the global setup (CORDON_KAFKA_BROKERS given): cannot stop or start it');
+  }
+  return place;
+}
+
+/** Stops the shared test broker, keeping its data. Disturbs every test using it. */
+export async function stopBroker(): Promise<void> {
+  await runKafkaScript(['down'], requireSharedPlace());
+}
+
+/** Starts the shared test broker again on the same port and data; resolves with its bootstrap address. */
+export function startBroker(): Promise<string> {
+  return runKafkaScript(['up'], requireSharedPlace());
+}
+
+/** A broker of one's own: stop and start it at will, destroy it at the end. */
+export interface PrivateBroker extends BrokerPlace {
+  /** "127.0.0.1:PORT" */
+  readonly bootstrap: string;
+  stop(): Promise<void>;
+  start(): Promise<string>;
+  /** Stops it and deletes its data folder. */
+  destroy(): Promise<void>;
+}
+
+/** Starts one more broker on a free port in a fresh temporary folder. */
+export async function startPrivateBroker(): Promise<PrivateBroker> {
+  const place: BrokerPlace = {
+    port: await freePort(),
+    dataDir: await mkdtemp(join(tmpdir(), 'cordon-kafka-')),
+  };
+  const bootstrap = await runKafkaScript(['up'], place);
+  return {
+    ...place,
+    bootstrap,
+    stop: async () => {
+      await runKafkaScript(['down'], place);
+    },
+    start: () => runKafkaScript(['up'], place),
+    destroy: async () => {
+      await runKafkaScript(['down'], place);
+      await rm(place.dataDir, { recursive: true, force: true });
+    },
+  };
+}
