@@ -19,6 +19,16 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type {} from 'vitest';
+
+// Here rather than in the global setup, so that the root tsconfig (which
+// covers the tests but not infra/) sees it through the tests' imports.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Bootstrap servers of the test broker, comma-separated ("127.0.0.1:PORT"). */
+    kafkaBrokers: string;
+  }
+}
 
 export const kafkaScript = join(dirname(fileURLToPath(import.meta.url)), 'kafka.sh');
 

@@ -11,16 +11,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
+// test-broker.ts also declares the `kafkaBrokers` key of vitest's ProvidedContext.
 import { freePort, runKafkaScript, type BrokerPlace } from './test-broker.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Bootstrap servers of the test broker, comma-separated ("127.0.0.1:PORT"). */
-    kafkaBrokers: string;
-  }
-}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const given = process.env['CORDON_KAFKA_BROKERS'];
