@@ -1,3 +1,4 @@
 export * from './problem.ts';
 export * from './keys.ts';
 export * from './auth.ts';
+export * from './openapi.ts';

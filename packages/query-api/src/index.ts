@@ -1,2 +1,3 @@
 export * from './routes.ts';
 export * from './aggregate.ts';
+export * from './openapi.ts';

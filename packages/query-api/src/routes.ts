@@ -1,12 +1,15 @@
-import { Hono } from 'hono';
 import {
-  aggregatesQuerySchema,
+  aggregatesQueryErrors,
+  aggregatesRoute,
   createDayOf,
-  fieldErrorsOf,
+  healthRoute,
   metricCatalogue,
+  metricsRoute,
+  statusRoute,
+  type MetricName,
   type StatusAnswer,
 } from '@cordon/schemas';
-import { ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
+import { createRouter, ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
 import type { ClickHouse } from '@cordon/clickhouse';
 import { levelIndex, parseRegionCode, type RegionLevel } from '@cordon/regions';
 import { aggregate, maxDenseDays } from './aggregate.ts';
@@ -31,38 +34,42 @@ export interface QueryRoutesDeps {
 }
 
 export function createQueryRoutes(deps: QueryRoutesDeps) {
-  const today = (() => {
-    const dayOf = createDayOf(deps.timeZone);
-    return () => dayOf(new Date());
-  })();
-  const app = new Hono<AuthEnv>();
+  const dayOf = createDayOf(deps.timeZone);
+  const app = createRouter<AuthEnv>();
 
-  app.get('/v1/health', (c) => c.json({ status: 'ok' }));
+  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
 
-  app.get('/v1/metrics', requireRole(deps.keys, 'read', 'ingest'), (c) =>
-    c.json({
-      metrics: [...metricCatalogue.values()].map((m) => ({
-        name: m.name,
-        description: m.description,
-        unit: m.unit,
-        kind: m.kind,
-        from: m.from,
-        ...(m.dimension ? { dimension: m.dimension } : {}),
-      })),
-    }),
+  app.use(metricsRoute.path, requireRole(deps.keys, 'read', 'ingest'));
+  app.openapi(metricsRoute, (c) =>
+    c.json(
+      {
+        metrics: [...metricCatalogue.values()].map((m) => ({
+          name: m.name as MetricName,
+          description: m.description,
+          unit: m.unit,
+          kind: m.kind,
+          from: [...m.from],
+          ...(m.dimension ? { dimension: m.dimension } : {}),
+        })),
+      },
+      200,
+    ),
   );
 
-  app.get('/v1/status', requireRole(deps.keys, 'read', 'ingest'), async (c) => {
+  app.use(statusRoute.path, requireRole(deps.keys, 'read', 'ingest'));
+  app.openapi(statusRoute, async (c) => {
     const { lag, asOf } = await deps.status.read();
     const answer: StatusAnswer = { lag, asOf, log: deps.logKind, clickhouse: deps.clickhouse.kind };
-    return c.json(answer);
+    return c.json(answer, 200);
   });
 
-  app.get('/v1/aggregates', requireRole(deps.keys, 'read'), async (c) => {
-    const parsed = aggregatesQuerySchema.safeParse(c.req.query());
-    if (!parsed.success) throw validationProblem(fieldErrorsOf(parsed.error.issues));
-    const q = parsed.data;
+  app.use(aggregatesRoute.path, requireRole(deps.keys, 'read'));
+  app.openapi(aggregatesRoute, async (c) => {
+    const q = c.req.valid('query');
     const principal = c.get('principal');
+    const to = q.to ?? dayOf(new Date());
+    const crossErrors = aggregatesQueryErrors({ ...q, to });
+    if (crossErrors.length > 0) throw validationProblem(crossErrors);
     const code = q.region ?? principal.region;
     if (!code) throw validationProblem([{ path: 'region', message: 'is required (a 6, 9 or 12 digit region code)' }]);
     const region = deps.regions.get(code);
@@ -74,8 +81,6 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
     if (q.level && levelIndex(q.level) < levelIndex(levelOf(code))) {
       throw validationProblem([{ path: 'level', message: `must be at or below the region's own level (${levelOf(code)})` }]);
     }
-    const to = q.to ?? today();
-    if (q.from && q.from > to) throw validationProblem([{ path: 'from', message: 'must not be after to' }]);
     if ((q.groupBy === 'day' || q.groupBy === 'week') && q.from && daysApart(q.from, to) > maxDenseDays) {
       throw validationProblem([{ path: 'from', message: `a day or week breakdown spans at most ${maxDenseDays} days` }]);
     }
@@ -90,7 +95,7 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
       asOf,
       regionName: (c) => deps.regions.get(c)?.name ?? c,
     });
-    return c.json(answer);
+    return c.json(answer, 200);
   });
 
   return app;

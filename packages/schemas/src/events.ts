@@ -101,7 +101,9 @@ const envelopeFields = {
 };
 
 function eventSchemaOf<T extends EventType>(type: T) {
-  return z.strictObject({ ...envelopeFields, type: z.literal(type), data: eventDataSchemas[type] });
+  return z
+    .strictObject({ ...envelopeFields, type: z.literal(type), data: eventDataSchemas[type] })
+    .meta({ id: `${type.split('.').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}Event` });
 }
 
 const eventSchemas = eventTypes.map((t) => eventSchemaOf(t));
@@ -119,7 +121,8 @@ export const eventSchema = z
     if (siteRequired.has(e.type) && e.site === undefined) {
       ctx.addIssue({ code: 'custom', path: ['site'], message: `is required for ${e.type}` });
     }
-  });
+  })
+  .meta({ id: 'Event', description: 'One event as a field app sends it; `type` decides the shape of `data`' });
 
 /** A validated event, discriminated on `type`. */
 export type CordonEvent = { [T in EventType]: EnvelopeOf<T> }[EventType];

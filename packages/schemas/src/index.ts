@@ -4,3 +4,4 @@ export * from './contributions.ts';
 export * from './problem.ts';
 export * from './api.ts';
 export * from './days.ts';
+export * from './routes/index.ts';

@@ -80,5 +80,5 @@ export function isMetricName(name: string): name is MetricName {
 }
 
 export const metricNameSchema = z
-  .string()
-  .refine(isMetricName, { message: 'is not a known metric (see GET /v1/metrics)' }) as unknown as z.ZodType<MetricName, string>;
+  .enum(metricNames as [MetricName, ...MetricName[]], { error: 'is not a known metric (see GET /v1/metrics)' })
+  .meta({ id: 'MetricName' });

@@ -21,7 +21,7 @@ export type ProblemCode = keyof typeof problemCodes;
 export const fieldErrorSchema = z.object({
   path: z.string().describe('Where the error is, as a JSON pointer-like path, e.g. "data.people" or "region"'),
   message: z.string(),
-});
+}).meta({ id: 'FieldError' });
 export type FieldError = z.infer<typeof fieldErrorSchema>;
 
 export const problemSchema = z.object({
@@ -29,8 +29,8 @@ export const problemSchema = z.object({
   title: z.string(),
   status: z.number().int(),
   detail: z.string(),
-  errors: z.array(fieldErrorSchema).optional(),
-});
+  errors: z.array(fieldErrorSchema).optional().describe('For validation problems: each field in error'),
+}).meta({ id: 'Problem', description: 'An error (RFC 9457 problem details)' });
 export type Problem = z.infer<typeof problemSchema>;
 
 export function problemType(code: ProblemCode): string {

@@ -1,41 +1,39 @@
-import { Hono } from 'hono';
-import { createKeyBodySchema, createRegionBodySchema, fieldErrorsOf } from '@cordon/schemas';
-import { ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
+import { addRegionRoute, createKeyRoute, listKeysRoute, revokeKeyRoute } from '@cordon/schemas';
+import { createRouter, ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
 import type { RegionRegistry } from '@cordon/regions';
 import type { CustomRegionStore } from './custom-regions.ts';
 
 /**
  * Small admin surface: API keys (create, list, revoke) and regions the
- * registry lacks (a development zone, a merged township).
+ * registry lacks.
  */
 export function createAdminRoutes(deps: { keys: KeyStore; regions: RegionRegistry; customRegions: CustomRegionStore }) {
-  const app = new Hono<AuthEnv>();
+  const app = createRouter<AuthEnv>();
   const admin = requireRole(deps.keys, 'admin');
+  app.use('/v1/keys', admin);
+  app.use('/v1/keys/*', admin);
+  app.use('/v1/regions', admin);
 
-  app.post('/v1/keys', admin, async (c) => {
-    const body = createKeyBodySchema.safeParse(await readJson(c.req.raw));
-    if (!body.success) throw validationProblem(fieldErrorsOf(body.error.issues));
-    if (body.data.region && !deps.regions.has(body.data.region)) {
-      throw validationProblem([{ path: 'region', message: `${body.data.region} is not in the region registry` }]);
+  app.openapi(createKeyRoute, async (c) => {
+    const body = c.req.valid('json');
+    if (body.region && !deps.regions.has(body.region)) {
+      throw validationProblem([{ path: 'region', message: `${body.region} is not in the region registry` }]);
     }
-    const created = await deps.keys.create(body.data);
-    return c.json(created, 201);
+    return c.json(await deps.keys.create(body), 201);
   });
 
-  app.get('/v1/keys', admin, async (c) => c.json({ keys: await deps.keys.list() }));
+  app.openapi(listKeysRoute, async (c) => c.json({ keys: await deps.keys.list() }, 200));
 
-  app.delete('/v1/keys/:id', admin, async (c) => {
-    const revoked = await deps.keys.revoke(c.req.param('id'));
-    if (!revoked) throw new ProblemError('not_found', `No API key ${c.req.param('id')}`);
+  app.openapi(revokeKeyRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    if (!(await deps.keys.revoke(id))) throw new ProblemError('not_found', `No API key ${id}`);
     return c.body(null, 204);
   });
 
-  app.post('/v1/regions', admin, async (c) => {
-    const body = createRegionBodySchema.safeParse(await readJson(c.req.raw));
-    if (!body.success) throw validationProblem(fieldErrorsOf(body.error.issues));
+  app.openapi(addRegionRoute, async (c) => {
+    const { code, name, parent } = c.req.valid('json');
     let region;
     try {
-      const { code, name, parent } = body.data;
       region = deps.regions.add({ code, name, ...(parent ? { parent } : {}) });
     } catch (error) {
       throw validationProblem([{ path: 'code', message: (error as Error).message }]);
@@ -45,12 +43,4 @@ export function createAdminRoutes(deps: { keys: KeyStore; regions: RegionRegistr
   });
 
   return app;
-}
-
-async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw validationProblem([{ path: '(body)', message: 'is not valid JSON' }]);
-  }
 }

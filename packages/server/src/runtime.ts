@@ -22,6 +22,7 @@ import { createAdminRoutes } from './admin-routes.ts';
 import { createCustomRegionStore, type CustomRegionStore } from './custom-regions.ts';
 import { createHttpApp } from './app.ts';
 import { createPipelineStatus } from './pipeline-status.ts';
+import { createDocsRoutes } from './docs-routes.ts';
 
 export type Role = 'ingest' | 'consumer' | 'query';
 export const allRoles: readonly Role[] = ['ingest', 'consumer', 'query'];
@@ -122,7 +123,9 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
         }),
       );
     }
-    if (roles.includes('ingest') || roles.includes('query')) parts.push(createAdminRoutes({ keys, regions, customRegions }));
+    if (roles.includes('ingest') || roles.includes('query')) {
+      parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes());
+    }
     const app = parts.length > 0 ? createHttpApp(parts, logger) : null;
 
     let url: string | null = null;

@@ -344,3 +344,27 @@ describe('metrics, status, health', () => {
   });
 });
 
+
+describe('GET /openapi.json and /docs', () => {
+  it('serve the committed OpenAPI document, which documents every route the server answers', async () => {
+    const { readFileSync } = await import('node:fs');
+    const committed = JSON.parse(readFileSync(new URL('../../query-api/openapi.json', import.meta.url), 'utf8'));
+    const { status, body } = await cordon.get('/openapi.json');
+    expect(status).toBe(200);
+    expect(body).toEqual(committed);
+    const served = cordon.runtime
+      .app!.routes.filter((r) => r.path.startsWith('/v1/') && r.method !== 'ALL')
+      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    const documented = Object.entries(committed.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    expect([...new Set(served)].sort()).toEqual(documented.sort());
+  });
+
+  it('render a browsable reference without reaching the internet', async () => {
+    const page = await cordon.request('/docs', { key: null });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("url: '/openapi.json'");
+    const script = await cordon.request('/docs/swagger-ui-bundle.js', { key: null });
+    expect(script.status).toBe(200);
+    expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+  });
+});

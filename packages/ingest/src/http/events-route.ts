@@ -1,7 +1,6 @@
-import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { CordonEvent, ImportSummary, LogEnvelope } from '@cordon/schemas';
-import { ProblemError, requireRole, type AuthEnv, type KeyStore } from '@cordon/edge';
+import { eventsRoute, type CordonEvent, type ImportSummary, type LogEnvelope } from '@cordon/schemas';
+import { createRouter, ProblemError, requireRole, type AuthEnv, type KeyStore } from '@cordon/edge';
 import { LogUnavailableError, type EventLog } from '../log/event-log.ts';
 import { encodeEnvelope } from '../consumer/decode.ts';
 import type { IdIndex } from '../id-index.ts';
@@ -29,9 +28,12 @@ export function partitionKey(event: CordonEvent): string {
 
 export function createEventsRoute(deps: EventsRouteDeps) {
   const now = deps.now ?? (() => new Date());
-  const app = new Hono<AuthEnv>();
+  const app = createRouter<AuthEnv>();
+  // Documented from `eventsRoute`, but not validated by it as a whole: each
+  // event is validated on its own so that one bad event never rejects the batch.
+  app.openAPIRegistry.registerPath(eventsRoute);
   app.post(
-    '/v1/events',
+    eventsRoute.path,
     requireRole(deps.keys, 'ingest'),
     bodyLimit({
       maxSize: maxBodyBytes,

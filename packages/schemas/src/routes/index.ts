@@ -1,0 +1,25 @@
+/**
+ * The HTTP contract, route by route: method, path, parameters, bodies and
+ * answers as zod schemas. Handlers are typed from these, and the OpenAPI
+ * document is generated from exactly this list.
+ */
+import { eventsRoute } from './events.ts';
+import { aggregatesRoute, healthRoute, metricsRoute, statusRoute } from './figures.ts';
+import { addRegionRoute, createKeyRoute, listKeysRoute, revokeKeyRoute } from './admin.ts';
+
+export * from './common.ts';
+export * from './events.ts';
+export * from './figures.ts';
+export * from './admin.ts';
+
+export const documentedRoutes = [
+  eventsRoute,
+  aggregatesRoute,
+  metricsRoute,
+  statusRoute,
+  healthRoute,
+  createKeyRoute,
+  listKeysRoute,
+  revokeKeyRoute,
+  addRegionRoute,
+] as const;
