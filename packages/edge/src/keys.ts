@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ClickHouse } from '@cordon/clickhouse';
 import type { ApiRole } from '@cordon/schemas';
+import type { RateLimiter } from './rate-limit.ts';
 
 /** Who is calling: resolved from the API key on every request. */
 export interface Principal {
@@ -34,12 +35,15 @@ export class KeyStore {
   private cache = new Map<string, StoredKey>();
   private loadedAt = 0;
   private bootstrapHash: string | null;
+  /** Limits each key's request rate (requireRole asks it); none: unlimited. */
+  readonly rateLimiter: RateLimiter | undefined;
 
   constructor(
     private readonly ch: ClickHouse,
-    options: { bootstrapKey?: string | undefined } = {},
+    options: { bootstrapKey?: string | undefined; rateLimiter?: RateLimiter | undefined } = {},
   ) {
     this.bootstrapHash = options.bootstrapKey ? sha256(options.bootstrapKey) : null;
+    this.rateLimiter = options.rateLimiter;
   }
 
   async verify(token: string): Promise<Principal | undefined> {

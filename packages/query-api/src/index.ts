@@ -1,3 +1,5 @@
 export * from './routes.ts';
 export * from './aggregate.ts';
 export * from './openapi.ts';
+export * from './csv.ts';
+export * from './etag.ts';

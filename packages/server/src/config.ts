@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseRateLimit, type RateLimit } from '@cordon/edge';
 
 /** Everything Cordon reads from the environment (CONTRACT.md "Starting the server"). Only main.ts calls this. */
 export interface CordonConfig {
@@ -11,6 +12,8 @@ export interface CordonConfig {
   bootstrapKey: string | null;
   timeZone: string;
   logLevel: string;
+  /** Per API key, per process. */
+  rateLimit: RateLimit;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
@@ -33,5 +36,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
     bootstrapKey: env['CORDON_BOOTSTRAP_KEY'] || null,
     timeZone,
     logLevel: env['CORDON_LOG_LEVEL'] ?? 'info',
+    rateLimit: parseRateLimit(env['CORDON_RATE_LIMIT'] ?? '1000/2000'),
   };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse';
-import { KeyStore, type CreatedKey } from '@cordon/edge';
+import { createRateLimiter, KeyStore, type CreatedKey } from '@cordon/edge';
 import {
   createEventsRoute,
   createIdIndex,
@@ -15,7 +15,7 @@ import {
   type RollupConsumer,
   type RollupConsumerOptions,
 } from '@cordon/ingest';
-import { createQueryRoutes } from '@cordon/query-api';
+import { createQueryRoutes, csvExport, pipelineEtag } from '@cordon/query-api';
 import { loadRegionRegistry, type RegionRegistry } from '@cordon/regions';
 import type { CordonConfig } from './config.ts';
 import { createAdminRoutes } from './admin-routes.ts';
@@ -88,7 +88,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     const regions = options.regions ?? (await loadRegionRegistry());
     const customRegions = createCustomRegionStore(clickhouse);
     await customRegions.loadInto(regions);
-    const keys = new KeyStore(clickhouse, { bootstrapKey: config.bootstrapKey ?? undefined });
+    const keys = new KeyStore(clickhouse, { bootstrapKey: config.bootstrapKey ?? undefined, rateLimiter: createRateLimiter(config.rateLimit) });
     const createdAdminKey =
       roles.includes('ingest') || roles.includes('query')
         ? !config.bootstrapKey && !(await keys.hasAdminKey())
@@ -126,7 +126,8 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     if (roles.includes('ingest') || roles.includes('query')) {
       parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes());
     }
-    const app = parts.length > 0 ? createHttpApp(parts, logger) : null;
+    const figureMiddleware = [pipelineEtag({ clickhouse, extra: () => String(regions.size) }), csvExport()];
+    const app = parts.length > 0 ? createHttpApp(parts, logger, figureMiddleware) : null;
 
     let url: string | null = null;
     if (app && options.listen !== false) {

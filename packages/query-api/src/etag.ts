@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { ClickHouse } from '@cordon/clickhouse';
+
+/**
+ * Weak ETags derived from the pipeline position: the number of rows in the
+ * raw `events` table (every counted event and every retraction adds one, so
+ * nothing can change a figure without changing it; ClickHouse answers it
+ * from part metadata, without reading data). The tag also covers the request
+ * (path, query, Accept, the key's scope) and `extra()` (e.g. the number of
+ * admin-added regions, which can rename rows). `If-None-Match` with the
+ * current tag gets 304.
+ *
+ * The route runs first (auth, validation, the answer): a 304 is only ever
+ * given in place of a 200 the caller was allowed to see. The position is
+ * read before the route, so a tag never claims a newer position than its
+ * answer.
+ */
+export function pipelineEtag(deps: { clickhouse: ClickHouse; extra?: () => string }): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method !== 'GET') return next();
+    const position = await pipelinePosition(deps.clickhouse);
+    await next();
+    if (c.res.status !== 200) return;
+    const principal = c.get('principal' as never) as { region?: string | null } | undefined;
+    const url = new URL(c.req.url);
+    const tag = `W/"${position}-${createHash('sha256')
+      .update([url.pathname, url.search, c.req.header('accept') ?? '', principal?.region ?? '*', deps.extra?.() ?? ''].join('\n'))
+      .digest('base64url')
+      .slice(0, 22)}"`;
+    const match = c.req.header('if-none-match');
+    if (match && match.split(',').some((t) => t.trim() === tag)) {
+      c.res = new Response(null, { status: 304, headers: { etag: tag, vary: 'Accept, Authorization' } });
+      return;
+    }
+    c.res.headers.set('etag', tag);
+    c.res.headers.set('vary', 'Accept, Authorization');
+  };
+}
+
+export async function pipelinePosition(ch: ClickHouse): Promise<string> {
+  const result = await ch.client.query({ query: `SELECT count() AS n FROM ${ch.database}.events`, format: 'JSONEachRow' });
+  return String((await result.json<{ n: string | number }>())[0]?.n ?? 0);
+}
