@@ -1,27 +1,74 @@
 import type { ClickHouse } from '@cordon/clickhouse';
-import type { GroupBy } from '@cordon/schemas';
 
 /**
- * Reads the daily roll-up. Every value from a request arrives as a bound
- * parameter; the only text put into SQL is chosen from the fixed table below
- * (never from input).
+ * Sums contributions, from one of two sources that answer the same question:
+ *
+ * - `rollup`: the daily roll-up `metric_daily` (what is known now). Used
+ *   whenever the question allows it: it is small and already net of voids.
+ * - `raw`: the raw `events` table with its contributions unnested and
+ *   multiplied by `sign`, limited to rows received at or before `knownAt`.
+ *   A retraction row carries the time its void took effect, so a void that
+ *   came later is left out exactly like an event that came later.
+ *
+ * Every value from a request arrives as a bound parameter; the only text
+ * put into SQL is chosen from the fixed tables below (never from input).
  */
-const groupExpressions: Record<GroupBy, string> = {
-  none: `''`,
-  day: `toString(day)`,
-  week: `toString(day)`, // weeks are formed from days in TS, where stock metrics need the days anyway
-  region: `substring(region, 1, {prefixLength:UInt8})`,
-  site: `site`,
+export type FigureSource = { kind: 'rollup' } | { kind: 'raw'; knownAt: string };
+
+interface SourceSql {
+  /** Table (and unnesting) to read. `{db}` is replaced by the database identifier. */
+  from: string;
+  metric: string;
+  dim: string;
+  value: string;
+  /** An extra WHERE condition. */
+  known: string;
+}
+
+const sources: Record<FigureSource['kind'], SourceSql> = {
+  rollup: { from: '{db}.metric_daily', metric: 'metric', dim: 'dim', value: 'value', known: '' },
+  raw: {
+    from: '{db}.events ARRAY JOIN contributions AS c',
+    metric: 'c.metric',
+    dim: 'c.dim',
+    value: 'c.value * sign',
+    known: `AND received_at <= {knownAt:DateTime64(3, 'UTC')}`,
+  },
 };
 
+/** What rows are summed by. Weeks and site kinds are formed in TS from days and sites. */
+export type SqlGrouping = 'none' | 'day' | 'region' | 'site' | 'dimension';
+
+function groupExpression(grouping: SqlGrouping, source: SourceSql): string {
+  switch (grouping) {
+    case 'none':
+      return `''`;
+    case 'day':
+      return `toString(day)`;
+    case 'region':
+      return `substring(region, 1, {prefixLength:UInt8})`;
+    case 'site':
+      return `site`;
+    case 'dimension':
+      return source.dim;
+    default: {
+      const unreachable: never = grouping;
+      throw new Error(`unknown grouping ${String(unreachable)}`);
+    }
+  }
+}
+
 export interface SumQuery {
+  source: FigureSource;
   metrics: readonly string[];
   prefix: string;
   /** Inclusive; null for "from the first event". */
   from: string | null;
   to: string;
-  groupBy: GroupBy;
+  groupBy: SqlGrouping;
   prefixLength?: number;
+  /** Only contributions with this dimension value ('' = the event did not say). */
+  dim?: string;
 }
 
 export interface SumRow {
@@ -32,17 +79,27 @@ export interface SumRow {
   value: number;
 }
 
-export async function sumRollup(ch: ClickHouse, q: SumQuery): Promise<SumRow[]> {
+export async function sumFigures(ch: ClickHouse, q: SumQuery): Promise<SumRow[]> {
   if (q.metrics.length === 0) return [];
+  const src = sources[q.source.kind];
   const result = await ch.client.query({
     // Aliases differ from column names on purpose: ClickHouse resolves a name
-    // in WHERE to a SELECT alias first.
-    query: `SELECT metric, ${groupExpressions[q.groupBy]} AS bucket, any(region) AS site_region, sum(value) AS total
-            FROM ${ch.database}.metric_daily
+    // in WHERE to a SELECT alias first (`metric` is the same expression either way).
+    query: `SELECT ${src.metric} AS metric, ${groupExpression(q.groupBy, src)} AS bucket, any(region) AS site_region, sum(${src.value}) AS total
+            FROM ${src.from.replace('{db}', ch.database)}
             WHERE metric IN {metrics:Array(String)} AND startsWith(region, {prefix:String})
               AND day <= {to:Date} ${q.from === null ? '' : 'AND day >= {from:Date}'}
+              ${q.dim === undefined ? '' : `AND ${src.dim} = {dim:String}`} ${src.known}
             GROUP BY metric, bucket`,
-    query_params: { metrics: q.metrics, prefix: q.prefix, to: q.to, from: q.from ?? q.to, prefixLength: q.prefixLength ?? 12 },
+    query_params: {
+      metrics: q.metrics,
+      prefix: q.prefix,
+      to: q.to,
+      from: q.from ?? q.to,
+      prefixLength: q.prefixLength ?? 12,
+      dim: q.dim ?? '',
+      knownAt: knownAtParam(q.source),
+    },
     format: 'JSONEachRow',
   });
   return (await result.json<{ metric: string; bucket: string; site_region: string; total: number }>()).map((r) => ({
@@ -54,13 +111,31 @@ export async function sumRollup(ch: ClickHouse, q: SumQuery): Promise<SumRow[]> 
 }
 
 /** The first day with data for these metrics in the subtree (for a missing `from`). */
-export async function firstDay(ch: ClickHouse, metrics: readonly string[], prefix: string): Promise<string | null> {
+export async function firstDay(ch: ClickHouse, source: FigureSource, metrics: readonly string[], prefix: string, dim?: string): Promise<string | null> {
+  const src = sources[source.kind];
   const result = await ch.client.query({
-    query: `SELECT toString(min(day)) AS first_day, count() AS n FROM ${ch.database}.metric_daily
-            WHERE metric IN {metrics:Array(String)} AND startsWith(region, {prefix:String})`,
-    query_params: { metrics, prefix },
+    query: `SELECT toString(min(day)) AS first_day, count() AS n FROM ${src.from.replace('{db}', ch.database)}
+            WHERE ${src.metric} IN {metrics:Array(String)} AND startsWith(region, {prefix:String})
+              ${dim === undefined ? '' : `AND ${src.dim} = {dim:String}`} ${src.known}`,
+    query_params: { metrics, prefix, dim: dim ?? '', knownAt: knownAtParam(source) },
     format: 'JSONEachRow',
   });
   const [row] = await result.json<{ first_day: string; n: string | number }>();
   return row && Number(row.n) > 0 ? row.first_day : null;
+}
+
+/** The WHERE condition that limits a source to what was known at `knownAt` (empty for the roll-up). */
+export function knownCondition(source: FigureSource): string {
+  return sources[source.kind].known;
+}
+
+/** ClickHouse DateTime64 text in UTC, to the millisecond (the precision of `received_at`). */
+export function knownAtParam(source: FigureSource): string {
+  if (source.kind !== 'raw') return '1970-01-01 00:00:00.000';
+  return new Date(source.knownAt).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Sums of float quantities (0.1 kg) are shown to the micro-unit, without binary noise. */
+export function roundFigure(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
 }

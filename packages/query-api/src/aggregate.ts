@@ -1,7 +1,9 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { mostSpecificCode, parseRegionCode, prefixLengthOf } from '@cordon/regions';
 import { daysBetween, isoWeekOf, metricCatalogue, type AggregatesAnswer, type GroupBy, type MetricName } from '@cordon/schemas';
-import { firstDay, sumRollup, type SumRow } from './aggregate-sql.ts';
+import { firstDay, roundFigure as round, sumFigures, type FigureSource, type SumRow } from './aggregate-sql.ts';
+import { byDimension, bySiteKind } from './breakdown.ts';
+import { orderRows } from './breakdown-order.ts';
 
 export interface AggregateRequest {
   metrics: MetricName[];
@@ -12,13 +14,20 @@ export interface AggregateRequest {
   level: 'province' | 'city' | 'county' | 'town' | 'village' | undefined;
   asOf: string;
   regionName: (code: string) => string;
+  /** The roll-up, or the raw table as known at an instant. */
+  source: FigureSource;
+  /** `key`, `-key`, a requested metric or `-metric` (checked by the route); default `key`. */
+  sort?: string | undefined;
+  /** Keep the first N rows after sorting; totals still cover every row. */
+  limit?: number | undefined;
 }
 
 /** Longest day range a dense day or week breakdown will list. */
 export const maxDenseDays = 3700;
 
 /**
- * Computes an /v1/aggregates answer from the daily roll-up.
+ * Computes an /v1/aggregates answer from the daily roll-up (or, with
+ * knownAt, from the raw table as known then).
  * Flow metrics sum over each row's period; stock metrics are the running
  * sum of their deltas from the first event to the end of each row's period
  * (and to `to` for the totals).
@@ -27,13 +36,13 @@ export async function aggregate(ch: ClickHouse, req: AggregateRequest): Promise<
   const prefix = parseRegionCode(req.region.code)!.prefix;
   const flow = req.metrics.filter((m) => metricCatalogue.get(m)?.kind === 'flow');
   const stock = req.metrics.filter((m) => metricCatalogue.get(m)?.kind === 'stock');
-  const from = req.from ?? (await firstDay(ch, req.metrics, prefix));
+  const from = req.from ?? (await firstDay(ch, req.source, req.metrics, prefix));
   const effectiveFrom = from ?? req.to;
-  const base = { prefix, to: req.to };
+  const base = { source: req.source, prefix, to: req.to };
 
   const [flowTotals, stockTotals] = await Promise.all([
-    sumRollup(ch, { ...base, metrics: flow, from: effectiveFrom, groupBy: 'none' }),
-    sumRollup(ch, { ...base, metrics: stock, from: null, groupBy: 'none' }),
+    sumFigures(ch, { ...base, metrics: flow, from: effectiveFrom, groupBy: 'none' }),
+    sumFigures(ch, { ...base, metrics: stock, from: null, groupBy: 'none' }),
   ]);
   const totals = valuesOf(req.metrics, [...flowTotals, ...stockTotals]);
 
@@ -50,19 +59,26 @@ export async function aggregate(ch: ClickHouse, req: AggregateRequest): Promise<
     case 'site':
       rows = await byPlace(ch, req, flow, stock, prefix, effectiveFrom);
       break;
+    case 'dimension':
+      rows = await byDimension(ch, { source: req.source, metrics: req.metrics, prefix, from: effectiveFrom, to: req.to });
+      break;
+    case 'siteKind':
+      rows = await bySiteKind(ch, { source: req.source, metrics: req.metrics, prefix, from: effectiveFrom, to: req.to });
+      break;
     default: {
       const unreachable: never = req.groupBy;
       throw new Error(`unknown groupBy ${String(unreachable)}`);
     }
   }
+  rows = orderRows(rows, req.sort, req.limit);
   return { metrics: req.metrics, region: req.region, from, to: req.to, asOf: req.asOf, rows, totals };
 }
 
 async function byTime(ch: ClickHouse, req: AggregateRequest, flow: MetricName[], stock: MetricName[], prefix: string, from: string) {
   const days = daysBetween(from, req.to);
   const [flowDaily, stockDaily] = await Promise.all([
-    sumRollup(ch, { prefix, to: req.to, metrics: flow, from, groupBy: 'day' }),
-    sumRollup(ch, { prefix, to: req.to, metrics: stock, from: null, groupBy: 'day' }),
+    sumFigures(ch, { source: req.source, prefix, to: req.to, metrics: flow, from, groupBy: 'day' }),
+    sumFigures(ch, { source: req.source, prefix, to: req.to, metrics: stock, from: null, groupBy: 'day' }),
   ]);
   const bucketOf = req.groupBy === 'week' ? isoWeekOf : (day: string) => day;
   const buckets = new Map<string, Record<string, number>>();
@@ -92,10 +108,10 @@ async function byTime(ch: ClickHouse, req: AggregateRequest, flow: MetricName[],
 
 async function byPlace(ch: ClickHouse, req: AggregateRequest, flow: MetricName[], stock: MetricName[], prefix: string, from: string) {
   const prefixLength = req.groupBy === 'region' ? prefixLengthOf[req.level ?? 'county'] : undefined;
-  const groupBy = req.groupBy;
+  const groupBy = req.groupBy === 'region' ? 'region' : 'site';
   const [flowRows, stockRows] = await Promise.all([
-    sumRollup(ch, { prefix, to: req.to, metrics: flow, from, groupBy, ...(prefixLength ? { prefixLength } : {}) }),
-    sumRollup(ch, { prefix, to: req.to, metrics: stock, from: null, groupBy, ...(prefixLength ? { prefixLength } : {}) }),
+    sumFigures(ch, { source: req.source, prefix, to: req.to, metrics: flow, from, groupBy, ...(prefixLength ? { prefixLength } : {}) }),
+    sumFigures(ch, { source: req.source, prefix, to: req.to, metrics: stock, from: null, groupBy, ...(prefixLength ? { prefixLength } : {}) }),
   ]);
   const groups = new Map<string, { key: Record<string, string>; values: Record<string, number> }>();
   for (const row of [...flowRows, ...stockRows]) {
@@ -124,9 +140,4 @@ function valuesOf(metrics: readonly string[], rows: readonly SumRow[]): Record<s
   const values = Object.fromEntries(metrics.map((m) => [m, 0]));
   for (const row of rows) values[row.metric] = round((values[row.metric] ?? 0) + row.value);
   return values;
-}
-
-/** Sums of float quantities (0.1 kg) are shown to the micro-unit, without binary noise. */
-function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }

@@ -6,6 +6,8 @@ import {
   metricCatalogue,
   metricsRoute,
   statusRoute,
+  timeseriesQueryErrors,
+  timeseriesRoute,
   type MetricName,
   type StatusAnswer,
 } from '@cordon/schemas';
@@ -13,6 +15,8 @@ import { createRouter, ProblemError, requireRole, validationProblem, type AuthEn
 import type { ClickHouse } from '@cordon/clickhouse';
 import { levelIndex, parseRegionCode, type RegionLevel } from '@cordon/regions';
 import { aggregate, maxDenseDays } from './aggregate.ts';
+import type { FigureSource } from './aggregate-sql.ts';
+import { timeseries, timeseriesDefaultFrom } from './timeseries.ts';
 
 export interface RegionNames {
   get(code: string): { code: string; name: string } | undefined;
@@ -70,21 +74,14 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
     const to = q.to ?? dayOf(new Date());
     const crossErrors = aggregatesQueryErrors({ ...q, to });
     if (crossErrors.length > 0) throw validationProblem(crossErrors);
-    const code = q.region ?? principal.region;
-    if (!code) throw validationProblem([{ path: 'region', message: 'is required (a 6, 9 or 12 digit region code)' }]);
-    const region = deps.regions.get(code);
-    if (!region) throw validationProblem([{ path: 'region', message: `${code} is not in the region registry` }]);
-    if (principal.region && !deps.regions.isWithin(code, principal.region)) {
-      // Never a silently partial figure: a wider region is refused outright.
-      throw new ProblemError('forbidden', `This key sees only region ${principal.region}; ${code} is not inside it`);
-    }
+    const { code, region } = figureRegion(q.region, principal.region);
     if (q.level && levelIndex(q.level) < levelIndex(levelOf(code))) {
       throw validationProblem([{ path: 'level', message: `must be at or below the region's own level (${levelOf(code)})` }]);
     }
     if ((q.groupBy === 'day' || q.groupBy === 'week') && q.from && daysApart(q.from, to) > maxDenseDays) {
       throw validationProblem([{ path: 'from', message: `a day or week breakdown spans at most ${maxDenseDays} days` }]);
     }
-    const { asOf } = await deps.status.read();
+    const { source, asOf } = await figureSource(q.knownAt);
     const answer = await aggregate(deps.clickhouse, {
       metrics: q.metrics,
       region: { code: region.code, name: region.name },
@@ -94,9 +91,54 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
       level: q.level,
       asOf,
       regionName: (c) => deps.regions.get(c)?.name ?? c,
+      source,
+      sort: q.sort,
+      limit: q.limit,
     });
     return c.json(answer, 200);
   });
+
+  app.use(timeseriesRoute.path, requireRole(deps.keys, 'read'));
+  app.openapi(timeseriesRoute, async (c) => {
+    const q = c.req.valid('query');
+    const to = q.to ?? dayOf(new Date());
+    const crossErrors = timeseriesQueryErrors({ ...q, to });
+    if (crossErrors.length > 0) throw validationProblem(crossErrors);
+    const { region } = figureRegion(q.region, c.get('principal').region);
+    const { source, asOf } = await figureSource(q.knownAt);
+    const from = q.from ?? (await timeseriesDefaultFrom(deps.clickhouse, { metric: q.metric, regionCode: region.code, to, dim: q.dim, source }));
+    if (daysApart(from, to) > maxDenseDays) {
+      throw validationProblem([{ path: 'from', message: `a timeseries spans at most ${maxDenseDays} days${q.from ? '' : ' (the data starts earlier; give a from)'}` }]);
+    }
+    const answer = await timeseries(deps.clickhouse, { metric: q.metric, region, from, to, interval: q.interval, dim: q.dim, source, asOf });
+    return c.json(answer, 200);
+  });
+
+  /** The region a figure route counts, checked against the registry and the key's scope. */
+  function figureRegion(asked: string | undefined, scope: string | null | undefined) {
+    const code = asked ?? scope;
+    if (!code) throw validationProblem([{ path: 'region', message: 'is required (a 6, 9 or 12 digit region code)' }]);
+    const found = deps.regions.get(code);
+    if (!found) throw validationProblem([{ path: 'region', message: `${code} is not in the region registry` }]);
+    if (scope && !deps.regions.isWithin(code, scope)) {
+      // Never a silently partial figure: a wider region is refused outright.
+      throw new ProblemError('forbidden', `This key sees only region ${scope}; ${code} is not inside it`);
+    }
+    return { code, region: { code: found.code, name: found.name } };
+  }
+
+  /**
+   * Without knownAt: the roll-up, as of the pipeline position. With it: the
+   * raw table as known at that instant; `asOf` is that instant, unless the
+   * pipeline has not counted that far yet (then events acknowledged in
+   * between may be missing, and asOf says so).
+   */
+  async function figureSource(knownAt: string | undefined): Promise<{ source: FigureSource; asOf: string }> {
+    const { asOf } = await deps.status.read();
+    if (knownAt === undefined) return { source: { kind: 'rollup' }, asOf };
+    const instant = new Date(knownAt).toISOString();
+    return { source: { kind: 'raw', knownAt: instant }, asOf: Date.parse(asOf) < Date.parse(instant) ? asOf : instant };
+  }
 
   return app;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fieldErrorSchema } from './problem.ts';
-import { metricNameSchema, type MetricName } from './metrics.ts';
+import { metricCatalogue, metricNameSchema, type MetricName } from './metrics.ts';
 import { regionCodeSchema } from './events.ts';
 
 /** The answer to POST /v1/events: an import summary (partial success). */
@@ -20,10 +20,27 @@ export const importSummarySchema = z.object({
 export type ImportSummary = z.infer<typeof importSummarySchema>;
 
 export const regionLevelSchema = z.enum(['province', 'city', 'county', 'town', 'village']);
-export const groupBySchema = z.enum(['none', 'day', 'week', 'region', 'site']);
+export const groupBySchema = z.enum(['none', 'day', 'week', 'region', 'site', 'dimension', 'siteKind']);
 export type GroupBy = z.infer<typeof groupBySchema>;
 
 const daySchema = z.iso.date('must be a day, YYYY-MM-DD');
+
+/** Parameters every figure route shares, so they read and validate the same everywhere. */
+const regionParam = regionCodeSchema.optional().meta({
+  description: "The subtree to count: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region.",
+  example: '410184',
+});
+const fromParam = daySchema.optional().meta({ description: 'First day, inclusive, in CORDON_TZ. Default: the first day with data.', example: '2020-01-24' });
+const toParam = daySchema.optional().meta({ description: 'Last day, inclusive, in CORDON_TZ. Default: today.', example: '2020-02-13' });
+export const knownAtSchema = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2020-02-13T18:00:00+08:00' })
+  // No event can be older (instantSchema), and the bound keeps the instant inside ClickHouse's DateTime64 range.
+  .refine((s) => !(Date.parse(s) < Date.UTC(2000, 0, 1)), 'must not be before 2000')
+  .meta({
+    description:
+      'Figures as they were known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now.',
+    example: '2020-02-13T18:00:00+08:00',
+  });
 
 export const aggregatesQuerySchema = z.object({
   metrics: z
@@ -32,22 +49,76 @@ export const aggregatesQuerySchema = z.object({
     .transform((s) => s.split(',').map((m) => m.trim()).filter(Boolean))
     .pipe(z.array(metricNameSchema).min(1, 'name at least one metric').max(50, 'at most 50 metrics'))
     .meta({ description: 'Comma-separated metric names (GET /v1/metrics lists them)', example: 'people_screened,people_turned_back' }),
-  region: regionCodeSchema.optional().meta({
-    description: "The subtree to count: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region.",
-    example: '410184',
+  region: regionParam,
+  from: fromParam,
+  to: toParam,
+  groupBy: groupBySchema.default('none').meta({
+    description:
+      'Rows per day, ISO week, region (with level), site, dimension or siteKind; none gives one row. ' +
+      '`dimension`: one row per value of the metrics\' catalogue dimension (GET /v1/metrics, `dimension`), keyed `{dimension, value}`; every requested metric must have the same dimension, and a value the events left out reads "(unspecified)". ' +
+      '`siteKind`: one row per kind of site (`kind` of the site\'s latest site.registered event), "unknown" for events without a registered site. ' +
+      'Rows whose values are all zero are left out of dimension and siteKind breakdowns. ' +
+      'Donations by item and unit need no groupBy: each item and unit is its own metric (donated:masks:piece, donated:disinfectant:kg), since quantities in different units are never summed; ask for those metrics side by side, and groupBy=dimension breaks them down by donorType.',
   }),
-  from: daySchema.optional().meta({ description: 'First day, inclusive, in CORDON_TZ. Default: the first day with data.', example: '2020-01-24' }),
-  to: daySchema.optional().meta({ description: 'Last day, inclusive, in CORDON_TZ. Default: today.', example: '2020-02-13' }),
-  groupBy: groupBySchema.default('none').meta({ description: 'Rows per day, ISO week, region (with level) or site; none gives one row' }),
   level: regionLevelSchema.optional().meta({ description: 'With groupBy=region: the level to break the subtree down into' }),
+  sort: z
+    .string()
+    .regex(/^-?[a-z0-9_:]{1,64}$/, 'must be key, -key, a requested metric, or - and a requested metric')
+    .optional()
+    .meta({
+      description:
+        'Order of `rows`: `key` (the default: days and weeks in time order, regions, sites and dimension values by their key), a requested metric ascending (`people_turned_back`), or either with a leading `-` for descending (`-people_turned_back`). Ties are ordered by key.',
+      example: '-people_turned_back',
+    }),
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 1000' })
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta({ description: 'Keep only the first N rows after sorting (top N). `totals` are still over every row.', example: 10 }),
+  knownAt: knownAtSchema.optional(),
 });
 
 /** Checks between parameters, beyond each one's own schema. */
-export function aggregatesQueryErrors(q: { from?: string | undefined; to?: string | undefined; groupBy: GroupBy; level?: string | undefined }): { path: string; message: string }[] {
+export function aggregatesQueryErrors(q: {
+  metrics?: readonly MetricName[];
+  from?: string | undefined;
+  to?: string | undefined;
+  groupBy: GroupBy;
+  level?: string | undefined;
+  sort?: string | undefined;
+}): { path: string; message: string }[] {
   const errors: { path: string; message: string }[] = [];
   if (q.from && q.to && q.from > q.to) errors.push({ path: 'from', message: 'must not be after to' });
   if (q.groupBy === 'region' && !q.level) errors.push({ path: 'level', message: 'is required with groupBy=region' });
+  if (q.groupBy === 'dimension' && q.metrics) errors.push(...sharedDimensionErrors(q.metrics));
+  if (q.sort !== undefined && q.metrics) {
+    const name = q.sort.replace(/^-/, '');
+    if (name !== 'key' && !q.metrics.includes(name as MetricName)) {
+      errors.push({ path: 'sort', message: `must be key, -key, or one of the requested metrics (${q.metrics.join(', ')}), optionally with a leading -` });
+    }
+  }
   return errors;
+}
+
+/**
+ * groupBy=dimension puts several metrics side by side in rows keyed by one
+ * dimension value, which only means something when they share the dimension.
+ * Stock metrics are refused: sites_active's closures carry no kind, so their
+ * -1s would all land in "(unspecified)" (groupBy=siteKind answers that question).
+ */
+function sharedDimensionErrors(metrics: readonly MetricName[]): { path: string; message: string }[] {
+  const dims = new Map<string, MetricName[]>();
+  for (const m of metrics) {
+    const def = metricCatalogue.get(m);
+    if (!def?.dimension) return [{ path: 'groupBy', message: `dimension needs metrics with a breakdown dimension; ${m} has none` }];
+    if (def.kind === 'stock') return [{ path: 'groupBy', message: `dimension cannot break down the stock metric ${m} (its ends carry no ${def.dimension}); use groupBy=siteKind` }];
+    dims.set(def.dimension, [...(dims.get(def.dimension) ?? []), m]);
+  }
+  if (dims.size <= 1) return [];
+  const described = [...dims].map(([dim, ms]) => `${ms.join(', ')} by ${dim}`).join('; ');
+  return [{ path: 'groupBy', message: `dimension needs metrics that share one dimension, not ${described}` }];
 }
 export type AggregatesQuery = z.output<typeof aggregatesQuerySchema>;
 
@@ -57,9 +128,14 @@ export const aggregateRowKeySchema = z
     z.object({ week: z.string().describe('ISO week, 2020-W07') }),
     z.object({ region: z.string(), name: z.string() }),
     z.object({ site: z.string(), region: z.string() }),
+    z.object({
+      dimension: z.string().describe("The metrics' catalogue dimension, e.g. reason"),
+      value: z.string().describe('Its value; "(unspecified)" where the events did not say'),
+    }),
+    z.object({ siteKind: z.string().describe('The kind of site (site.registered `kind`), or "unknown"') }),
     z.object({}),
   ])
-  .describe('What the row is about: a day, an ISO week, a region or a site; empty for groupBy=none');
+  .describe('What the row is about: a day, an ISO week, a region, a site, a dimension value or a site kind; empty for groupBy=none');
 
 export const metricInfoSchema = z
   .object({
@@ -73,14 +149,18 @@ export const metricInfoSchema = z
   .meta({ id: 'Metric' });
 export const metricListSchema = z.object({ metrics: z.array(metricInfoSchema) }).meta({ id: 'MetricList' });
 
+const asOfSchema = z
+  .string()
+  .describe('Every event acknowledged before this instant is counted; with knownAt, the knownAt instant (UTC) unless the pipeline has not yet counted up to it');
+
 export const aggregatesAnswerSchema = z.object({
   metrics: z.array(metricNameSchema),
   region: z.object({ code: z.string(), name: z.string() }),
   from: z.string().nullable(),
   to: z.string(),
-  asOf: z.string().describe('Every event acknowledged before this instant is counted'),
-  rows: z.array(z.object({ key: aggregateRowKeySchema, values: z.record(z.string(), z.number()) })),
-  totals: z.record(z.string(), z.number()).describe('Flow metrics summed over from..to; stock metrics at the end of to'),
+  asOf: asOfSchema,
+  rows: z.array(z.object({ key: aggregateRowKeySchema, values: z.record(z.string(), z.number()) })).describe('In `sort` order, at most `limit` of them'),
+  totals: z.record(z.string(), z.number()).describe('Flow metrics summed over from..to; stock metrics at the end of to. Always over every row, whatever `limit` keeps'),
 }).meta({ id: 'Aggregates' });
 export type AggregatesAnswer = {
   metrics: MetricName[];
@@ -91,6 +171,91 @@ export type AggregatesAnswer = {
   rows: { key: Record<string, string>; values: Record<string, number> }[];
   totals: Record<string, number>;
 };
+
+/** The name `dim=` and breakdown rows give the empty dimension value (the event did not say). */
+export const unspecifiedDim = '(unspecified)';
+
+export const intervalSchema = z.enum(['day', 'week']);
+export type Interval = z.infer<typeof intervalSchema>;
+
+export const timeseriesQuerySchema = z.object({
+  metric: metricNameSchema.meta({ description: 'One metric (GET /v1/metrics lists them)', example: 'people_turned_back' }),
+  region: regionParam,
+  from: fromParam,
+  to: toParam,
+  interval: intervalSchema.default('day').meta({
+    description: 'One point per day, or per ISO week (Monday to Sunday, 2020-W07). With week, from is moved back to its Monday and to forward to its Sunday, so every point is a whole week.',
+  }),
+  dim: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
+    .optional()
+    .meta({
+      description: `Count only contributions with this value of the metric's dimension (GET /v1/metrics, \`dimension\`), e.g. dim=isolated for fever_cases; "${unspecifiedDim}" for events that did not say. Flow metrics with a dimension only.`,
+      example: 'isolated',
+    }),
+  knownAt: knownAtSchema.optional(),
+});
+export type TimeseriesQuery = z.output<typeof timeseriesQuerySchema>;
+
+export const timeseriesPointSchema = z
+  .object({
+    period: z.string().describe('The day (2020-02-13) or ISO week (2020-W07)'),
+    start: z.string().describe('First day of the period'),
+    end: z.string().describe('Last day of the period'),
+    value: z.number().describe('Flow metrics: the sum over the period. Stock metrics: the level at the end of the period'),
+    cumulative: z
+      .number()
+      .describe('The running total from the first event ever (not from `from`) to the end of the period. For stock metrics, which are levels already, it equals value'),
+    movingAverage7: z
+      .number()
+      .describe(
+        'Mean of the daily values of the 7 days ending on the period\'s last day (that day and the 6 before it, before `from` too), to 6 decimals. For interval=week that is the mean daily value of the week. Daily values of stock metrics are their end-of-day levels',
+      ),
+    change: z
+      .object({
+        absolute: z.number().describe('value minus the previous period\'s value (the day or week before; before `from` too)'),
+        relative: z.number().nullable().describe('absolute / |previous value|, a fraction (0.25 = +25%) to 6 decimals; null when the previous value is 0'),
+      })
+      .meta({ id: 'TimeseriesChange' }),
+  })
+  .meta({ id: 'TimeseriesPoint' });
+export type TimeseriesPoint = z.infer<typeof timeseriesPointSchema>;
+
+export const timeseriesAnswerSchema = z
+  .object({
+    metric: metricNameSchema,
+    region: z.object({ code: z.string(), name: z.string() }),
+    dim: z.string().nullable().describe('The dim= value the figures are restricted to; null: every value'),
+    interval: intervalSchema,
+    from: z.string().describe('First day of the first point (for interval=week, a Monday)'),
+    to: z.string().describe('Last day of the last point (for interval=week, a Sunday)'),
+    asOf: asOfSchema,
+    points: z.array(timeseriesPointSchema).describe('One per day or week from `from` to `to`, none missing, in time order'),
+  })
+  .meta({ id: 'Timeseries' });
+export type TimeseriesAnswer = {
+  metric: MetricName;
+  region: { code: string; name: string };
+  dim: string | null;
+  interval: Interval;
+  from: string;
+  to: string;
+  asOf: string;
+  points: TimeseriesPoint[];
+};
+
+/** Checks between the timeseries parameters, beyond each one's own schema. */
+export function timeseriesQueryErrors(q: { metric: MetricName; from?: string | undefined; to?: string | undefined; dim?: string | undefined }): { path: string; message: string }[] {
+  const errors: { path: string; message: string }[] = [];
+  if (q.from && q.to && q.from > q.to) errors.push({ path: 'from', message: 'must not be after to' });
+  const def = metricCatalogue.get(q.metric);
+  if (q.dim !== undefined && !def?.dimension) errors.push({ path: 'dim', message: `${q.metric} has no breakdown dimension` });
+  else if (q.dim !== undefined && def?.kind === 'stock') errors.push({ path: 'dim', message: `cannot restrict the stock metric ${q.metric}: its ends carry no ${def.dimension}` });
+  return errors;
+}
 
 export const statusAnswerSchema = z.object({
   lag: z.number().int().describe('Acknowledged events not yet counted'),

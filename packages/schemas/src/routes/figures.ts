@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { aggregatesAnswerSchema, aggregatesQuerySchema, metricListSchema, statusAnswerSchema } from '../api.ts';
+import { aggregatesAnswerSchema, aggregatesQuerySchema, metricListSchema, statusAnswerSchema, timeseriesAnswerSchema, timeseriesQuerySchema } from '../api.ts';
 import { bearerAuth, problemResponses } from './common.ts';
 
 export const healthRoute = createRoute({
@@ -41,7 +41,9 @@ export const aggregatesRoute = createRoute({
   path: '/v1/aggregates',
   summary: 'Figures for a region subtree over a period',
   description:
-    'Flow metrics are summed over each row\'s period; stock metrics (quarantine_active, sites_active) are read at the end of each row\'s period, and of `to` in `totals`. A region-scoped key may only ask inside its subtree (403 otherwise, never a partial figure).',
+    'Flow metrics are summed over each row\'s period; stock metrics (quarantine_active, sites_active) are read at the end of each row\'s period, and of `to` in `totals`. A region-scoped key may only ask inside its subtree (403 otherwise, never a partial figure). ' +
+    'Breakdowns: groupBy=dimension (by the metrics\' shared catalogue dimension) and groupBy=siteKind (by the kind of site); `sort` and `limit` give a top N of rows while `totals` stay over every row. ' +
+    '`knownAt` answers as the figures were known at a past instant (events received later and voids that took effect later are left out).',
   tags: ['figures'],
   security: bearerAuth,
   request: { query: aggregatesQuerySchema },
@@ -51,3 +53,17 @@ export const aggregatesRoute = createRoute({
   },
 });
 
+export const timeseriesRoute = createRoute({
+  method: 'get',
+  path: '/v1/timeseries',
+  summary: 'A trend: one metric per day or ISO week, with running total, 7-day average and change',
+  description:
+    'Dense points (every day or week from `from` to `to`, zeros included). Per point: `value` (flow: the period\'s sum; stock: the level at its end), `cumulative` (running total from the first event ever, not from `from`; equals value for stock metrics), `movingAverage7` (mean of the daily values of the 7 days ending on the period\'s last day, reaching before `from`), and `change` against the previous day or week. `dim` restricts a flow metric to one value of its dimension; `knownAt` answers as known at a past instant. A region-scoped key may only ask inside its subtree.',
+  tags: ['figures'],
+  security: bearerAuth,
+  request: { query: timeseriesQuerySchema },
+  responses: {
+    200: { description: 'The points', content: { 'application/json': { schema: timeseriesAnswerSchema } } },
+    ...problemResponses('validation', 'unauthorized', 'forbidden'),
+  },
+});

@@ -4,7 +4,7 @@
  * document is generated from exactly this list.
  */
 import { eventsRoute } from './events.ts';
-import { aggregatesRoute, healthRoute, metricsRoute, statusRoute } from './figures.ts';
+import { aggregatesRoute, healthRoute, metricsRoute, statusRoute, timeseriesRoute } from './figures.ts';
 import { addRegionRoute, createKeyRoute, listKeysRoute, revokeKeyRoute } from './admin.ts';
 
 export * from './common.ts';
@@ -22,4 +22,5 @@ export const documentedRoutes = [
   listKeysRoute,
   revokeKeyRoute,
   addRegionRoute,
+  timeseriesRoute,
 ] as const;

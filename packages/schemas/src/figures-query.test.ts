@@ -1,0 +1,54 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import {
+  aggregatesQueryErrors,
+  aggregatesQuerySchema,
+  timeseriesAnswerSchema,
+  timeseriesQueryErrors,
+  timeseriesQuerySchema,
+  type TimeseriesAnswer,
+} from './api.ts';
+
+const paths = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) => r.error?.issues.map((i) => i.path.join('.')) ?? [];
+
+describe('aggregates query: breakdowns, top N, knownAt', () => {
+  it('parses sort, limit and knownAt, and refuses hostile values by name', () => {
+    expect(aggregatesQuerySchema.parse({ metrics: 'fever_cases', sort: '-fever_cases', limit: '10', knownAt: '2020-02-13T18:00:00+08:00' })).toMatchObject({
+      sort: '-fever_cases',
+      limit: 10,
+      knownAt: '2020-02-13T18:00:00+08:00',
+    });
+    expect(paths(aggregatesQuerySchema.safeParse({ metrics: 'fever_cases', sort: '-drop table' }))).toEqual(['sort']);
+    for (const limit of ['-1', '0', '1001', '2.5', 'ten', '']) expect(paths(aggregatesQuerySchema.safeParse({ metrics: 'fever_cases', limit }))).toEqual(['limit']);
+    for (const knownAt of ['yesterday', '2020-02-13', '1999-12-31T23:59:59Z']) expect(paths(aggregatesQuerySchema.safeParse({ metrics: 'fever_cases', knownAt }))).toEqual(['knownAt']);
+  });
+
+  it('needs metrics of one shared dimension for groupBy=dimension, and a requested metric to sort by', () => {
+    const errors = (metrics: string, extra: object = {}) => aggregatesQueryErrors({ ...aggregatesQuerySchema.parse({ metrics, groupBy: 'dimension', ...extra }) });
+    expect(errors('people_turned_back,vehicles_turned_back')).toEqual([]);
+    expect(errors('donations,donated:masks:piece')).toEqual([]);
+    expect(errors('people_turned_back,fever_cases')).toEqual([
+      { path: 'groupBy', message: 'dimension needs metrics that share one dimension, not people_turned_back by reason; fever_cases by disposition' },
+    ]);
+    expect(errors('people_screened').map((e) => e.path)).toEqual(['groupBy']);
+    expect(errors('sites_active').map((e) => e.path)).toEqual(['groupBy']);
+    expect(errors('fever_cases', { sort: 'people_screened' }).map((e) => e.path)).toEqual(['sort']);
+    expect(errors('fever_cases', { sort: '-key' })).toEqual([]);
+  });
+});
+
+describe('timeseries query', () => {
+  it('names the parameter in error', () => {
+    expect(paths(timeseriesQuerySchema.safeParse({ metric: "x' OR 1=1" }))).toEqual(['metric']);
+    expect(paths(timeseriesQuerySchema.safeParse({ metric: 'fever_cases', interval: 'month' }))).toEqual(['interval']);
+    expect(paths(timeseriesQuerySchema.safeParse({ metric: 'fever_cases', dim: 'a\nb' }))).toEqual(['dim']);
+    expect(timeseriesQuerySchema.parse({ metric: 'fever_cases' }).interval).toBe('day');
+    expect(timeseriesQueryErrors({ metric: 'people_screened', dim: 'x' }).map((e) => e.path)).toEqual(['dim']);
+    expect(timeseriesQueryErrors({ metric: 'quarantine_active', dim: 'x' }).map((e) => e.path)).toEqual(['dim']);
+    expect(timeseriesQueryErrors({ metric: 'fever_cases', dim: "' --", from: '2020-02-02', to: '2020-02-01' }).map((e) => e.path)).toEqual(['from']);
+  });
+
+  it('keeps the hand-written answer type equal to the schema', () => {
+    expectTypeOf<TimeseriesAnswer>().toEqualTypeOf<z.output<typeof timeseriesAnswerSchema>>();
+  });
+});
