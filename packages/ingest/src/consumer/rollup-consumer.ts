@@ -54,7 +54,8 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
 
   const consumer: LogConsumer = await log.consume({
     groupId: options.groupId ?? defaultGroupId,
-    ...(options.maxBatchRecords === undefined ? {} : { maxBatchRecords: options.maxBatchRecords }),
+    // Large batches: each costs a few ClickHouse look-ups and one insert, whatever its size.
+    maxBatchRecords: options.maxBatchRecords ?? 5000,
     onBatch: async (batch) => {
       const result = await step(batch);
       // Dead letters are written before the offsets are committed: a crash
