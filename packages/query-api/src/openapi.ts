@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { documentedRoutes } from '@cordon/schemas';
+import { documentedRoutes, figurePaths, problemResponses } from '@cordon/schemas';
 
 /**
  * The OpenAPI 3.1 document of the whole public API, generated from the route
@@ -15,7 +15,7 @@ export function buildOpenApiDocument() {
     scheme: 'bearer',
     description: 'An API key: `Authorization: Bearer <key>`. Keys have a role (ingest, read, admin) and may be limited to a region subtree.',
   });
-  return registry.getOpenAPI31Document({
+  const document = registry.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: 'Cordon API',
@@ -31,6 +31,29 @@ export function buildOpenApiDocument() {
       { name: 'admin', description: 'API keys and regions' },
     ],
   });
+  describeEdgeBehaviour(document as unknown as { paths?: Record<string, Record<string, Operation>> });
+  return document;
+}
+
+type Operation = { security?: unknown; responses?: Record<string, { description?: string; content?: Record<string, unknown> }> };
+
+/**
+ * What the server's shared middleware adds to routes, written into the
+ * document in the same place it is applied: every keyed route may answer 429
+ * (per-key rate limit); figure routes carry ETags (304) and answer CSV.
+ */
+function describeEdgeBehaviour(document: { paths?: Record<string, Record<string, Operation>> }) {
+  const rateLimited = problemResponses('rate_limited');
+  for (const [path, operations] of Object.entries(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(operations)) {
+      operation.responses ??= {};
+      if (operation.security) Object.assign(operation.responses, rateLimited);
+      if (method !== 'get' || !(figurePaths as readonly string[]).includes(path)) continue;
+      const ok = operation.responses['200'];
+      if (ok?.content) ok.content['text/csv'] = { schema: { type: 'string', description: 'The rows as CSV (UTF-8 with BOM), on Accept: text/csv' } };
+      operation.responses['304'] = { description: 'Not modified: If-None-Match matched the ETag; no new event could change the answer' };
+    }
+  }
 }
 
 export const openApiDocumentPath = new URL('../openapi.json', import.meta.url);
