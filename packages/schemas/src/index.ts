@@ -3,5 +3,6 @@ export * from './metrics.ts';
 export * from './contributions.ts';
 export * from './problem.ts';
 export * from './api.ts';
+export * from './registry-api.ts';
 export * from './days.ts';
 export * from './routes/index.ts';

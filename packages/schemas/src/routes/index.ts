@@ -11,6 +11,7 @@ export * from './common.ts';
 export * from './events.ts';
 export * from './figures.ts';
 export * from './admin.ts';
+export * from './registry.ts';
 
 export const documentedRoutes = [
   eventsRoute,

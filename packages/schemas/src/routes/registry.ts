@@ -1,0 +1,93 @@
+import { createRoute } from '@hono/zod-openapi';
+import {
+  completenessAnswerSchema,
+  completenessQuerySchema,
+  qualityAnswerSchema,
+  qualityQuerySchema,
+  regionCodeParamsSchema,
+  regionDetailSchema,
+  regionSearchAnswerSchema,
+  regionSearchQuerySchema,
+  siteListSchema,
+  sitesQuerySchema,
+} from '../registry-api.ts';
+import { bearerAuth, problemResponses } from './common.ts';
+
+/** Read routes about places: the region tree, the sites in it, and how well they report. */
+
+const scoped = 'A region-scoped key sees only its own subtree: a wider region is answered 403, never with a partial list.';
+
+export const regionRoute = createRoute({
+  method: 'get',
+  path: '/v1/regions/{code}',
+  summary: 'A region: name, level, parent and children',
+  description: `404 for a well-formed code that is not in the registry. ${scoped}`,
+  tags: ['registry'],
+  security: bearerAuth,
+  request: { params: regionCodeParamsSchema },
+  responses: {
+    200: { description: 'The region', content: { 'application/json': { schema: regionDetailSchema } } },
+    ...problemResponses('validation', 'unauthorized', 'forbidden', 'not_found'),
+  },
+});
+
+export const regionSearchRoute = createRoute({
+  method: 'get',
+  path: '/v1/regions',
+  summary: 'Find regions by name',
+  description: `The text is matched literally against region names (simplified Chinese), anywhere in the name. ${scoped}`,
+  tags: ['registry'],
+  security: bearerAuth,
+  request: { query: regionSearchQuerySchema },
+  responses: {
+    200: { description: 'The regions found, best first', content: { 'application/json': { schema: regionSearchAnswerSchema } } },
+    ...problemResponses('validation', 'unauthorized', 'forbidden'),
+  },
+});
+
+export const sitesRoute = createRoute({
+  method: 'get',
+  path: '/v1/sites',
+  summary: 'Sites (checkpoints, monitoring points, grid cells) in a region subtree',
+  description:
+    `A site exists once a site.registered event names it and no void took that event back; site.closed takes it out of service and a later site.registered brings it back. Only site events sent with a region inside the subtree are read. ${scoped}`,
+  tags: ['registry'],
+  security: bearerAuth,
+  request: { query: sitesQuerySchema },
+  responses: {
+    200: { description: 'The sites, ordered by id', content: { 'application/json': { schema: siteListSchema } } },
+    ...problemResponses('validation', 'unauthorized', 'forbidden'),
+  },
+});
+
+export const completenessRoute = createRoute({
+  method: 'get',
+  path: '/v1/completeness',
+  summary: 'Which sites in service reported on a day',
+  description:
+    `A site is in service on a day when, at the end of that day, its latest site event is a registration: registered on or before the day and not closed on or before it. The closing day does not count as in service: a site closed that morning owes no report, and the count matches the sites_active metric for that day. A site reports when it sent at least one event that day (occurredAt in CORDON_TZ) of any type but site.registered, site.closed and void, not retracted by a void. ${scoped}`,
+  tags: ['registry'],
+  security: bearerAuth,
+  request: { query: completenessQuerySchema },
+  responses: {
+    200: { description: 'Sites in service and whether each reported', content: { 'application/json': { schema: completenessAnswerSchema } } },
+    ...problemResponses('validation', 'unauthorized', 'forbidden'),
+  },
+});
+
+export const qualityRoute = createRoute({
+  method: 'get',
+  path: '/v1/quality',
+  summary: 'Rule breaks and outliers per site and day',
+  description:
+    `Rule checks compare the site-day sums of the daily roll-up (turned back vs screened, fever cases vs people screened); quarantine ends are paired with starts in the raw events of the region; outliers compare a site-day value with the site's own recent level (see QualityFlag.check). Events sent without a site are checked per region. Every flag lists the ids of the events behind it. ${scoped}`,
+  tags: ['registry'],
+  security: bearerAuth,
+  request: { query: qualityQuerySchema },
+  responses: {
+    200: { description: 'The flags', content: { 'application/json': { schema: qualityAnswerSchema } } },
+    ...problemResponses('validation', 'unauthorized', 'forbidden'),
+  },
+});
+
+export const registryRoutes = [regionRoute, regionSearchRoute, sitesRoute, completenessRoute, qualityRoute] as const;
