@@ -3,3 +3,4 @@ export * from './aggregate.ts';
 export * from './openapi.ts';
 export * from './csv.ts';
 export * from './etag.ts';
+export { createRegistryRoutes, type RegistryRoutesDeps } from './regions-routes.ts';

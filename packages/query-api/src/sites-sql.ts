@@ -1,0 +1,80 @@
+import type { ClickHouse } from '@cordon/clickhouse';
+import type { LifecycleEvent } from './sites.ts';
+
+/**
+ * Reads of the raw `events` table about sites. Every request value is a
+ * bound parameter; the SQL text is fixed.
+ *
+ * A void writes a sign -1 copy of its target, so "not retracted" is
+ * "sum(sign) > 0 over the rows of that id". Aliases differ from column names
+ * on purpose: ClickHouse resolves a name in WHERE to a SELECT alias first.
+ */
+
+/** Event types that are not a report from a site: its own lifecycle, and corrections. */
+export const notReports = ['site.registered', 'site.closed', 'void'] as const;
+
+/** The site events (not retracted) sent with a region in the subtree. */
+export async function readLifecycleEvents(ch: ClickHouse, prefix: string): Promise<LifecycleEvent[]> {
+  const result = await ch.client.query({
+    query: `SELECT id AS e_id, argMax(site, sign) AS e_site, argMax(type, sign) AS e_type,
+                   toString(argMax(occurred_at, sign)) AS e_at, toString(argMax(day, sign)) AS e_day,
+                   toString(argMax(region, sign)) AS e_region,
+                   JSONExtractString(argMax(data, sign), 'name') AS e_name, JSONExtractString(argMax(data, sign), 'kind') AS e_kind
+            FROM ${ch.database}.events
+            WHERE type IN ('site.registered', 'site.closed') AND site != '' AND startsWith(region, {prefix:String})
+            GROUP BY id
+            HAVING sum(sign) > 0`,
+    query_params: { prefix },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ e_id: string; e_site: string; e_type: LifecycleEvent['type']; e_at: string; e_day: string; e_region: string; e_name: string; e_kind: string }>();
+  return rows.map((r) => ({
+    id: r.e_id,
+    site: r.e_site,
+    type: r.e_type,
+    occurredAt: isoOfClickHouseTime(r.e_at),
+    day: r.e_day,
+    regionKey: r.e_region,
+    name: r.e_name,
+    kind: r.e_kind,
+  }));
+}
+
+/** Per site id: the latest occurredAt of a non-retracted event other than a void, in the subtree. */
+export async function readLastEventAt(ch: ClickHouse, prefix: string): Promise<Map<string, string>> {
+  const result = await ch.client.query({
+    query: `SELECT e_site, toString(max(e_at)) AS last_at FROM (
+              SELECT id, any(site) AS e_site, any(occurred_at) AS e_at
+              FROM ${ch.database}.events
+              WHERE site != '' AND type != 'void' AND startsWith(region, {prefix:String})
+              GROUP BY id
+              HAVING sum(sign) > 0
+            ) GROUP BY e_site`,
+    query_params: { prefix },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ e_site: string; last_at: string }>();
+  return new Map(rows.map((r) => [r.e_site, isoOfClickHouseTime(r.last_at)]));
+}
+
+/** Per site id: the reports (non-retracted events other than site events and voids) it sent on `day` in the subtree. */
+export async function readReportsOn(ch: ClickHouse, prefix: string, day: string): Promise<Map<string, number>> {
+  const result = await ch.client.query({
+    query: `SELECT e_site, count() AS n FROM (
+              SELECT id, any(site) AS e_site
+              FROM ${ch.database}.events
+              WHERE day = {day:Date} AND site != '' AND type NOT IN {notReports:Array(String)} AND startsWith(region, {prefix:String})
+              GROUP BY id
+              HAVING sum(sign) > 0
+            ) GROUP BY e_site`,
+    query_params: { prefix, day, notReports },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ e_site: string; n: string | number }>();
+  return new Map(rows.map((r) => [r.e_site, Number(r.n)]));
+}
+
+/** `2020-02-13 00:00:00.000` (DateTime64 in UTC) → `2020-02-13T00:00:00.000Z`. */
+export function isoOfClickHouseTime(text: string): string {
+  return `${text.replace(' ', 'T')}Z`;
+}
