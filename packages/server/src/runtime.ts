@@ -15,7 +15,7 @@ import {
   type RollupConsumer,
   type RollupConsumerOptions,
 } from '@cordon/ingest';
-import { createQueryRoutes, csvExport, pipelineEtag } from '@cordon/query-api';
+import { createQueryRoutes, createRegistryRoutes, csvExport, pipelineEtag } from '@cordon/query-api';
 import { loadRegionRegistry, type RegionRegistry } from '@cordon/regions';
 import type { CordonConfig } from './config.ts';
 import { createAdminRoutes } from './admin-routes.ts';
@@ -122,6 +122,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
           status: createPipelineStatus(log, groupId),
         }),
       );
+      parts.push(createRegistryRoutes({ clickhouse, keys, regions, timeZone: config.timeZone }));
     }
     if (roles.includes('ingest') || roles.includes('query')) {
       parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes());

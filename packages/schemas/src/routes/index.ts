@@ -6,6 +6,7 @@
 import { eventsRoute } from './events.ts';
 import { aggregatesRoute, healthRoute, metricsRoute, statusRoute, timeseriesRoute } from './figures.ts';
 import { addRegionRoute, createKeyRoute, listKeysRoute, revokeKeyRoute } from './admin.ts';
+import { registryRoutes } from './registry.ts';
 
 export * from './common.ts';
 export * from './events.ts';
@@ -24,4 +25,5 @@ export const documentedRoutes = [
   revokeKeyRoute,
   addRegionRoute,
   timeseriesRoute,
+  ...registryRoutes,
 ] as const;
