@@ -27,6 +27,7 @@ export function buildOpenApiDocument() {
     tags: [
       { name: 'events', description: 'What field apps send' },
       { name: 'figures', description: 'What the office and other apps read' },
+      { name: 'registry', description: 'Regions, sites, completeness and data quality' },
       { name: 'status', description: 'Liveness and pipeline position' },
       { name: 'admin', description: 'API keys and regions' },
     ],
