@@ -84,6 +84,50 @@ describe('reads', () => {
   });
 });
 
+describe('places, trends and data quality', () => {
+  beforeAll(async () => {
+    const site = { region: '410184', site: 'sdk-gate-1' };
+    const sent = await cordon.events.send([
+      { type: 'site.registered', ...site, occurredAt: '2020-02-10T08:00:00+08:00', data: { name: '新郑北卡口', kind: 'road_checkpoint' } },
+      { type: 'site.registered', region: '410184', site: 'sdk-gate-2', occurredAt: '2020-02-10T08:00:00+08:00', data: { name: '新郑南卡口', kind: 'community_gate' } },
+      { type: 'fever', ...site, occurredAt: '2020-02-11T08:00:00+08:00', data: { people: 2, disposition: 'isolated' } },
+      { type: 'fever', ...site, occurredAt: '2020-02-12T08:00:00+08:00', data: { people: 1, disposition: 'referred' } },
+    ]);
+    expect(sent.data).toMatchObject({ accepted: 4, rejected: 0 });
+    await served.cordon.settled();
+  });
+
+  it('timeseries: one point per day with running total', async () => {
+    const result = await cordon.timeseries({ metric: 'fever_cases', region: '410184', from: '2020-02-11', to: '2020-02-12' });
+    expect(result.error).toBeUndefined();
+    expect(result.data?.points.map((p) => [p.period, p.value, p.cumulative])).toEqual([
+      ['2020-02-11', 2, 2],
+      ['2020-02-12', 1, 3],
+    ]);
+    const isolated = await cordon.timeseries({ metric: 'fever_cases', region: '410184', from: '2020-02-11', to: '2020-02-12', dim: 'isolated' });
+    expect(isolated.data?.points.map((p) => p.value)).toEqual([2, 0]);
+  });
+
+  it('regions.get and regions.search; 404 for a code the registry lacks', async () => {
+    const county = await cordon.regions.get('410184');
+    expect(county.data).toMatchObject({ code: '410184', name: '新郑市', level: 'county', parent: { code: '410100', name: '郑州市' } });
+    expect(county.data?.children.length).toBeGreaterThan(0);
+    const found = await cordon.regions.search({ search: '新郑', limit: 5 });
+    expect(found.data?.regions[0]).toMatchObject({ code: '410184', name: '新郑市' });
+    expect((await cordon.regions.get('410184999')).error).toMatchObject({ kind: 'problem', status: 404 });
+  });
+
+  it('sites, completeness and quality', async () => {
+    const sites = await cordon.sites({ region: '410184', kind: 'road_checkpoint' });
+    expect(sites.data?.sites.map((s) => [s.id, s.name, s.status])).toEqual([['sdk-gate-1', '新郑北卡口', 'open']]);
+    const day = await cordon.completeness({ region: '410184', date: '2020-02-11' });
+    expect(day.data).toMatchObject({ inService: 2, reporting: 1, notReporting: ['sdk-gate-2'] });
+    const quality = await cordon.quality({ region: '410184', from: '2020-02-10', to: '2020-02-12' });
+    expect(quality.error).toBeUndefined();
+    expect(Array.isArray(quality.data?.flags)).toBe(true);
+  });
+});
+
 describe('events.send', () => {
   it('fills in UUID v7 ids and occurredAt (now, with an offset) and keeps ids it is given', async () => {
     const given = '0190d8a0-0000-7000-8000-00000000abcd';
