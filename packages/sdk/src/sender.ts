@@ -72,10 +72,14 @@ export interface EventSender {
   /**
    * Queues events: fills in ids and times, keeps them in the store, and
    * resolves with the events as they will be sent (keep the ids to void one
-   * later). Starts a flush when `maxBatch` events wait.
+   * later). Starts a flush when `maxBatch` events wait. Rejects when the
+   * store cannot keep them, or after `close()`.
    */
   add(events: EventInput | readonly EventInput[]): Promise<CordonEvent[]>;
-  /** Sends everything queued now; resolves when the queue is empty or a send failed. Never rejects. */
+  /**
+   * Sends everything queued now; resolves when the queue is empty or a send
+   * failed (the report says which). Rejects only when the store fails.
+   */
   flush(options?: { signal?: AbortSignal }): Promise<FlushReport>;
   /** Events queued and not yet answered. */
   pending(): Promise<number>;
@@ -117,7 +121,9 @@ export function createEventSender(options: EventSenderOptions): EventSender {
     const delay = failures === 0 ? flushEvery : Math.min(maxBackoffMs, flushEvery * 2 ** failures);
     timer = setTimeout(() => {
       timer = undefined;
-      void flush().finally(schedule);
+      void flush()
+        .catch(backgroundFailure)
+        .finally(schedule);
     }, delay);
     // A waiting sender must not keep a Node process alive (browsers have no unref).
     (timer as unknown as { unref?: () => void }).unref?.();
@@ -163,13 +169,19 @@ export function createEventSender(options: EventSenderOptions): EventSender {
   // One flush at a time: a second caller waits for the running one, then
   // flushes what is left, so no event is in two requests at once.
   function flush(flushOptions: { signal?: AbortSignal } = {}): Promise<FlushReport> {
-    const previous = flushing ?? Promise.resolve(undefined);
+    const previous = flushing?.catch(() => undefined) ?? Promise.resolve();
     const next = previous.then(() => flushOnce(flushOptions.signal));
     flushing = next;
     void next.finally(() => {
       if (flushing === next) flushing = undefined;
     });
     return next;
+  }
+
+  // Only the store can make a flush reject (a disk error); a background flush
+  // counts it as a failed flush and the next tick tries again.
+  function backgroundFailure() {
+    failures++;
   }
 
   schedule();
@@ -183,7 +195,7 @@ export function createEventSender(options: EventSenderOptions): EventSender {
       // Kept before any attempt: the ids a replay sends are the ids fixed here.
       await store.append(events);
       queue.push(...events);
-      if (queue.length >= maxBatch && !flushing) void flush();
+      if (queue.length >= maxBatch && !flushing) void flush().catch(backgroundFailure);
       return events;
     },
     flush,
