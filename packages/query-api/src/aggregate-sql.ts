@@ -1,40 +1,12 @@
 import type { ClickHouse } from '@cordon/clickhouse';
+import { knownAtParam, sourceSql, type FigureSource, type SourceSql } from './figure-source.ts';
 
 /**
- * Sums contributions, from one of two sources that answer the same question:
- *
- * - `rollup`: the daily roll-up `metric_daily` (what is known now). Used
- *   whenever the question allows it: it is small and already net of voids.
- * - `raw`: the raw `events` table with its contributions unnested and
- *   multiplied by `sign`, limited to rows received at or before `knownAt`.
- *   A retraction row carries the time its void took effect, so a void that
- *   came later is left out exactly like an event that came later.
- *
- * Every value from a request arrives as a bound parameter; the only text
- * put into SQL is chosen from the fixed tables below (never from input).
+ * Sums of contributions from a {@link FigureSource} (the roll-up, or the raw
+ * table as known at an instant; figure-source.ts). Every value from a
+ * request arrives as a bound parameter; the only text put into SQL is chosen
+ * from fixed tables (the sources, the group expressions below).
  */
-export type FigureSource = { kind: 'rollup' } | { kind: 'raw'; knownAt: string };
-
-interface SourceSql {
-  /** Table (and unnesting) to read. `{db}` is replaced by the database identifier. */
-  from: string;
-  metric: string;
-  dim: string;
-  value: string;
-  /** An extra WHERE condition. */
-  known: string;
-}
-
-const sources: Record<FigureSource['kind'], SourceSql> = {
-  rollup: { from: '{db}.metric_daily', metric: 'metric', dim: 'dim', value: 'value', known: '' },
-  raw: {
-    from: '{db}.events ARRAY JOIN contributions AS c',
-    metric: 'c.metric',
-    dim: 'c.dim',
-    value: 'c.value * sign',
-    known: `AND received_at <= {knownAt:DateTime64(3, 'UTC')}`,
-  },
-};
 
 /** What rows are summed by. Weeks and site kinds are formed in TS from days and sites. */
 export type SqlGrouping = 'none' | 'day' | 'region' | 'site' | 'dimension';
@@ -81,12 +53,12 @@ export interface SumRow {
 
 export async function sumFigures(ch: ClickHouse, q: SumQuery): Promise<SumRow[]> {
   if (q.metrics.length === 0) return [];
-  const src = sources[q.source.kind];
+  const src = sourceSql(q.source, ch.database);
   const result = await ch.client.query({
     // Aliases differ from column names on purpose: ClickHouse resolves a name
     // in WHERE to a SELECT alias first (`metric` is the same expression either way).
     query: `SELECT ${src.metric} AS metric, ${groupExpression(q.groupBy, src)} AS bucket, any(region) AS site_region, sum(${src.value}) AS total
-            FROM ${src.from.replace('{db}', ch.database)}
+            FROM ${src.from}
             WHERE metric IN {metrics:Array(String)} AND startsWith(region, {prefix:String})
               AND day <= {to:Date} ${q.from === null ? '' : 'AND day >= {from:Date}'}
               ${q.dim === undefined ? '' : `AND ${src.dim} = {dim:String}`} ${src.known}
@@ -112,9 +84,9 @@ export async function sumFigures(ch: ClickHouse, q: SumQuery): Promise<SumRow[]>
 
 /** The first day with data for these metrics in the subtree (for a missing `from`). */
 export async function firstDay(ch: ClickHouse, source: FigureSource, metrics: readonly string[], prefix: string, dim?: string): Promise<string | null> {
-  const src = sources[source.kind];
+  const src = sourceSql(source, ch.database);
   const result = await ch.client.query({
-    query: `SELECT toString(min(day)) AS first_day, count() AS n FROM ${src.from.replace('{db}', ch.database)}
+    query: `SELECT toString(min(day)) AS first_day, count() AS n FROM ${src.from}
             WHERE ${src.metric} IN {metrics:Array(String)} AND startsWith(region, {prefix:String})
               ${dim === undefined ? '' : `AND ${src.dim} = {dim:String}`} ${src.known}`,
     query_params: { metrics, prefix, dim: dim ?? '', knownAt: knownAtParam(source) },
@@ -122,17 +94,6 @@ export async function firstDay(ch: ClickHouse, source: FigureSource, metrics: re
   });
   const [row] = await result.json<{ first_day: string; n: string | number }>();
   return row && Number(row.n) > 0 ? row.first_day : null;
-}
-
-/** The WHERE condition that limits a source to what was known at `knownAt` (empty for the roll-up). */
-export function knownCondition(source: FigureSource): string {
-  return sources[source.kind].known;
-}
-
-/** ClickHouse DateTime64 text in UTC, to the millisecond (the precision of `received_at`). */
-export function knownAtParam(source: FigureSource): string {
-  if (source.kind !== 'raw') return '1970-01-01 00:00:00.000';
-  return new Date(source.knownAt).toISOString().replace('T', ' ').replace('Z', '');
 }
 
 /** Sums of float quantities (0.1 kg) are shown to the micro-unit, without binary noise. */

@@ -1,7 +1,8 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { mostSpecificCode, parseRegionCode, prefixLengthOf } from '@cordon/regions';
 import { daysBetween, isoWeekOf, metricCatalogue, type AggregatesAnswer, type GroupBy, type MetricName } from '@cordon/schemas';
-import { firstDay, roundFigure as round, sumFigures, type FigureSource, type SumRow } from './aggregate-sql.ts';
+import { firstDay, roundFigure as round, sumFigures, type SumRow } from './aggregate-sql.ts';
+import type { FigureSource } from './figure-source.ts';
 import { byDimension, bySiteKind } from './breakdown.ts';
 import { orderRows } from './breakdown-order.ts';
 

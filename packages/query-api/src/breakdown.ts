@@ -1,6 +1,7 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { metricCatalogue, unspecifiedDim, type MetricName } from '@cordon/schemas';
-import { roundFigure, sumFigures, type FigureSource, type SumRow } from './aggregate-sql.ts';
+import { roundFigure, sumFigures, type SumRow } from './aggregate-sql.ts';
+import type { FigureSource } from './figure-source.ts';
 import { siteKinds } from './breakdown-sql.ts';
 
 /** Where and when a breakdown counts. */

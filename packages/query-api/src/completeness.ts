@@ -1,15 +1,23 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { parseRegionCode, type Region } from '@cordon/regions';
 import type { CompletenessAnswer, RegionRef } from '@cordon/schemas';
+import type { FigureSource } from './figure-source.ts';
 import { regionRefOfKey, type RegionLookup } from './regions.ts';
 import { inServiceOn, siteLifecycles, type SiteLifecycle } from './sites.ts';
 import { readLifecycleEvents, readReportsOn } from './sites-sql.ts';
 
-/** The answer to GET /v1/completeness: which sites in service on `day` reported. */
-export async function checkCompleteness(ch: ClickHouse, regions: RegionLookup, region: Region, day: string): Promise<CompletenessAnswer> {
+/** The answer to GET /v1/completeness: which sites in service on `day` reported, as known at `known.source`. */
+export async function checkCompleteness(
+  ch: ClickHouse,
+  regions: RegionLookup,
+  region: Region,
+  day: string,
+  known: { source: FigureSource; asOf: string },
+): Promise<CompletenessAnswer> {
   const prefix = parseRegionCode(region.code)!.prefix;
-  const [events, reports] = await Promise.all([readLifecycleEvents(ch, prefix), readReportsOn(ch, prefix, day)]);
-  return completenessOf(siteLifecycles(events), reports, day, { code: region.code, name: region.name }, (key) => regionRefOfKey(regions, key));
+  const [events, reports] = await Promise.all([readLifecycleEvents(ch, known.source, prefix), readReportsOn(ch, known.source, prefix, day)]);
+  const answer = completenessOf(siteLifecycles(events), reports, day, { code: region.code, name: region.name }, (key) => regionRefOfKey(regions, key));
+  return { ...answer, asOf: known.asOf };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ClickHouse } from '@cordon/clickhouse';
+import { knownAtParam, knownCondition, sourceSql, type FigureSource } from './figure-source.ts';
 import type { Place, PlaceDayValue, QuarantineEvent } from './quality-rules.ts';
 import { isoOfClickHouseTime } from './sites-sql.ts';
 
@@ -9,19 +10,25 @@ import { isoOfClickHouseTime } from './sites-sql.ts';
  *
  * A place is (site, '') for a site and ('', region) for events without one,
  * written in SQL as `if(site = '', toString(region), '')`.
+ *
+ * Each read takes a {@link FigureSource}: without knownAt the site-day sums
+ * come from the roll-up; with it they, like every raw read here, come from
+ * the rows of `events` received by then (figure-source.ts).
  */
 
-/** Site-day sums of `metrics` from the roll-up, days from..to; days whose events were all retracted are left out. */
-export async function readPlaceDays(ch: ClickHouse, prefix: string, metrics: readonly string[], from: string, to: string): Promise<PlaceDayValue[]> {
+/** Site-day sums of `metrics` from the source, days from..to; days whose events were all retracted are left out. */
+export async function readPlaceDays(ch: ClickHouse, source: FigureSource, prefix: string, metrics: readonly string[], from: string, to: string): Promise<PlaceDayValue[]> {
+  const src = sourceSql(source, ch.database);
   const result = await ch.client.query({
     // metric_daily is a SummingMergeTree: rows are summed here, never trusted to be merged.
     query: `SELECT site AS p_site, if(site = '', toString(region), '') AS p_region, toString(any(region)) AS any_region,
-                   toString(day) AS p_day, metric AS p_metric, sum(value) AS total, sum(events) AS n
-            FROM ${ch.database}.metric_daily
-            WHERE metric IN {metrics:Array(String)} AND startsWith(region, {prefix:String}) AND day >= {from:Date} AND day <= {to:Date}
+                   toString(day) AS p_day, ${src.metric} AS p_metric, sum(${src.value}) AS total, sum(${src.events}) AS n
+            FROM ${src.from}
+            WHERE ${src.metric} IN {metrics:Array(String)} AND startsWith(region, {prefix:String}) AND day >= {from:Date} AND day <= {to:Date}
+              ${src.known}
             GROUP BY p_site, p_region, p_day, p_metric
             HAVING n > 0`,
-    query_params: { metrics, prefix, from, to },
+    query_params: { metrics, prefix, from, to, knownAt: knownAtParam(source) },
     format: 'JSONEachRow',
   });
   const rows = await result.json<{ p_site: string; p_region: string; any_region: string; p_day: string; p_metric: string; total: number | string }>();
@@ -33,20 +40,21 @@ export async function readPlaceDays(ch: ClickHouse, prefix: string, metrics: rea
  * quarantine.ended on from..to in the subtree, up to `to`: everything the
  * pairing of those ends depends on, and nothing later.
  */
-export async function readQuarantineEvents(ch: ClickHouse, prefix: string, from: string, to: string): Promise<QuarantineEvent[]> {
+export async function readQuarantineEvents(ch: ClickHouse, source: FigureSource, prefix: string, from: string, to: string): Promise<QuarantineEvent[]> {
   const subject = `JSONExtractString(data, 'subject')`;
   const result = await ch.client.query({
     query: `SELECT id AS e_id, argMax(type, sign) AS e_type, argMax(${subject}, sign) AS e_subject,
                    toString(argMax(occurred_at, sign)) AS e_at, toString(argMax(day, sign)) AS e_day,
                    argMax(site, sign) AS e_site, toString(argMax(region, sign)) AS e_region
             FROM ${ch.database}.events
-            WHERE type IN ('quarantine.started', 'quarantine.ended') AND startsWith(region, {prefix:String}) AND day <= {to:Date}
+            WHERE type IN ('quarantine.started', 'quarantine.ended') AND startsWith(region, {prefix:String}) AND day <= {to:Date} ${knownCondition(source)}
               AND ${subject} IN (
                 SELECT ${subject} FROM ${ch.database}.events
-                WHERE type = 'quarantine.ended' AND startsWith(region, {prefix:String}) AND day >= {from:Date} AND day <= {to:Date})
+                WHERE type = 'quarantine.ended' AND startsWith(region, {prefix:String}) AND day >= {from:Date} AND day <= {to:Date}
+                  ${knownCondition(source)})
             GROUP BY id
             HAVING sum(sign) > 0`,
-    query_params: { prefix, from, to },
+    query_params: { prefix, from, to, knownAt: knownAtParam(source) },
     format: 'JSONEachRow',
   });
   const rows = await result.json<{ e_id: string; e_type: QuarantineEvent['type']; e_subject: string; e_at: string; e_day: string; e_site: string; e_region: string }>();
@@ -72,7 +80,7 @@ export interface EvidenceEvent extends Place {
  * `metrics`, with the metrics each contributes to. Only flagged place-days
  * are asked for, so this stays small however wide the range.
  */
-export async function readEvidence(ch: ClickHouse, prefix: string, placeDays: readonly (Place & { day: string })[], metrics: readonly string[]): Promise<EvidenceEvent[]> {
+export async function readEvidence(ch: ClickHouse, source: FigureSource, prefix: string, placeDays: readonly (Place & { day: string })[], metrics: readonly string[]): Promise<EvidenceEvent[]> {
   if (placeDays.length === 0) return [];
   const days = placeDays.map((p) => p.day).sort();
   const result = await ch.client.query({
@@ -81,7 +89,7 @@ export async function readEvidence(ch: ClickHouse, prefix: string, placeDays: re
             FROM ${ch.database}.events
             WHERE startsWith(region, {prefix:String}) AND day >= {from:Date} AND day <= {to:Date}
               AND has(arrayZip({sites:Array(String)}, {regions:Array(String)}, {days:Array(Date)}), tuple(site, if(site = '', toString(region), ''), day))
-              AND hasAny(contributions.metric, {metrics:Array(String)})
+              AND hasAny(contributions.metric, {metrics:Array(String)}) ${knownCondition(source)}
             GROUP BY id
             HAVING sum(sign) > 0`,
     query_params: {
@@ -92,6 +100,7 @@ export async function readEvidence(ch: ClickHouse, prefix: string, placeDays: re
       regions: placeDays.map((p) => p.placeRegion),
       days: placeDays.map((p) => p.day),
       metrics,
+      knownAt: knownAtParam(source),
     },
     format: 'JSONEachRow',
   });

@@ -12,19 +12,29 @@ import {
   ruleFindings,
   type Finding,
 } from './quality-rules.ts';
+import type { FigureSource } from './figure-source.ts';
 import { readEvidence, readPlaceDays, readQuarantineEvents } from './quality-sql.ts';
 
 /**
  * The answer to GET /v1/quality. Rule and outlier checks run on site-day
  * sums of the roll-up (one read, reaching back far enough for the outlier
  * baseline); the raw table is read only for quarantine pairing and for the
- * event ids of the flagged site-days.
+ * event ids of the flagged site-days. With knownAt (a raw `source`) every
+ * read, the sums too, is of the raw rows received by then.
  */
-export async function checkQuality(ch: ClickHouse, regions: RegionLookup, region: Region, from: string, to: string): Promise<QualityAnswer> {
+export async function checkQuality(
+  ch: ClickHouse,
+  regions: RegionLookup,
+  region: Region,
+  range: { from: string; to: string },
+  known: { source: FigureSource; asOf: string },
+): Promise<QualityAnswer> {
+  const { from, to } = range;
+  const { source } = known;
   const prefix = parseRegionCode(region.code)!.prefix;
   const [placeDays, quarantine] = await Promise.all([
-    readPlaceDays(ch, prefix, qualityMetrics, addDays(from, -outlierRule.lookbackDays), to),
-    readQuarantineEvents(ch, prefix, from, to),
+    readPlaceDays(ch, source, prefix, qualityMetrics, addDays(from, -outlierRule.lookbackDays), to),
+    readQuarantineEvents(ch, source, prefix, from, to),
   ]);
   const findings = [...ruleFindings(placeDays, from, to), ...outlierFindings(placeDays, from, to), ...quarantineFindings(quarantine, from, to)].sort(compareFindings);
 
@@ -36,7 +46,7 @@ export async function checkQuality(ch: ClickHouse, regions: RegionLookup, region
       flagged.set(`${placeKey(f)}\u0001${f.day}`, f);
     }
   }
-  const evidence = await readEvidence(ch, prefix, [...flagged.values()], [...needMetrics]);
+  const evidence = await readEvidence(ch, source, prefix, [...flagged.values()], [...needMetrics]);
   const byPlaceDay = new Map<string, typeof evidence>();
   for (const e of evidence) {
     const key = `${placeKey(e)}\u0001${e.day}`;
@@ -68,5 +78,5 @@ export async function checkQuality(ch: ClickHouse, regions: RegionLookup, region
       eventIds,
     };
   });
-  return { region: { code: region.code, name: region.name }, from, to, flags };
+  return { region: { code: region.code, name: region.name }, from, to, asOf: known.asOf, flags };
 }

@@ -11,15 +11,19 @@ import {
   sitesRoute,
 } from '@cordon/schemas';
 import { checkCompleteness } from './completeness.ts';
+import { figureSourceOf } from './figure-source.ts';
 import { checkQuality } from './quality.ts';
 import { addDays } from './quality-rules.ts';
 import { assertVisible, regionDetail, resolveRegion, searchRegions, type RegionLookup } from './regions.ts';
+import type { PipelineStatus } from './routes.ts';
 import { listSites } from './sites-list.ts';
 
 export interface RegistryRoutesDeps {
   clickhouse: ClickHouse;
   keys: KeyStore;
   regions: RegionLookup;
+  /** The pipeline position: `asOf` of the answers, and the bound on a `knownAt` the pipeline has not reached. */
+  status: PipelineStatus;
   /** CORDON_TZ: the zone of "today" when a day is left out. */
   timeZone: string;
 }
@@ -54,13 +58,13 @@ export function createRegistryRoutes(deps: RegistryRoutesDeps) {
   app.openapi(sitesRoute, async (c) => {
     const q = c.req.valid('query');
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
-    return c.json(await listSites(deps.clickhouse, deps.regions, region, q), 200);
+    return c.json(await listSites(deps.clickhouse, deps.regions, region, q, await known(q.knownAt)), 200);
   });
 
   app.openapi(completenessRoute, async (c) => {
     const q = c.req.valid('query');
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
-    return c.json(await checkCompleteness(deps.clickhouse, deps.regions, region, q.date ?? dayOf(new Date())), 200);
+    return c.json(await checkCompleteness(deps.clickhouse, deps.regions, region, q.date ?? dayOf(new Date()), await known(q.knownAt)), 200);
   });
 
   app.openapi(qualityRoute, async (c) => {
@@ -72,8 +76,13 @@ export function createRegistryRoutes(deps: RegistryRoutesDeps) {
       throw validationProblem([{ path: 'from', message: `from..to spans at most ${qualityLimits.maxDays} days` }]);
     }
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
-    return c.json(await checkQuality(deps.clickhouse, deps.regions, region, from, to), 200);
+    return c.json(await checkQuality(deps.clickhouse, deps.regions, region, { from, to }, await known(q.knownAt)), 200);
   });
+
+  /** What the answer is read from for `knownAt`, and its asOf: as on the figure routes (figure-source.ts). */
+  async function known(knownAt: string | undefined) {
+    return figureSourceOf(knownAt, (await deps.status.read()).asOf);
+  }
 
   return app;
 }

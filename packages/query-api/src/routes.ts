@@ -15,7 +15,7 @@ import { createRouter, ProblemError, requireRole, validationProblem, type AuthEn
 import type { ClickHouse } from '@cordon/clickhouse';
 import { levelIndex, parseRegionCode, type RegionLevel } from '@cordon/regions';
 import { aggregate, maxDenseDays } from './aggregate.ts';
-import type { FigureSource } from './aggregate-sql.ts';
+import { figureSourceOf } from './figure-source.ts';
 import { timeseries, timeseriesDefaultFrom } from './timeseries.ts';
 
 export interface RegionNames {
@@ -127,17 +127,9 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
     return { code, region: { code: found.code, name: found.name } };
   }
 
-  /**
-   * Without knownAt: the roll-up, as of the pipeline position. With it: the
-   * raw table as known at that instant; `asOf` is that instant, unless the
-   * pipeline has not counted that far yet (then events acknowledged in
-   * between may be missing, and asOf says so).
-   */
-  async function figureSource(knownAt: string | undefined): Promise<{ source: FigureSource; asOf: string }> {
-    const { asOf } = await deps.status.read();
-    if (knownAt === undefined) return { source: { kind: 'rollup' }, asOf };
-    const instant = new Date(knownAt).toISOString();
-    return { source: { kind: 'raw', knownAt: instant }, asOf: Date.parse(asOf) < Date.parse(instant) ? asOf : instant };
+  /** The figure source for `knownAt` and the asOf to answer (figure-source.ts). */
+  async function figureSource(knownAt: string | undefined) {
+    return figureSourceOf(knownAt, (await deps.status.read()).asOf);
   }
 
   return app;

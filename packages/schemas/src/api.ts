@@ -38,7 +38,7 @@ export const knownAtSchema = z.iso
   .refine((s) => !(Date.parse(s) < Date.UTC(2000, 0, 1)), 'must not be before 2000')
   .meta({
     description:
-      'Figures as they were known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now.',
+      'The answer as it was known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (figures are read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now.',
     example: '2020-02-13T18:00:00+08:00',
   });
 
@@ -149,7 +149,7 @@ export const metricInfoSchema = z
   .meta({ id: 'Metric' });
 export const metricListSchema = z.object({ metrics: z.array(metricInfoSchema) }).meta({ id: 'MetricList' });
 
-const asOfSchema = z
+export const asOfSchema = z
   .string()
   .describe('Every event acknowledged before this instant is counted; with knownAt, the knownAt instant (UTC) unless the pipeline has not yet counted up to it');
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { regionCodeSchema, siteKinds } from './events.ts';
-import { regionLevelSchema } from './api.ts';
+import { asOfSchema, knownAtSchema, regionLevelSchema } from './api.ts';
 
 /**
  * Parameters and answers of the registry and data-quality routes:
@@ -85,7 +85,8 @@ export const sitesQuerySchema = z.object({
   status: z
     .enum(siteStatusFilters, { error: 'must be open, closed or all' })
     .default('all')
-    .meta({ description: 'open: in service now; closed: out of service now; all: both' }),
+    .meta({ description: 'open: in service now (with knownAt: at that instant); closed: out of service now; all: both' }),
+  knownAt: knownAtSchema.optional(),
 });
 export type SitesQuery = z.output<typeof sitesQuerySchema>;
 
@@ -114,7 +115,7 @@ export const siteSchema = z
 export type Site = z.infer<typeof siteSchema>;
 
 export const siteListSchema = z
-  .object({ region: regionRefSchema, sites: z.array(siteSchema).meta({ description: 'Ordered by site id' }) })
+  .object({ region: regionRefSchema, asOf: asOfSchema.optional(), sites: z.array(siteSchema).meta({ description: 'Ordered by site id' }) })
   .meta({ id: 'SiteList' });
 export type SiteList = z.infer<typeof siteListSchema>;
 
@@ -123,12 +124,14 @@ export type SiteList = z.infer<typeof siteListSchema>;
 export const completenessQuerySchema = z.object({
   region: regionParam,
   date: day.optional().meta({ description: 'The day to check, in CORDON_TZ. Default: today.', example: '2020-02-13' }),
+  knownAt: knownAtSchema.optional(),
 });
 
 export const completenessAnswerSchema = z
   .object({
     region: regionRefSchema,
     date: z.string().meta({ description: 'The day checked (CORDON_TZ)' }),
+    asOf: asOfSchema.optional(),
     inService: z.number().int().meta({ description: 'Sites in service on the day: registered on or before it and not closed on or before it (the site is in service at the end of the day, as the sites_active metric counts it)' }),
     reporting: z.number().int().meta({ description: 'Sites in service that sent at least one event that day' }),
     share: z.number().nullable().meta({ description: 'reporting / inService, unrounded; null when no site was in service' }),
@@ -182,6 +185,7 @@ export const qualityQuerySchema = z.object({
   region: regionParam,
   from: day.optional().meta({ description: `First day, inclusive, in CORDON_TZ. Default: ${qualityLimits.defaultDays - 1} days before to. At most ${qualityLimits.maxDays} days from..to.`, example: '2020-02-07' }),
   to: day.optional().meta({ description: 'Last day, inclusive, in CORDON_TZ. Default: today.', example: '2020-02-13' }),
+  knownAt: knownAtSchema.optional(),
 });
 
 export const qualityFlagSchema = z
@@ -214,6 +218,7 @@ export const qualityAnswerSchema = z
     region: regionRefSchema,
     from: z.string().meta({ description: 'First day checked, inclusive' }),
     to: z.string().meta({ description: 'Last day checked, inclusive' }),
+    asOf: asOfSchema.optional(),
     flags: z.array(qualityFlagSchema).meta({ description: 'Ordered by day, then site (sited before unsited), region and check' }),
   })
   .meta({ id: 'Quality', description: 'Rule breaks and outliers per site and day' });

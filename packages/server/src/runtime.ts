@@ -116,13 +116,9 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       parts.push(createEventsRoute({ log, keys, regions, ids: createIdIndex({ clickhouse }) }));
     }
     if (roles.includes('query')) {
-      parts.push(
-        createQueryRoutes({
-          clickhouse, keys, regions, logKind: log.kind, timeZone: config.timeZone,
-          status: createPipelineStatus(log, groupId),
-        }),
-      );
-      parts.push(createRegistryRoutes({ clickhouse, keys, regions, timeZone: config.timeZone }));
+      const status = createPipelineStatus(log, groupId);
+      parts.push(createQueryRoutes({ clickhouse, keys, regions, logKind: log.kind, timeZone: config.timeZone, status }));
+      parts.push(createRegistryRoutes({ clickhouse, keys, regions, timeZone: config.timeZone, status }));
     }
     if (roles.includes('ingest') || roles.includes('query')) {
       parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes());

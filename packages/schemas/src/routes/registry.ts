@@ -16,6 +16,7 @@ import { bearerAuth, problemResponses } from './common.ts';
 /** Read routes about places: the region tree, the sites in it, and how well they report. */
 
 const scoped = 'A region-scoped key sees only its own subtree: a wider region is answered 403, never with a partial list.';
+const knownAt = '`knownAt` answers as known at a past instant: events received later, and voids that took effect later, are left out, as on the figure routes.';
 
 export const regionRoute = createRoute({
   method: 'get',
@@ -50,7 +51,7 @@ export const sitesRoute = createRoute({
   path: '/v1/sites',
   summary: 'Sites (checkpoints, monitoring points, grid cells) in a region subtree',
   description:
-    `A site exists once a site.registered event names it and no void took that event back; site.closed takes it out of service and a later site.registered brings it back. Only site events sent with a region inside the subtree are read. ${scoped}`,
+    `A site exists once a site.registered event names it and no void took that event back; site.closed takes it out of service and a later site.registered brings it back. Only site events sent with a region inside the subtree are read. ${knownAt} ${scoped}`,
   tags: ['registry'],
   security: bearerAuth,
   request: { query: sitesQuerySchema },
@@ -65,7 +66,7 @@ export const completenessRoute = createRoute({
   path: '/v1/completeness',
   summary: 'Which sites in service reported on a day',
   description:
-    `A site is in service on a day when, at the end of that day, its latest site event is a registration: registered on or before the day and not closed on or before it. The closing day does not count as in service: a site closed that morning owes no report, and the count matches the sites_active metric for that day. A site reports when it sent at least one event that day (occurredAt in CORDON_TZ) of any type but site.registered, site.closed and void, not retracted by a void. ${scoped}`,
+    `A site is in service on a day when, at the end of that day, its latest site event is a registration: registered on or before the day and not closed on or before it. The closing day does not count as in service: a site closed that morning owes no report, and the count matches the sites_active metric for that day. A site reports when it sent at least one event that day (occurredAt in CORDON_TZ) of any type but site.registered, site.closed and void, not retracted by a void. ${knownAt} ${scoped}`,
   tags: ['registry'],
   security: bearerAuth,
   request: { query: completenessQuerySchema },
@@ -80,7 +81,7 @@ export const qualityRoute = createRoute({
   path: '/v1/quality',
   summary: 'Rule breaks and outliers per site and day',
   description:
-    `Rule checks compare the site-day sums of the daily roll-up (turned back vs screened, fever cases vs people screened); quarantine ends are paired with starts in the raw events of the region; outliers compare a site-day value with the site's own recent level (see QualityFlag.check). Events sent without a site are checked per region. Every flag lists the ids of the events behind it. ${scoped}`,
+    `Rule checks compare the site-day sums of the daily roll-up (turned back vs screened, fever cases vs people screened; with knownAt, the same sums of the raw events known at that instant); quarantine ends are paired with starts in the raw events of the region; outliers compare a site-day value with the site's own recent level (see QualityFlag.check). Events sent without a site are checked per region. Every flag lists the ids of the events behind it. ${knownAt} ${scoped}`,
   tags: ['registry'],
   security: bearerAuth,
   request: { query: qualityQuerySchema },

@@ -1,0 +1,75 @@
+/**
+ * Where contributions are read from, as one of two sources that answer the
+ * same question:
+ *
+ * - `rollup`: the daily roll-up `metric_daily` (what is known now). Used
+ *   whenever the question allows it: it is small and already net of voids.
+ * - `raw`: the raw `events` table with its contributions unnested and
+ *   multiplied by `sign`, limited to rows received at or before `knownAt`.
+ *   A retraction row carries the time its void took effect, so a void that
+ *   came later is left out exactly like an event that came later.
+ *
+ * Reads that only the raw table can answer (site lifecycles, reports, the
+ * events behind a flag) take a source too and add {@link knownCondition}:
+ * empty for `rollup` (everything counted so far), `received_at <= knownAt`
+ * for `raw`. So every route with `knownAt` draws the line in one place.
+ *
+ * Every value from a request arrives as a bound parameter; the only text
+ * put into SQL is chosen from the fixed table below (never from input).
+ */
+export type FigureSource = { kind: 'rollup' } | { kind: 'raw'; knownAt: string };
+
+export interface SourceSql {
+  /** Table (and unnesting) to read. `{db}` is replaced by the database identifier. */
+  from: string;
+  metric: string;
+  dim: string;
+  value: string;
+  /** Contributions summed into a row, net of retractions (`sum(...)` of it is 0 when all were taken back). */
+  events: string;
+  /** An extra WHERE condition, starting with AND. */
+  known: string;
+}
+
+const sources: Record<FigureSource['kind'], SourceSql> = {
+  rollup: { from: '{db}.metric_daily', metric: 'metric', dim: 'dim', value: 'value', events: 'events', known: '' },
+  raw: {
+    // The same rows the materialized view writes into metric_daily (migrations.ts), before summing.
+    from: '{db}.events ARRAY JOIN contributions AS c',
+    metric: 'c.metric',
+    dim: 'c.dim',
+    value: 'c.value * sign',
+    events: 'sign',
+    known: `AND received_at <= {knownAt:DateTime64(3, 'UTC')}`,
+  },
+};
+
+/** The SQL fragments of a source, with `from` naming the tables of database `db` (an identifier, already quoted). */
+export function sourceSql(source: FigureSource, db: string): SourceSql {
+  const src = sources[source.kind];
+  return { ...src, from: src.from.replace('{db}', db) };
+}
+
+/** The WHERE condition that limits a source to what was known at `knownAt` (empty for the roll-up). */
+export function knownCondition(source: FigureSource): string {
+  return sources[source.kind].known;
+}
+
+/** ClickHouse DateTime64 text in UTC, to the millisecond (the precision of `received_at`). */
+export function knownAtParam(source: FigureSource): string {
+  if (source.kind !== 'raw') return '1970-01-01 00:00:00.000';
+  return new Date(source.knownAt).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/**
+ * The source for a request's `knownAt` (validated ISO instant or absent)
+ * and the `asOf` to answer. Without knownAt: the roll-up, as of the pipeline
+ * position. With it: the raw table as known at that instant; `asOf` is that
+ * instant, unless the pipeline has not counted that far yet (then events
+ * acknowledged in between may be missing, and asOf says so).
+ */
+export function figureSourceOf(knownAt: string | undefined, pipelineAsOf: string): { source: FigureSource; asOf: string } {
+  if (knownAt === undefined) return { source: { kind: 'rollup' }, asOf: pipelineAsOf };
+  const instant = new Date(knownAt).toISOString();
+  return { source: { kind: 'raw', knownAt: instant }, asOf: Date.parse(pipelineAsOf) < Date.parse(instant) ? pipelineAsOf : instant };
+}
