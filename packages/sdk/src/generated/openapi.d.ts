@@ -146,7 +146,7 @@ export interface paths {
                     sort?: string;
                     /** @description Keep only the first N rows after sorting (top N). `totals` are still over every row. */
                     limit?: number;
-                    /** @description Figures as they were known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now. */
+                    /** @description The answer as it was known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (figures are read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now. */
                     knownAt?: string;
                 };
                 header?: never;
@@ -793,7 +793,7 @@ export interface paths {
                     interval?: "day" | "week";
                     /** @description Count only contributions with this value of the metric's dimension (GET /v1/metrics, `dimension`), e.g. dim=isolated for fever_cases; "(unspecified)" for events that did not say. Flow metrics with a dimension only. */
                     dim?: string;
-                    /** @description Figures as they were known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now. */
+                    /** @description The answer as it was known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (figures are read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now. */
                     knownAt?: string;
                 };
                 header?: never;
@@ -969,7 +969,7 @@ export interface paths {
         };
         /**
          * Sites (checkpoints, monitoring points, grid cells) in a region subtree
-         * @description A site exists once a site.registered event names it and no void took that event back; site.closed takes it out of service and a later site.registered brings it back. Only site events sent with a region inside the subtree are read. A region-scoped key sees only its own subtree: a wider region is answered 403, never with a partial list.
+         * @description A site exists once a site.registered event names it and no void took that event back; site.closed takes it out of service and a later site.registered brings it back. Only site events sent with a region inside the subtree are read. `knownAt` answers as known at a past instant: events received later, and voids that took effect later, are left out, as on the figure routes. A region-scoped key sees only its own subtree: a wider region is answered 403, never with a partial list.
          */
         get: {
             parameters: {
@@ -978,8 +978,10 @@ export interface paths {
                     region?: string;
                     /** @description Only sites of this kind */
                     kind?: "road_checkpoint" | "community_gate" | "highway_service_area" | "monitoring_point" | "grid_cell" | "other";
-                    /** @description open: in service now; closed: out of service now; all: both */
+                    /** @description open: in service now (with knownAt: at that instant); closed: out of service now; all: both */
                     status?: "open" | "closed" | "all";
+                    /** @description The answer as it was known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (figures are read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now. */
+                    knownAt?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1059,7 +1061,7 @@ export interface paths {
         };
         /**
          * Which sites in service reported on a day
-         * @description A site is in service on a day when, at the end of that day, its latest site event is a registration: registered on or before the day and not closed on or before it. The closing day does not count as in service: a site closed that morning owes no report, and the count matches the sites_active metric for that day. A site reports when it sent at least one event that day (occurredAt in CORDON_TZ) of any type but site.registered, site.closed and void, not retracted by a void. A region-scoped key sees only its own subtree: a wider region is answered 403, never with a partial list.
+         * @description A site is in service on a day when, at the end of that day, its latest site event is a registration: registered on or before the day and not closed on or before it. The closing day does not count as in service: a site closed that morning owes no report, and the count matches the sites_active metric for that day. A site reports when it sent at least one event that day (occurredAt in CORDON_TZ) of any type but site.registered, site.closed and void, not retracted by a void. `knownAt` answers as known at a past instant: events received later, and voids that took effect later, are left out, as on the figure routes. A region-scoped key sees only its own subtree: a wider region is answered 403, never with a partial list.
          */
         get: {
             parameters: {
@@ -1068,6 +1070,8 @@ export interface paths {
                     region?: string;
                     /** @description The day to check, in CORDON_TZ. Default: today. */
                     date?: string;
+                    /** @description The answer as it was known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (figures are read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now. */
+                    knownAt?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1147,7 +1151,7 @@ export interface paths {
         };
         /**
          * Rule breaks and outliers per site and day
-         * @description Rule checks compare the site-day sums of the daily roll-up (turned back vs screened, fever cases vs people screened); quarantine ends are paired with starts in the raw events of the region; outliers compare a site-day value with the site's own recent level (see QualityFlag.check). Events sent without a site are checked per region. Every flag lists the ids of the events behind it. A region-scoped key sees only its own subtree: a wider region is answered 403, never with a partial list.
+         * @description Rule checks compare the site-day sums of the daily roll-up (turned back vs screened, fever cases vs people screened; with knownAt, the same sums of the raw events known at that instant); quarantine ends are paired with starts in the raw events of the region; outliers compare a site-day value with the site's own recent level (see QualityFlag.check). Events sent without a site are checked per region. Every flag lists the ids of the events behind it. `knownAt` answers as known at a past instant: events received later, and voids that took effect later, are left out, as on the figure routes. A region-scoped key sees only its own subtree: a wider region is answered 403, never with a partial list.
          */
         get: {
             parameters: {
@@ -1158,6 +1162,8 @@ export interface paths {
                     from?: string;
                     /** @description Last day, inclusive, in CORDON_TZ. Default: today. */
                     to?: string;
+                    /** @description The answer as it was known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (figures are read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now. */
+                    knownAt?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1728,6 +1734,8 @@ export interface components {
         };
         SiteList: {
             region: components["schemas"]["RegionRef"];
+            /** @description Every event acknowledged before this instant is counted; with knownAt, the knownAt instant (UTC) unless the pipeline has not yet counted up to it */
+            asOf?: string;
             /** @description Ordered by site id */
             sites: components["schemas"]["Site"][];
         };
@@ -1765,6 +1773,8 @@ export interface components {
             region: components["schemas"]["RegionRef"];
             /** @description The day checked (CORDON_TZ) */
             date: string;
+            /** @description Every event acknowledged before this instant is counted; with knownAt, the knownAt instant (UTC) unless the pipeline has not yet counted up to it */
+            asOf?: string;
             /** @description Sites in service on the day: registered on or before it and not closed on or before it (the site is in service at the end of the day, as the sites_active metric counts it) */
             inService: number;
             /** @description Sites in service that sent at least one event that day */
@@ -1807,6 +1817,8 @@ export interface components {
             from: string;
             /** @description Last day checked, inclusive */
             to: string;
+            /** @description Every event acknowledged before this instant is counted; with knownAt, the knownAt instant (UTC) unless the pipeline has not yet counted up to it */
+            asOf?: string;
             /** @description Ordered by day, then site (sited before unsited), region and check */
             flags: components["schemas"]["QualityFlag"][];
         };
