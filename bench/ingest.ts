@@ -59,8 +59,7 @@ async function startServer(options: { kafka: string[] | null; topic: string; dat
     kafkaTopic: options.topic,
   };
   const clickhouse = await connectClickHouse({ dataDir: chdbDir, database: options.database });
-  const runtime = await startCordon(config, { roles: options.roles, logger: silentLogger, listen: options.roles.includes('ingest'), clickhouse, groupId: `bench-${options.database}` });
-  return { ...runtime, close: async () => { await runtime.close(); } };
+  return startCordon(config, { roles: options.roles, logger: silentLogger, listen: options.roles.includes('ingest'), clickhouse, groupId: `bench-${options.database}` });
 }
 
 /** Sends `count` events in batches of 100 from `concurrency` clients; events/s. */
@@ -81,10 +80,8 @@ async function sendAll(url: string, count: number): Promise<number> {
   return (batches.length * batchSize) / ((performance.now() - started) / 1000);
 }
 
-async function waitSettled(runtime: CordonRuntime): Promise<number> {
-  const started = performance.now();
+async function waitSettled(runtime: CordonRuntime): Promise<void> {
   while ((await runtime.log.lag(runtime.groupId)) > 0) await new Promise((r) => setTimeout(r, 10));
-  return performance.now() - started;
 }
 
 /** Time from a 200 to the figure showing in /v1/aggregates, for `samples` single events. */
