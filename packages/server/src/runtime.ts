@@ -89,12 +89,10 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     const customRegions = createCustomRegionStore(clickhouse);
     await customRegions.loadInto(regions);
     const keys = new KeyStore(clickhouse, { bootstrapKey: config.bootstrapKey ?? undefined, rateLimiter: createRateLimiter(config.rateLimit) });
+    const servesHttp = roles.includes('ingest') || roles.includes('query');
+    // The first start of a server without a bootstrap key makes the admin key it prints once.
     const createdAdminKey =
-      roles.includes('ingest') || roles.includes('query')
-        ? !config.bootstrapKey && !(await keys.hasAdminKey())
-          ? await keys.create({ name: 'first admin key', role: 'admin' })
-          : null
-        : null;
+      servesHttp && !config.bootstrapKey && !(await keys.hasAdminKey()) ? await keys.create({ name: 'first admin key', role: 'admin' }) : null;
 
     const log = await openEventLog({
       kafka: config.kafkaBrokers ? { brokers: config.kafkaBrokers, topic: config.kafkaTopic } : null,
@@ -120,7 +118,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       parts.push(createQueryRoutes({ clickhouse, keys, regions, logKind: log.kind, timeZone: config.timeZone, status }));
       parts.push(createRegistryRoutes({ clickhouse, keys, regions, timeZone: config.timeZone, status }));
     }
-    if (roles.includes('ingest') || roles.includes('query')) {
+    if (servesHttp) {
       parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes());
     }
     const figureMiddleware = [pipelineEtag({ clickhouse, extra: () => String(regions.size) }), csvExport()];
