@@ -16,15 +16,18 @@ import type { ClickHouse } from '@cordon/clickhouse';
  * read before the route, so a tag never claims a newer position than its
  * answer.
  */
-export function pipelineEtag(deps: { clickhouse: ClickHouse; extra?: () => string }): MiddlewareHandler {
+export function pipelineEtag(deps: { clickhouse: ClickHouse; extra?: () => string; localPosition?: () => string }): MiddlewareHandler {
+  // With the consumer in this process, its write epoch is the position and
+  // no query is needed; otherwise ClickHouse is asked.
+  const position = deps.localPosition ?? (() => pipelinePosition(deps.clickhouse));
   return async (c, next) => {
     if (c.req.method !== 'GET') return next();
-    const position = await pipelinePosition(deps.clickhouse);
+    const before = await position();
     await next();
     if (c.res.status !== 200) return;
     const principal = c.get('principal' as never) as { region?: string | null } | undefined;
     const url = new URL(c.req.url);
-    const tag = `W/"${position}-${createHash('sha256')
+    const tag = `W/"${before}-${createHash('sha256')
       .update([url.pathname, url.search, c.req.header('accept') ?? '', principal?.region ?? '*', deps.extra?.() ?? ''].join('\n'))
       .digest('base64url')
       .slice(0, 22)}"`;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -121,7 +122,12 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     if (servesHttp) {
       parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes());
     }
-    const figureMiddleware = [pipelineEtag({ clickhouse, extra: () => String(regions.size) }), csvExport()];
+    // A consumer in this process knows when it writes; the nonce tells this
+    // process's epochs from those of an earlier start.
+    const local = consumer;
+    const nonce = randomBytes(4).toString('hex');
+    const localPosition = local ? () => `${nonce}.${local.writeEpoch}` : undefined;
+    const figureMiddleware = [pipelineEtag({ clickhouse, extra: () => String(regions.size), ...(localPosition ? { localPosition } : {}) }), csvExport()];
     const app = parts.length > 0 ? createHttpApp(parts, logger, figureMiddleware) : null;
 
     let url: string | null = null;

@@ -29,6 +29,13 @@ export interface RollupConsumerStats {
 
 export interface RollupConsumer {
   readonly stats: RollupConsumerStats;
+  /**
+   * Changes whenever ClickHouse may have been written: bumped before and after
+   * every batch, so an answer read while a batch is being written never
+   * shares a value with an answer read before or after it. Lets an ETag in
+   * the same process skip asking ClickHouse for its position.
+   */
+  readonly writeEpoch: number;
   stop(): Promise<void>;
 }
 
@@ -45,6 +52,7 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
   const { log, clickhouse, logger } = options;
   const step = createRollupStep({ clickhouse, timeZone: options.timeZone });
   const stats: RollupConsumerStats = { batches: 0, counted: 0, duplicates: 0, retractions: 0, deadLettered: 0 };
+  let writeEpoch = 0;
 
   const check = await verifyRollups(clickhouse);
   if (!check.ok) {
@@ -57,7 +65,13 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
     // Large batches: each costs a few ClickHouse look-ups and one insert, whatever its size.
     maxBatchRecords: options.maxBatchRecords ?? 5000,
     onBatch: async (batch) => {
-      const result = await step(batch);
+      writeEpoch++;
+      let result;
+      try {
+        result = await step(batch);
+      } finally {
+        writeEpoch++;
+      }
       // Dead letters are written before the offsets are committed: a crash
       // in between may dead-letter a record twice, never lose it.
       for (const { record, reason } of result.undecodable) {
@@ -73,5 +87,11 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
     },
   });
 
-  return { stats, stop: () => consumer.stop() };
+  return {
+    stats,
+    get writeEpoch() {
+      return writeEpoch;
+    },
+    stop: () => consumer.stop(),
+  };
 }
