@@ -22,7 +22,7 @@ import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse'
 import { silentLogger } from '@cordon/ingest';
 import { loadRegionRegistry } from '@cordon/regions';
 import { readConfig, type CordonConfig } from '../packages/server/src/config.ts';
-import { startCordon } from '../packages/server/src/runtime.ts';
+import { startCordon, type Role } from '../packages/server/src/runtime.ts';
 import { donatedMetrics, firstDay, loadEvents, planLoad, siteRegions, verifySample, verifyTotals, type Places } from './query-data.ts';
 
 const totalEvents = Number(process.env['BENCH_QUERY_EVENTS'] ?? 10_000_000);
@@ -356,7 +356,13 @@ async function main() {
 
   // --- Server ---------------------------------------------------------------
   const config: CordonConfig = { ...readConfig({}), port: 0, dataDir: serverDir, bootstrapKey: key, kafkaBrokers: null };
-  const runtime = await startCordon(config, { roles: ['query'], logger: silentLogger, listen: true, clickhouse: ch, regions });
+  // The server as `npm start` runs it (ingest, consumer and query API in one
+  // process; its consumer is idle here, the data went straight to ClickHouse).
+  // BENCH_QUERY_ROLES=query measures a query API on its own instead, which
+  // asks ClickHouse for its ETag position on every request.
+  const roles: Role[] = process.env['BENCH_QUERY_ROLES'] === 'query' ? ['query'] : ['ingest', 'consumer', 'query'];
+  out(`server: ${roles.join(' + ')} in one process`);
+  const runtime = await startCordon(config, { roles, logger: silentLogger, listen: true, clickhouse: ch, regions });
   const url = runtime.url!;
 
   // Records what goes to ClickHouse, to compare the API's queries with the ones written here.
@@ -527,7 +533,7 @@ async function main() {
   out(`  per question, API runs / direct SQL runs (control, no HTTP): ${ok.map((r) => `${no(r)}: ${ms(loops.get(r)!.api.block)} / ${ms(loops.get(r)!.direct.block)}`).join(', ')}`);
   out(`  one raw-table API request per question (knownAt=${knownAt}): ${worstOf('rawApi')}`);
   out(`  raw-table direct SQL runs (control): ${worstOf('raw')}`);
-  out(`floors: GET /v1/health over HTTP p50 ${ms(health.p50)} / p99 ${ms(health.p99)}; the ETag position query (SELECT count() FROM events, sent by the API before every figure request, not in the direct SQL) p50 ${ms(etag.p50)} / p99 ${ms(etag.p99)}; the embedded log's lag read (asOf, cached 100 ms) p50 ${ms(lag.p50)}`);
+  out(`floors: GET /v1/health over HTTP p50 ${ms(health.p50)} / p99 ${ms(health.p99)}; the ETag position query (SELECT count() FROM events, sent before every figure request only by a query API without a consumer in its process) p50 ${ms(etag.p50)} / p99 ${ms(etag.p99)}; the embedded log's lag read (asOf, cached 100 ms) p50 ${ms(lag.p50)}`);
   out(`API's ClickHouse queries = the SQL written here: ${ok.filter((r) => r.sameSql).length}/${results.length} questions on the roll-up, ${ok.filter((r) => r.sameRawSql).length}/${results.length} with knownAt on the raw table`);
   out(`roll-up answer = raw answer (sign-aware, zero sums aside): ${ok.filter((r) => r.sameAnswer).length}/${results.length} questions${ok.some((r) => !r.sameAnswer) ? ` (differ: ${ok.filter((r) => !r.sameAnswer).map((r) => r.q.label.split(' ')[0]).join(', ')})` : ''}`);
   out(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}; total ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
