@@ -6,7 +6,22 @@
 export function createDayOf(timeZone: string): (instant: string | Date) => string {
   // en-CA formats as YYYY-MM-DD. Throws RangeError on an unknown zone, at start-up.
   const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  return (instant) => format.format(typeof instant === 'string' ? new Date(instant) : instant);
+  // Every zone's offset is a whole number of quarter hours, so all instants
+  // of one quarter hour fall on the same day: format once per quarter hour
+  // (the consumer asks this for every event).
+  const quarterMs = 15 * 60_000;
+  const memo = new Map<number, string>();
+  return (instant) => {
+    const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+    const quarter = Math.floor(ms / quarterMs);
+    let day = memo.get(quarter);
+    if (day === undefined) {
+      day = format.format(ms);
+      if (memo.size >= 100_000) memo.clear();
+      memo.set(quarter, day);
+    }
+    return day;
+  };
 }
 
 /** ISO week of a day, as the contract writes it: 2020-W07. */

@@ -2,6 +2,7 @@ import type { ClickHouse } from '@cordon/clickhouse';
 import type { LogEnvelope } from '@cordon/schemas';
 import type { LogRecord } from '../log/event-log.ts';
 import { eventRow, retractionRow, type EventRow } from './rows.ts';
+import { fromClickHouseTime, type StoredVoid, type VoidIndex } from './void-index.ts';
 
 export interface DecodedRecord {
   record: LogRecord;
@@ -16,6 +17,8 @@ export interface BatchPlan {
   duplicates: number;
   /** Voids that took an event back in this batch (either side may be the new one). */
   retractions: number;
+  /** The voids this batch stores (for the void index, once written). */
+  newVoids: StoredVoid[];
 }
 
 /**
@@ -24,31 +27,38 @@ export interface BatchPlan {
  * - an id already in `events` (sign +1) is a duplicate, whether it comes from
  *   a client retry, a Kafka redelivery, or a batch replayed after a crash
  *   between the insert and the offset commit;
- * - a void retracts its target once, whichever of the two arrives first; a
- *   target already retracted is never retracted again.
+ * - a void retracts its target once, whichever of the two arrives first (a
+ *   void stored earlier is found in the void index); a target already
+ *   retracted is never retracted again.
  * Only one consumer step runs at a time per partition, and a void is keyed by
  * its target, so a void and its target never race in two partitions.
  */
-export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse, dayOf: (instant: string) => string): Promise<BatchPlan> {
+export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse, dayOf: (instant: string) => string, voids: VoidIndex): Promise<BatchPlan> {
   const firsts = new Map<string, DecodedRecord>();
   for (const item of batch) if (!firsts.has(item.envelope.event.id)) firsts.set(item.envelope.event.id, item);
 
-  const counted = await idsWithSign(ch, [...firsts.keys()], 1);
-  const fresh = [...firsts.values()].filter((item) => !counted.has(item.envelope.event.id));
-  const rows = fresh.map(({ envelope, record }) =>
-    eventRow(envelope.event, { receivedAt: envelope.receivedAt, partition: record.partition, offset: record.offset, dayOf }),
-  );
+  // Rows are built while ClickHouse answers which ids it already counted.
+  const counting = idsWithSign(ch, [...firsts.keys()], 1);
+  const candidates = [...firsts.values()].map((item) => ({
+    item,
+    row: eventRow(item.envelope.event, { receivedAt: item.envelope.receivedAt, partition: item.record.partition, offset: item.record.offset, dayOf }),
+  }));
+  const counted = await counting;
+  const kept = candidates.filter(({ item }) => !counted.has(item.envelope.event.id));
+  const fresh = kept.map(({ item }) => item);
+  const rows = kept.map(({ row }) => row);
   const rowById = new Map(rows.map((row) => [row.id, row]));
 
   // Every (target, void) pair this batch makes decidable.
-  const pairs: { target: string; voidId: string; voidReceivedAt: string }[] = [];
+  const newVoids: StoredVoid[] = [];
   for (const { envelope } of fresh) {
     const e = envelope.event;
-    if (e.type === 'void') pairs.push({ target: e.data.target, voidId: e.id, voidReceivedAt: envelope.receivedAt });
+    if (e.type === 'void') newVoids.push({ target: e.data.target, voidId: e.id, voidReceivedAt: envelope.receivedAt });
   }
   const freshTargets = fresh.filter(({ envelope }) => envelope.event.type !== 'void').map(({ envelope }) => envelope.event.id);
-  for (const v of await storedVoidsFor(ch, freshTargets)) pairs.push(v);
-  if (pairs.length === 0) return { rows, fresh: fresh.length, duplicates: batch.length - fresh.length, retractions: 0 };
+  const pairs = [...newVoids, ...(await voids.voidsFor(freshTargets))];
+  const summary = { fresh: fresh.length, duplicates: batch.length - fresh.length, newVoids };
+  if (pairs.length === 0) return { rows, ...summary, retractions: 0 };
 
   const targetIds = [...new Set(pairs.map((p) => p.target))];
   const retracted = await idsWithSign(ch, targetIds, -1);
@@ -64,32 +74,18 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
     retracted.add(pair.target);
     retractions++;
   }
-  return { rows, fresh: fresh.length, duplicates: batch.length - fresh.length, retractions };
+  return { rows, ...summary, retractions };
 }
 
 async function idsWithSign(ch: ClickHouse, ids: string[], sign: 1 | -1): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const result = await ch.client.query({
-    query: `SELECT DISTINCT id FROM ${ch.database}.events WHERE id IN {ids:Array(UUID)} AND sign = {sign:Int8}`,
+    // Not DISTINCT: the set dedups, and the look-up stays on the primary key.
+    query: `SELECT id FROM ${ch.database}.events WHERE id IN {ids:Array(UUID)} AND sign = {sign:Int8}`,
     query_params: { ids, sign },
     format: 'JSONEachRow',
   });
   return new Set((await result.json<{ id: string }>()).map((r) => r.id));
-}
-
-async function storedVoidsFor(ch: ClickHouse, targets: string[]) {
-  if (targets.length === 0) return [];
-  const result = await ch.client.query({
-    query: `SELECT target, void_id AS voidId, received_at AS receivedAt
-            FROM ${ch.database}.voids WHERE target IN {targets:Array(UUID)} ORDER BY received_at, void_id`,
-    query_params: { targets },
-    format: 'JSONEachRow',
-  });
-  return (await result.json<{ target: string; voidId: string; receivedAt: string }>()).map((v) => ({
-    target: v.target,
-    voidId: v.voidId,
-    voidReceivedAt: fromClickHouseTime(v.receivedAt),
-  }));
 }
 
 async function storedRows(ch: ClickHouse, ids: string[]): Promise<Map<string, EventRow>> {
@@ -106,9 +102,4 @@ async function storedRows(ch: ClickHouse, ids: string[]): Promise<Map<string, Ev
 
 function laterOf(a: string, b: string): string {
   return Date.parse(a) >= Date.parse(b) ? a : b;
-}
-
-/** '2020-02-13 00:00:00.000' (UTC) → ISO. */
-export function fromClickHouseTime(text: string): string {
-  return new Date(`${text.replace(' ', 'T')}Z`).toISOString();
 }

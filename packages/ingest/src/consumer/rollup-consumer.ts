@@ -21,6 +21,9 @@ export interface RollupConsumerOptions {
 
 export interface RollupConsumerStats {
   batches: number;
+  /** performance.now() when the first batch arrived and when the last one was done (for throughput). */
+  firstBatchAt: number | null;
+  lastBatchAt: number | null;
   counted: number;
   duplicates: number;
   retractions: number;
@@ -51,7 +54,7 @@ export const defaultGroupId = 'cordon-rollup';
 export async function startRollupConsumer(options: RollupConsumerOptions): Promise<RollupConsumer> {
   const { log, clickhouse, logger } = options;
   const step = createRollupStep({ clickhouse, timeZone: options.timeZone });
-  const stats: RollupConsumerStats = { batches: 0, counted: 0, duplicates: 0, retractions: 0, deadLettered: 0 };
+  const stats: RollupConsumerStats = { batches: 0, firstBatchAt: null, lastBatchAt: null, counted: 0, duplicates: 0, retractions: 0, deadLettered: 0 };
   let writeEpoch = 0;
 
   const check = await verifyRollups(clickhouse);
@@ -65,6 +68,7 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
     // Large batches: each costs a few ClickHouse look-ups and one insert, whatever its size.
     maxBatchRecords: options.maxBatchRecords ?? 5000,
     onBatch: async (batch) => {
+      stats.firstBatchAt ??= performance.now();
       writeEpoch++;
       let result;
       try {
@@ -80,6 +84,7 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
       }
       await options.afterInsert?.(batch);
       stats.batches++;
+      stats.lastBatchAt = performance.now();
       stats.counted += result.counted;
       stats.duplicates += result.duplicates;
       stats.retractions += result.retractions;

@@ -4,6 +4,7 @@ import type { LogBatch, LogRecord } from '../log/event-log.ts';
 import { decodeRecord } from './decode.ts';
 import { planBatch, type DecodedRecord } from './plan.ts';
 import { writeRows } from './write.ts';
+import { createVoidIndex } from './void-index.ts';
 
 export interface RollupStepResult {
   counted: number;
@@ -20,6 +21,7 @@ export interface RollupStepResult {
  */
 export function createRollupStep(deps: { clickhouse: ClickHouse; timeZone: string }) {
   const dayOf = createDayOf(deps.timeZone);
+  const voids = createVoidIndex(deps.clickhouse);
   return async (batch: LogBatch): Promise<RollupStepResult> => {
     const decoded: DecodedRecord[] = [];
     const undecodable: RollupStepResult['undecodable'] = [];
@@ -27,8 +29,9 @@ export function createRollupStep(deps: { clickhouse: ClickHouse; timeZone: strin
       if (result.ok) decoded.push(result);
       else undecodable.push({ record: result.record, reason: result.reason });
     }
-    const plan = await planBatch(decoded, deps.clickhouse, dayOf);
+    const plan = await planBatch(decoded, deps.clickhouse, dayOf, voids);
     await writeRows(deps.clickhouse, plan.rows);
+    voids.written(plan.newVoids);
     return { counted: plan.fresh, duplicates: plan.duplicates, retractions: plan.retractions, undecodable };
   };
 }

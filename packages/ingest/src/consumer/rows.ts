@@ -63,5 +63,10 @@ export function retractionRow(target: EventRow, voidId: string, receivedAt: stri
 
 /** ClickHouse DateTime64 text in UTC: 2020-02-13 00:00:00.000 */
 export function toClickHouseTime(iso: string): string {
-  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+  // A batch shares its few receivedAt values: convert each once.
+  if (iso === lastTime.iso) return lastTime.text;
+  const text = new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+  lastTime = { iso, text };
+  return text;
 }
+let lastTime = { iso: '', text: '' };
