@@ -37,7 +37,8 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
   const firsts = new Map<string, DecodedRecord>();
   for (const item of batch) if (!firsts.has(item.envelope.event.id)) firsts.set(item.envelope.event.id, item);
 
-  // Rows are built while ClickHouse answers which ids it already counted.
+  // Rows are built while a ClickHouse server answers which ids it already
+  // counted (chDB answers on this thread, so there it is merely harmless).
   const counting = idsWithSign(ch, [...firsts.keys()], 1);
   const candidates = [...firsts.values()].map((item) => ({
     item,
