@@ -1,2 +1,3 @@
 export * from './connect.ts';
 export * from './migrations.ts';
+export * from './time.ts';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ClickHouse } from '@cordon/clickhouse';
+import { fromClickHouseTime, toClickHouseTime, type ClickHouse } from '@cordon/clickhouse';
 import type { ApiRole } from '@cordon/schemas';
 import type { RateLimiter } from './rate-limit.ts';
 
@@ -65,7 +65,7 @@ export class KeyStore {
   async create(input: { name: string; role: ApiRole; region?: string | null | undefined }): Promise<CreatedKey> {
     const id = randomBytes(10).toString('hex').slice(0, 16);
     const secret = randomBytes(32).toString('base64url');
-    const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+    const now = toClickHouseTime(new Date());
     await this.ch.client.insert({
       table: `${this.ch.database}.api_keys`,
       values: [{ id, name: input.name, role: input.role, region: input.region ?? '', hash: sha256(secret), created_at: now, revoked_at: null, version: Date.now() }],
@@ -84,8 +84,8 @@ export class KeyStore {
     const rows = await result.json<{ id: string; name: string; role: ApiRole; region: string; created_at: string; revoked_at: string | null }>();
     return rows.map((r) => ({
       keyId: r.id, name: r.name, role: r.role, region: r.region || null,
-      createdAt: `${r.created_at.replace(' ', 'T')}Z`,
-      revokedAt: r.revoked_at ? `${r.revoked_at.replace(' ', 'T')}Z` : null,
+      createdAt: fromClickHouseTime(r.created_at),
+      revokedAt: r.revoked_at ? fromClickHouseTime(r.revoked_at) : null,
     }));
   }
 
@@ -102,7 +102,7 @@ export class KeyStore {
     if (!row) return false;
     await this.ch.client.insert({
       table: `${this.ch.database}.api_keys`,
-      values: [{ ...row, id: keyId, revoked_at: new Date().toISOString().replace('T', ' ').replace('Z', ''), version: Date.now() }],
+      values: [{ ...row, id: keyId, revoked_at: toClickHouseTime(new Date()), version: Date.now() }],
       format: 'JSONEachRow',
     });
     stored.revoked = true;

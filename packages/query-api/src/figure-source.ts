@@ -1,3 +1,5 @@
+import { toClickHouseTime } from '@cordon/clickhouse';
+
 /**
  * Where contributions are read from, as one of two sources that answer the
  * same question:
@@ -58,7 +60,7 @@ export function knownCondition(source: FigureSource): string {
 /** ClickHouse DateTime64 text in UTC, to the millisecond (the precision of `received_at`). */
 export function knownAtParam(source: FigureSource): string {
   if (source.kind !== 'raw') return '1970-01-01 00:00:00.000';
-  return new Date(source.knownAt).toISOString().replace('T', ' ').replace('Z', '');
+  return toClickHouseTime(source.knownAt);
 }
 
 /**

@@ -1,7 +1,6 @@
-import type { ClickHouse } from '@cordon/clickhouse';
+import { fromClickHouseTime, type ClickHouse } from '@cordon/clickhouse';
 import { knownAtParam, knownCondition, sourceSql, type FigureSource } from './figure-source.ts';
 import type { Place, PlaceDayValue, QuarantineEvent } from './quality-rules.ts';
-import { isoOfClickHouseTime } from './sites-sql.ts';
 
 /**
  * Reads for the quality checks. Every request value is a bound parameter;
@@ -62,7 +61,7 @@ export async function readQuarantineEvents(ch: ClickHouse, source: FigureSource,
     id: r.e_id,
     type: r.e_type,
     subject: r.e_subject,
-    occurredAt: isoOfClickHouseTime(r.e_at),
+    occurredAt: fromClickHouseTime(r.e_at),
     day: r.e_day,
     site: r.e_site,
     regionKey: r.e_region,

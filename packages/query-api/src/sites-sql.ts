@@ -1,4 +1,4 @@
-import type { ClickHouse } from '@cordon/clickhouse';
+import { fromClickHouseTime, type ClickHouse } from '@cordon/clickhouse';
 import { knownAtParam, knownCondition, type FigureSource } from './figure-source.ts';
 import type { LifecycleEvent } from './sites.ts';
 
@@ -38,7 +38,7 @@ export async function readLifecycleEvents(ch: ClickHouse, source: FigureSource, 
     id: r.e_id,
     site: r.e_site,
     type: r.e_type,
-    occurredAt: isoOfClickHouseTime(r.e_at),
+    occurredAt: fromClickHouseTime(r.e_at),
     day: r.e_day,
     regionKey: r.e_region,
     name: r.e_name,
@@ -60,7 +60,7 @@ export async function readLastEventAt(ch: ClickHouse, source: FigureSource, pref
     format: 'JSONEachRow',
   });
   const rows = await result.json<{ e_site: string; last_at: string }>();
-  return new Map(rows.map((r) => [r.e_site, isoOfClickHouseTime(r.last_at)]));
+  return new Map(rows.map((r) => [r.e_site, fromClickHouseTime(r.last_at)]));
 }
 
 /** Per site id: the reports (non-retracted events other than site events and voids) it sent on `day` in the subtree. */
@@ -79,9 +79,4 @@ export async function readReportsOn(ch: ClickHouse, source: FigureSource, prefix
   });
   const rows = await result.json<{ e_site: string; n: string | number }>();
   return new Map(rows.map((r) => [r.e_site, Number(r.n)]));
-}
-
-/** `2020-02-13 00:00:00.000` (DateTime64 in UTC) → `2020-02-13T00:00:00.000Z`. */
-export function isoOfClickHouseTime(text: string): string {
-  return `${text.replace(' ', 'T')}Z`;
 }

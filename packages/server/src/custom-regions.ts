@@ -1,4 +1,4 @@
-import type { ClickHouse } from '@cordon/clickhouse';
+import { toClickHouseTime, type ClickHouse } from '@cordon/clickhouse';
 import type { Region, RegionRegistry } from '@cordon/regions';
 
 /** Admin-added regions, kept in ClickHouse so every process of a deployment knows them. */
@@ -13,7 +13,7 @@ export function createCustomRegionStore(ch: ClickHouse): CustomRegionStore {
     async save(region) {
       await ch.client.insert({
         table: `${ch.database}.custom_regions`,
-        values: [{ code: region.code, name: region.name, parent: region.parent ?? '', created_at: new Date().toISOString().replace('T', ' ').replace('Z', '') }],
+        values: [{ code: region.code, name: region.name, parent: region.parent ?? '', created_at: toClickHouseTime(new Date()) }],
         format: 'JSONEachRow',
       });
     },

@@ -2,7 +2,8 @@ import type { ClickHouse } from '@cordon/clickhouse';
 import type { LogEnvelope } from '@cordon/schemas';
 import type { LogRecord } from '../log/event-log.ts';
 import { eventRow, retractionRow, type EventRow } from './rows.ts';
-import { fromClickHouseTime, type StoredVoid, type VoidIndex } from './void-index.ts';
+import { fromClickHouseTime } from '@cordon/clickhouse';
+import type { StoredVoid, VoidIndex } from './void-index.ts';
 
 export interface DecodedRecord {
   record: LogRecord;

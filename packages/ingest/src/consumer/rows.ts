@@ -1,3 +1,4 @@
+import { toClickHouseTime } from '@cordon/clickhouse';
 import { contributionsOf, type CordonEvent } from '@cordon/schemas';
 import { parseRegionCode } from '@cordon/regions';
 
@@ -60,13 +61,3 @@ export function eventRow(event: CordonEvent, ctx: RowContext): EventRow {
 export function retractionRow(target: EventRow, voidId: string, receivedAt: string): EventRow {
   return { ...target, sign: -1, void_id: voidId, received_at: toClickHouseTime(receivedAt) };
 }
-
-/** ClickHouse DateTime64 text in UTC: 2020-02-13 00:00:00.000 */
-export function toClickHouseTime(iso: string): string {
-  // A batch shares its few receivedAt values: convert each once.
-  if (iso === lastTime.iso) return lastTime.text;
-  const text = new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
-  lastTime = { iso, text };
-  return text;
-}
-let lastTime = { iso: '', text: '' };

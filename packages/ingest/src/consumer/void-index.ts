@@ -1,4 +1,4 @@
-import type { ClickHouse } from '@cordon/clickhouse';
+import { fromClickHouseTime, type ClickHouse } from '@cordon/clickhouse';
 
 export interface StoredVoid {
   target: string;
@@ -63,8 +63,3 @@ export function createVoidIndex(ch: ClickHouse) {
 }
 
 export type VoidIndex = ReturnType<typeof createVoidIndex>;
-
-/** '2020-02-13 00:00:00.000' (UTC) → ISO. */
-export function fromClickHouseTime(text: string): string {
-  return new Date(`${text.replace(' ', 'T')}Z`).toISOString();
-}
