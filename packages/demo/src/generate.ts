@@ -13,6 +13,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { addDays, daysBetween } from '@cordon/schemas';
 import { Rng, apportion, uuidV7 } from './prng.ts';
 import { demoEventsPath, demoRegionsPath, type DemoEvent, type DemoRegion } from './paths.ts';
 
@@ -21,17 +22,6 @@ const SEED = 'cordon-demo/v1';
 
 // ---------------------------------------------------------------------------
 // Time: every instant is written as local time in Asia/Shanghai (+08:00).
-
-function addDays(day: string, n: number): string {
-  const t = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) + n * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
-}
-
-function dayRange(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
-  return out;
-}
 
 /** `day` at `minutes` after midnight (0 ≤ minutes < 1440), to the second. */
 function at(day: string, minutes: number, seconds = 0): string {
@@ -203,7 +193,7 @@ function xinzhengTraffic(sink: Sink): void {
     return cells;
   };
 
-  const cells = cellsFor(dayRange(XZ.from, XZ.to));
+  const cells = cellsFor(daysBetween(XZ.from, XZ.to));
   const vehicles = apportion(XZ.vehicles, cells.map((c) => c.weight));
   // People: at least one per vehicle, the rest spread by traffic (about 1.6 a vehicle).
   const extraPeople = apportion(XZ.people - XZ.vehicles, vehicles.map((v) => v * rng.uniform(0.8, 1.2)));
@@ -358,7 +348,7 @@ function liuji(sink: Sink): void {
 
   const last = '2020-03-07';
   for (const [i, s] of sites.entries()) {
-    for (const day of dayRange(s.day, last)) {
+    for (const day of daysBetween(s.day, last)) {
       if (s.id === 'lj-cp-001') {
         // "每个班6个劝导员", "执勤一个对时", "每天上午8点交接班".
         sink.add(rng, 'shift', at(day, hm(8)), s.region, s.id, { staff: 6, hours: 24 });
@@ -520,7 +510,7 @@ function lanxian(sink: Sink): void {
     sink.site(rng, { id, name: onRoad ? `东村镇第${n}号检测卡口(道路)` : `东村镇第${n}号检测卡口`, kind: 'road_checkpoint', region, day: LX_FROM, minutes: hm(8) + rng.int(0, 120) });
     dcSites.push({ id, region, staff: dcStaff[n - 1] as number });
   }
-  for (const day of dayRange(LX_FROM, LX_TO)) {
+  for (const day of daysBetween(LX_FROM, LX_TO)) {
     for (const s of dcSites) {
       const partyMembers = rng.int(1, 2);
       const militia = rng.int(0, 1);
@@ -529,7 +519,7 @@ function lanxian(sink: Sink): void {
   }
   // "对37名武汉返乡人员和848名县外返乡人员实行居家隔离监测". Subjects are pseudonymous.
   const quarantine = (count: number, from: string, to: string, reason: string): void => {
-    const days = dayRange(from, to);
+    const days = daysBetween(from, to);
     const perDay = apportion(count, days.map((_, i) => Math.exp(-i / 5) * rng.uniform(0.7, 1.3)));
     days.forEach((day, i) => {
       for (let k = 0; k < (perDay[i] as number); k++) {

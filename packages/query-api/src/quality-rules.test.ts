@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, median, outlierFindings, quarantineFindings, ruleFindings, type PlaceDayValue, type QuarantineEvent } from './quality-rules.ts';
+import { addDays } from '@cordon/schemas';
+import { median, outlierFindings, quarantineFindings, ruleFindings, type PlaceDayValue, type QuarantineEvent } from './quality-rules.ts';
 
 const key = '410184003000';
 const at = (site: string, day: string, metric: string, value: number): PlaceDayValue => ({ site, placeRegion: site === '' ? key : '', regionKey: key, day, metric, value });

@@ -1,4 +1,4 @@
-import { outlierRule, qualityChecks, type OutlierMetric, type QualityCheck } from '@cordon/schemas';
+import { addDays, outlierRule, qualityChecks, type OutlierMetric, type QualityCheck } from '@cordon/schemas';
 
 /**
  * The data-quality checks, pure: they take site-day sums (from the roll-up)
@@ -203,9 +203,4 @@ export function compareFindings(a: Finding, b: Finding): number {
     if (x[i]! !== y[i]!) return x[i]! < y[i]! ? -1 : 1;
   }
   return 0;
-}
-
-/** `day` moved by `n` days. */
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
 }

@@ -1,9 +1,8 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { parseRegionCode, type Region } from '@cordon/regions';
-import { outlierRule, type QualityAnswer } from '@cordon/schemas';
+import { addDays, outlierRule, type QualityAnswer } from '@cordon/schemas';
 import { regionRefOfKey, type RegionLookup } from './regions.ts';
 import {
-  addDays,
   compareFindings,
   outlierFindings,
   placeKey,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, buildPoints, mondayOf, sundayOf } from './timeseries-points.ts';
+import { addDays, mondayOf, sundayOf } from '@cordon/schemas';
+import { buildPoints } from './timeseries-points.ts';
 
 const deltas = (entries: Record<string, number>) => new Map(Object.entries(entries));
 

@@ -1,4 +1,4 @@
-import { daysBetween, isoWeekOf, type Interval, type MetricKind, type TimeseriesPoint } from '@cordon/schemas';
+import { addDays, daysBetween, isoWeekOf, type Interval, type MetricKind, type TimeseriesPoint } from '@cordon/schemas';
 import { roundFigure as round } from './aggregate-sql.ts';
 
 /**
@@ -66,20 +66,4 @@ export function buildPoints(input: PointsInput): TimeseriesPoint[] {
     });
   }
   return points;
-}
-
-/** `day` moved by `n` days (negative: back). */
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
-}
-
-/** The Monday of the ISO week of `day`. */
-export function mondayOf(day: string): string {
-  const weekday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
-  return addDays(day, -weekday);
-}
-
-/** The Sunday of the ISO week of `day`. */
-export function sundayOf(day: string): string {
-  return addDays(mondayOf(day), 6);
 }

@@ -1,9 +1,9 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { parseRegionCode } from '@cordon/regions';
-import { metricCatalogue, unspecifiedDim, type Interval, type MetricName, type TimeseriesAnswer } from '@cordon/schemas';
+import { addDays, metricCatalogue, mondayOf, sundayOf, unspecifiedDim, type Interval, type MetricName, type TimeseriesAnswer } from '@cordon/schemas';
 import { firstDay, sumFigures } from './aggregate-sql.ts';
 import type { FigureSource } from './figure-source.ts';
-import { addDays, buildPoints, lookbackDays, mondayOf, sundayOf } from './timeseries-points.ts';
+import { buildPoints, lookbackDays } from './timeseries-points.ts';
 
 export interface TimeseriesRequest {
   metric: MetricName;

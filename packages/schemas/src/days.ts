@@ -32,15 +32,38 @@ export function isoWeekOf(day: string): string {
   const isoYear = date.getUTCFullYear();
   const firstThursday = new Date(Date.UTC(isoYear, 0, 4));
   firstThursday.setUTCDate(firstThursday.getUTCDate() - ((firstThursday.getUTCDay() + 6) % 7) + 3);
-  const week = 1 + Math.round((date.getTime() - firstThursday.getTime()) / (7 * 86400_000));
+  const week = 1 + Math.round((date.getTime() - firstThursday.getTime()) / (7 * dayMs));
   return `${isoYear}-W${String(week).padStart(2, '0')}`;
 }
+
+const dayMs = 86_400_000;
 
 /** Every day from `from` to `to`, both inclusive. */
 export function daysBetween(from: string, to: string): string[] {
   const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`), end = Date.parse(`${to}T00:00:00Z`); t <= end; t += 86400_000) {
+  for (let t = Date.parse(`${from}T00:00:00Z`), end = Date.parse(`${to}T00:00:00Z`); t <= end; t += dayMs) {
     out.push(new Date(t).toISOString().slice(0, 10));
   }
   return out;
+}
+
+/** `day` moved by `n` days (negative: back). */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * dayMs).toISOString().slice(0, 10);
+}
+
+/** Days from `from` to `to` (0 for the same day, negative when `to` is earlier). */
+export function daysApart(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / dayMs);
+}
+
+/** The Monday of the ISO week of `day`. */
+export function mondayOf(day: string): string {
+  const weekday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
+  return addDays(day, -weekday);
+}
+
+/** The Sunday of the ISO week of `day`. */
+export function sundayOf(day: string): string {
+  return addDays(mondayOf(day), 6);
 }
