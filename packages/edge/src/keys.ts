@@ -90,9 +90,6 @@ export class KeyStore {
   }
 
   async revoke(keyId: string): Promise<boolean> {
-    await this.reload();
-    const stored = this.cache.get(keyId);
-    if (!stored) return false;
     const result = await this.ch.client.query({
       query: `SELECT name, role, region, hash, created_at FROM ${this.ch.database}.api_keys FINAL WHERE id = {id:String}`,
       query_params: { id: keyId },
@@ -105,7 +102,8 @@ export class KeyStore {
       values: [{ ...row, id: keyId, revoked_at: toClickHouseTime(new Date()), version: Date.now() }],
       format: 'JSONEachRow',
     });
-    stored.revoked = true;
+    const cached = this.cache.get(keyId);
+    if (cached) cached.revoked = true;
     return true;
   }
 

@@ -1,4 +1,5 @@
 import type { ClickHouse } from '@cordon/clickhouse';
+import { storedIds } from './stored-ids.ts';
 
 /**
  * Answers "was this event id acknowledged before?" for the import summary.
@@ -20,7 +21,7 @@ export interface IdIndex {
 export function createIdIndex(options: { clickhouse: ClickHouse | null; maxRecent?: number }): IdIndex {
   const maxRecent = options.maxRecent ?? 1_000_000;
   const recent = new Set<string>();
-  const inflight = new Map<string, Promise<boolean>>();
+  const inflight = new Map<string, Promise<void>>();
 
   function remember(id: string) {
     recent.add(id);
@@ -56,14 +57,8 @@ export function createIdIndex(options: { clickhouse: ClickHouse | null; maxRecen
   }
 
   async function lookUp(ids: string[]): Promise<Set<string>> {
-    const ch = options.clickhouse!;
     try {
-      const result = await ch.client.query({
-        query: `SELECT DISTINCT id FROM ${ch.database}.events WHERE id IN {ids:Array(UUID)} AND sign = 1`,
-        query_params: { ids },
-        format: 'JSONEachRow',
-      });
-      return new Set((await result.json<{ id: string }>()).map((r) => r.id));
+      return await storedIds(options.clickhouse!, ids, 1);
     } catch {
       // ClickHouse down must not stop ingest: the log is what makes an event
       // durable. The consumer will still count a repeat once.
@@ -74,28 +69,24 @@ export function createIdIndex(options: { clickhouse: ClickHouse | null; maxRecen
   return {
     async reserve(ids) {
       const duplicates = new Set<string>();
-      let candidates = [...ids];
+      const unless = (known: { has(id: string): boolean }) => (id: string) => !known.has(id) || (duplicates.add(id), false);
       // Another request is writing some of these ids: its outcome decides.
-      for (;;) {
-        const waiting = candidates.filter((id) => inflight.has(id));
-        if (waiting.length === 0) break;
+      for (let waiting = ids.filter((id) => inflight.has(id)); waiting.length > 0; waiting = ids.filter((id) => inflight.has(id))) {
         await Promise.all(waiting.map((id) => inflight.get(id)));
-        candidates = candidates.filter((id) => !recent.has(id) || (duplicates.add(id), false));
       }
-      candidates = candidates.filter((id) => !recent.has(id) || (duplicates.add(id), false));
+      const candidates = ids.filter(unless(recent));
 
-      let settleAll!: (written: boolean) => void;
-      const outcome = new Promise<boolean>((resolve) => (settleAll = resolve));
+      let settled!: () => void;
+      const outcome = new Promise<void>((resolve) => (settled = resolve));
       for (const id of candidates) inflight.set(id, outcome);
-      const counted = await countedInClickHouse(candidates);
-      const fresh = candidates.filter((id) => !counted.has(id) || (duplicates.add(id), false));
+      const fresh = candidates.filter(unless(await countedInClickHouse(candidates)));
       return {
         fresh,
         duplicates,
         settle(written) {
           for (const id of candidates) inflight.delete(id);
           if (written) for (const id of fresh) remember(id);
-          settleAll(written);
+          settled();
         },
       };
     },

@@ -70,6 +70,17 @@ export function knownAtParam(source: FigureSource): string {
  * instant, unless the pipeline has not counted that far yet (then events
  * acknowledged in between may be missing, and asOf says so).
  */
+/** How far the pipeline has come (the server reads it from the event log). */
+export interface PipelineStatus {
+  /** Acknowledged events not yet counted, and the instant up to which all are counted. */
+  read(): Promise<{ lag: number; asOf: string }>;
+}
+
+/** {@link figureSourceOf} for a request, with the pipeline position read now. */
+export async function readFigureSource(status: PipelineStatus, knownAt: string | undefined): Promise<{ source: FigureSource; asOf: string }> {
+  return figureSourceOf(knownAt, (await status.read()).asOf);
+}
+
 export function figureSourceOf(knownAt: string | undefined, pipelineAsOf: string): { source: FigureSource; asOf: string } {
   if (knownAt === undefined) return { source: { kind: 'rollup' }, asOf: pipelineAsOf };
   const instant = new Date(knownAt).toISOString();

@@ -4,3 +4,4 @@ export * from './openapi.ts';
 export * from './csv.ts';
 export * from './etag.ts';
 export { createRegistryRoutes, type RegistryRoutesDeps } from './regions-routes.ts';
+export { type PipelineStatus } from './figure-source.ts';

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { ClickHouse } from '@cordon/clickhouse';
 import { createRouter, ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
 import {
+  addDays,
   completenessRoute,
   createDayOf,
   qualityLimits,
@@ -11,11 +12,9 @@ import {
   sitesRoute,
 } from '@cordon/schemas';
 import { checkCompleteness } from './completeness.ts';
-import { figureSourceOf } from './figure-source.ts';
+import { readFigureSource, type PipelineStatus } from './figure-source.ts';
 import { checkQuality } from './quality.ts';
-import { addDays } from './quality-rules.ts';
 import { assertVisible, regionDetail, resolveRegion, searchRegions, type RegionLookup } from './regions.ts';
-import type { PipelineStatus } from './routes.ts';
 import { listSites } from './sites-list.ts';
 
 export interface RegistryRoutesDeps {
@@ -58,13 +57,13 @@ export function createRegistryRoutes(deps: RegistryRoutesDeps) {
   app.openapi(sitesRoute, async (c) => {
     const q = c.req.valid('query');
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
-    return c.json(await listSites(deps.clickhouse, deps.regions, region, q, await known(q.knownAt)), 200);
+    return c.json(await listSites(deps.clickhouse, deps.regions, region, q, await readFigureSource(deps.status, q.knownAt)), 200);
   });
 
   app.openapi(completenessRoute, async (c) => {
     const q = c.req.valid('query');
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
-    return c.json(await checkCompleteness(deps.clickhouse, deps.regions, region, q.date ?? dayOf(new Date()), await known(q.knownAt)), 200);
+    return c.json(await checkCompleteness(deps.clickhouse, deps.regions, region, q.date ?? dayOf(new Date()), await readFigureSource(deps.status, q.knownAt)), 200);
   });
 
   app.openapi(qualityRoute, async (c) => {
@@ -76,13 +75,8 @@ export function createRegistryRoutes(deps: RegistryRoutesDeps) {
       throw validationProblem([{ path: 'from', message: `from..to spans at most ${qualityLimits.maxDays} days` }]);
     }
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
-    return c.json(await checkQuality(deps.clickhouse, deps.regions, region, { from, to }, await known(q.knownAt)), 200);
+    return c.json(await checkQuality(deps.clickhouse, deps.regions, region, { from, to }, await readFigureSource(deps.status, q.knownAt)), 200);
   });
-
-  /** What the answer is read from for `knownAt`, and its asOf: as on the figure routes (figure-source.ts). */
-  async function known(knownAt: string | undefined) {
-    return figureSourceOf(knownAt, (await deps.status.read()).asOf);
-  }
 
   return app;
 }

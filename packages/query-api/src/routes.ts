@@ -2,6 +2,7 @@ import {
   aggregatesQueryErrors,
   aggregatesRoute,
   createDayOf,
+  daysApart,
   healthRoute,
   metricCatalogue,
   metricsRoute,
@@ -13,25 +14,16 @@ import {
 } from '@cordon/schemas';
 import { createRouter, ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
 import type { ClickHouse } from '@cordon/clickhouse';
-import { levelIndex, parseRegionCode, type RegionLevel } from '@cordon/regions';
+import { levelIndex } from '@cordon/regions';
 import { aggregate, maxDenseDays } from './aggregate.ts';
-import { figureSourceOf } from './figure-source.ts';
+import { readFigureSource, type PipelineStatus } from './figure-source.ts';
+import { resolveRegion, type RegionLookup } from './regions.ts';
 import { timeseries, timeseriesDefaultFrom } from './timeseries.ts';
-
-export interface RegionNames {
-  get(code: string): { code: string; name: string } | undefined;
-  isWithin(code: string, ancestor: string): boolean;
-}
-
-export interface PipelineStatus {
-  /** Acknowledged events not yet counted, and the instant up to which all are counted. */
-  read(): Promise<{ lag: number; asOf: string }>;
-}
 
 export interface QueryRoutesDeps {
   clickhouse: ClickHouse;
   keys: KeyStore;
-  regions: RegionNames;
+  regions: RegionLookup;
   status: PipelineStatus;
   logKind: 'kafka' | 'embedded';
   timeZone: string;
@@ -74,14 +66,14 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
     const to = q.to ?? dayOf(new Date());
     const crossErrors = aggregatesQueryErrors({ ...q, to });
     if (crossErrors.length > 0) throw validationProblem(crossErrors);
-    const { code, region } = figureRegion(q.region, principal.region);
-    if (q.level && levelIndex(q.level) < levelIndex(levelOf(code))) {
-      throw validationProblem([{ path: 'level', message: `must be at or below the region's own level (${levelOf(code)})` }]);
+    const region = resolveRegion(deps.regions, q.region, principal);
+    if (q.level && levelIndex(q.level) < levelIndex(region.level)) {
+      throw validationProblem([{ path: 'level', message: `must be at or below the region's own level (${region.level})` }]);
     }
     if ((q.groupBy === 'day' || q.groupBy === 'week') && q.from && daysApart(q.from, to) > maxDenseDays) {
       throw validationProblem([{ path: 'from', message: `a day or week breakdown spans at most ${maxDenseDays} days` }]);
     }
-    const { source, asOf } = await figureSource(q.knownAt);
+    const { source, asOf } = await readFigureSource(deps.status, q.knownAt);
     const answer = await aggregate(deps.clickhouse, {
       metrics: q.metrics,
       region: { code: region.code, name: region.name },
@@ -104,8 +96,9 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
     const to = q.to ?? dayOf(new Date());
     const crossErrors = timeseriesQueryErrors({ ...q, to });
     if (crossErrors.length > 0) throw validationProblem(crossErrors);
-    const { region } = figureRegion(q.region, c.get('principal').region);
-    const { source, asOf } = await figureSource(q.knownAt);
+    const found = resolveRegion(deps.regions, q.region, c.get('principal'));
+    const region = { code: found.code, name: found.name };
+    const { source, asOf } = await readFigureSource(deps.status, q.knownAt);
     const from = q.from ?? (await timeseriesDefaultFrom(deps.clickhouse, { metric: q.metric, regionCode: region.code, to, dim: q.dim, source }));
     if (daysApart(from, to) > maxDenseDays) {
       throw validationProblem([{ path: 'from', message: `a timeseries spans at most ${maxDenseDays} days${q.from ? '' : ' (the data starts earlier; give a from)'}` }]);
@@ -114,31 +107,5 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
     return c.json(answer, 200);
   });
 
-  /** The region a figure route counts, checked against the registry and the key's scope. */
-  function figureRegion(asked: string | undefined, scope: string | null | undefined) {
-    const code = asked ?? scope;
-    if (!code) throw validationProblem([{ path: 'region', message: 'is required (a 6, 9 or 12 digit region code)' }]);
-    const found = deps.regions.get(code);
-    if (!found) throw validationProblem([{ path: 'region', message: `${code} is not in the region registry` }]);
-    if (scope && !deps.regions.isWithin(code, scope)) {
-      // Never a silently partial figure: a wider region is refused outright.
-      throw new ProblemError('forbidden', `This key sees only region ${scope}; ${code} is not inside it`);
-    }
-    return { code, region: { code: found.code, name: found.name } };
-  }
-
-  /** The figure source for `knownAt` and the asOf to answer (figure-source.ts). */
-  async function figureSource(knownAt: string | undefined) {
-    return figureSourceOf(knownAt, (await deps.status.read()).asOf);
-  }
-
   return app;
-}
-
-function levelOf(code: string): RegionLevel {
-  return parseRegionCode(code)?.level ?? 'county';
-}
-
-function daysApart(from: string, to: string): number {
-  return (Date.parse(to) - Date.parse(from)) / 86400_000;
 }

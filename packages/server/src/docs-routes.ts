@@ -12,7 +12,8 @@ import { buildOpenApiDocument } from '@cordon/query-api';
  */
 export function createDocsRoutes() {
   const app = new Hono();
-  const document = JSON.stringify(buildOpenApiDocument());
+  // Built on the first request, not at every start: most processes never serve it.
+  let document: string | undefined;
   const assets = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const assetTypes: Record<string, string> = {
     'swagger-ui.css': 'text/css; charset=utf-8',
@@ -20,7 +21,7 @@ export function createDocsRoutes() {
     'favicon-32x32.png': 'image/png',
   };
 
-  app.get('/openapi.json', (c) => c.body(document, 200, { 'content-type': 'application/json; charset=utf-8' }));
+  app.get('/openapi.json', (c) => c.body((document ??= JSON.stringify(buildOpenApiDocument())), 200, { 'content-type': 'application/json; charset=utf-8' }));
   app.get('/docs', (c) => c.html(docsPage));
   app.get('/docs/:asset', async (c) => {
     const name = c.req.param('asset');

@@ -4,6 +4,7 @@ import type { LogRecord } from '../log/event-log.ts';
 import { eventRow, retractionRow, type EventRow } from './rows.ts';
 import { fromClickHouseTime } from '@cordon/clickhouse';
 import type { StoredVoid, VoidIndex } from './void-index.ts';
+import { storedIds } from '../stored-ids.ts';
 
 export interface DecodedRecord {
   record: LogRecord;
@@ -40,7 +41,7 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
 
   // Rows are built while a ClickHouse server answers which ids it already
   // counted (chDB answers on this thread, so there it is merely harmless).
-  const counting = idsWithSign(ch, [...firsts.keys()], 1);
+  const counting = storedIds(ch, [...firsts.keys()], 1);
   const candidates = [...firsts.values()].map((item) => ({
     item,
     row: eventRow(item.envelope.event, { receivedAt: item.envelope.receivedAt, partition: item.record.partition, offset: item.record.offset, dayOf }),
@@ -63,7 +64,7 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
   if (pairs.length === 0) return { rows, ...summary, retractions: 0 };
 
   const targetIds = [...new Set(pairs.map((p) => p.target))];
-  const retracted = await idsWithSign(ch, targetIds, -1);
+  const retracted = await storedIds(ch, targetIds, -1);
   const storedTargets = await storedRows(ch, targetIds.filter((id) => !rowById.has(id)));
   let retractions = 0;
   for (const pair of pairs) {
@@ -77,17 +78,6 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
     retractions++;
   }
   return { rows, ...summary, retractions };
-}
-
-async function idsWithSign(ch: ClickHouse, ids: string[], sign: 1 | -1): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const result = await ch.client.query({
-    // Not DISTINCT: the set dedups, and the look-up stays on the primary key.
-    query: `SELECT id FROM ${ch.database}.events WHERE id IN {ids:Array(UUID)} AND sign = {sign:Int8}`,
-    query_params: { ids, sign },
-    format: 'JSONEachRow',
-  });
-  return new Set((await result.json<{ id: string }>()).map((r) => r.id));
 }
 
 async function storedRows(ch: ClickHouse, ids: string[]): Promise<Map<string, EventRow>> {
