@@ -72,8 +72,11 @@ export function knownAtParam(source: FigureSource): string {
  */
 /** How far the pipeline has come (the server reads it from the event log). */
 export interface PipelineStatus {
-  /** Acknowledged events not yet counted, and the instant up to which all are counted. */
-  read(): Promise<{ lag: number; asOf: string }>;
+  /**
+   * Acknowledged events not yet counted, and the instant up to which all are
+   * counted. May be a reading a few milliseconds old unless `fresh`.
+   */
+  read(options?: { fresh?: boolean }): Promise<{ lag: number; asOf: string }>;
 }
 
 /** {@link figureSourceOf} for a request, with the pipeline position read now. */

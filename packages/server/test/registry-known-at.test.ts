@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CordonEventInput } from '@cordon/schemas';
+import { daysBetween, type CordonEventInput } from '@cordon/schemas';
 import { event, startTestCordon, waitFor, type TestClient } from './harness.ts';
 import { registryOracle } from './registry-oracle.ts';
 
@@ -41,11 +41,7 @@ const rnd = (n: number) => {
   return seed % n;
 };
 const at = (day: string, time = '10:00') => `${day}T${time}:00+08:00`;
-const dayList = (from: string, to: string) => {
-  const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86400_000) out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
-};
+const dayList = daysBetween;
 
 function phaseEvents(phase: Phase) {
   const out: CordonEventInput[] = [];
