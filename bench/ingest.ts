@@ -80,10 +80,6 @@ async function sendAll(url: string, count: number): Promise<number> {
   return (batches.length * batchSize) / ((performance.now() - started) / 1000);
 }
 
-async function waitSettled(runtime: CordonRuntime): Promise<void> {
-  while ((await runtime.log.lag(runtime.groupId)) > 0) await new Promise((r) => setTimeout(r, 10));
-}
-
 /** Time from a 200 to the figure showing in /v1/aggregates, for `samples` single events. */
 async function freshness(runtime: CordonRuntime, samples: number): Promise<{ p50: number; p99: number }> {
   const url = runtime.url!;
@@ -129,7 +125,7 @@ async function ingestThenConsume(kafka: string[] | null, name: string) {
   const eventsPerSec = await sendAll(ingest.url!, total);
   await ingest.close();
   const consumer = await startServer({ kafka, topic, dataDir, database, roles: ['consumer'] });
-  await waitSettled(consumer);
+  await consumer.settled(600_000);
   // From the first batch in hand to the last one committed: start-up (tables,
   // registry, joining the Kafka group) is not consuming, as the JVM start is
   // not in ProducerPerformance's figure.

@@ -40,8 +40,6 @@ export async function loadDemo(runtime: CordonRuntime, options: { waitForCounted
   }
   await flush();
   await runtime.keys.revoke(key.split('_')[1] ?? '');
-  if (options.waitForCounted !== false) {
-    for (let i = 0; i < 600 && (await runtime.log.lag(runtime.groupId)) > 0; i++) await new Promise((r) => setTimeout(r, 100));
-  }
+  if (options.waitForCounted !== false) await runtime.settled();
   return { ...total, regions };
 }

@@ -41,6 +41,8 @@ export interface CordonRuntime {
   customRegions: CustomRegionStore;
   /** The roll-up consumer group whose lag says what is not counted yet. */
   groupId: string;
+  /** Resolves once every acknowledged event is counted (the group's lag is 0); rejects after `timeoutMs`. */
+  settled(timeoutMs?: number): Promise<void>;
   /** The admin key created on this first start (shown once), when no bootstrap key was set. */
   createdAdminKey: CreatedKey | null;
   close(): Promise<void>;
@@ -136,7 +138,14 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       url = `http://${config.host}:${(server.address() as { port: number }).port}`;
       closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     }
-    return { app, url, log, clickhouse, keys, regions, consumer, customRegions, groupId, createdAdminKey, close: closeAll };
+    const settled = async (timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while ((await log.lag(groupId)) > 0) {
+        if (Date.now() > deadline) throw new Error(`the roll-up consumer did not catch up within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    return { app, url, log, clickhouse, keys, regions, consumer, customRegions, groupId, settled, createdAdminKey, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

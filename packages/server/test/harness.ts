@@ -67,7 +67,7 @@ export class TestClient {
 
   /** Resolves once every acknowledged event is counted. */
   async settled(timeoutMs = 30_000): Promise<void> {
-    await waitFor(async () => (await this.runtime.log.lag(this.runtime.groupId)) === 0, { timeoutMs, what: 'the consumer to catch up' });
+    await this.runtime.settled(timeoutMs);
   }
 
   async totals(metrics: string[], query = 'region=410184&from=2020-01-01&to=2020-12-31'): Promise<Record<string, number>> {
