@@ -1,0 +1,2 @@
+// Filled in by issue work; see the package README.
+export {};
