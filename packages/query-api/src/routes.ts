@@ -41,8 +41,10 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
       {
         metrics: [...metricCatalogue.values()].map((m) => ({
           name: m.name as MetricName,
+          label: { zh: m.label.zh, en: m.label.en },
           description: m.description,
-          unit: m.unit,
+          unit: m.unit.en,
+          unitLabel: { zh: m.unit.zh, en: m.unit.en },
           kind: m.kind,
           from: [...m.from],
           ...(m.dimension ? { dimension: m.dimension } : {}),

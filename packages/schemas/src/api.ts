@@ -137,11 +137,17 @@ export const aggregateRowKeySchema = z
   ])
   .describe('What the row is about: a day, an ISO week, a region, a site, a dimension value or a site kind; empty for groupBy=none');
 
+export const localizedSchema = z
+  .object({ zh: z.string().describe('Chinese'), en: z.string().describe('English') })
+  .meta({ id: 'Localized', description: 'One display string per label language' });
+
 export const metricInfoSchema = z
   .object({
     name: metricNameSchema,
+    label: localizedSchema.describe('What a table heading or chart legend shows (CSV headers with lang=zh|en); for donated:* the item and its unit, 口罩（个） / Masks (pieces)'),
     description: z.string(),
-    unit: z.string(),
+    unit: z.string().describe('The unit in English (vehicles, people, CNY); unitLabel has it in both languages'),
+    unitLabel: localizedSchema.describe('The unit as shown beside a figure: 台 / vehicles, 户 / households, 元 / CNY'),
     kind: z.enum(['flow', 'stock']).describe('flow: summed over a period; stock: read at the end of a period'),
     from: z.array(z.string()).describe('Event types that contribute to it'),
     dimension: z.string().optional().describe('What its breakdown dimension means, when it has one'),

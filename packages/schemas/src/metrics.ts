@@ -11,10 +11,19 @@ import { donationItems, donationUnits, type EventType } from './events.ts';
  */
 export type MetricKind = 'flow' | 'stock';
 
+/** The languages labels come in: the offices write Chinese, the API and its guide English. */
+export const labelLanguages = ['zh', 'en'] as const;
+export type LabelLanguage = (typeof labelLanguages)[number];
+/** A display string in each label language. */
+export type Localized = Readonly<Record<LabelLanguage, string>>;
+
 export interface MetricDefinition {
   name: string;
+  /** What a table heading or chart legend says; for donated:* the item with its unit, 口罩（个）. */
+  label: Localized;
   description: string;
-  unit: string;
+  /** The unit as a reader sees it beside a figure: 台/vehicles, 户/households, 元/CNY. */
+  unit: Localized;
   kind: MetricKind;
   /** The event types that contribute to it. */
   from: readonly EventType[];
@@ -23,42 +32,68 @@ export interface MetricDefinition {
 }
 
 const fixedMetrics = [
-  { name: 'vehicles_screened', description: 'Vehicles checked at sites', unit: 'vehicles', kind: 'flow', from: ['screening'] },
-  { name: 'people_screened', description: 'People checked at sites', unit: 'people', kind: 'flow', from: ['screening'] },
-  { name: 'temperature_checks', description: 'Body temperature measurements taken', unit: 'checks', kind: 'flow', from: ['screening'] },
-  { name: 'vehicles_turned_back', description: 'Vehicles persuaded to turn back (劝返)', unit: 'vehicles', kind: 'flow', from: ['turnback'], dimension: 'reason' },
-  { name: 'people_turned_back', description: 'People persuaded to turn back (劝返)', unit: 'people', kind: 'flow', from: ['turnback'], dimension: 'reason' },
-  { name: 'fever_cases', description: 'People found with fever', unit: 'people', kind: 'flow', from: ['fever'], dimension: 'disposition' },
-  { name: 'quarantine_started', description: 'Home quarantines begun', unit: 'people', kind: 'flow', from: ['quarantine.started'], dimension: 'reason' },
-  { name: 'quarantine_ended', description: 'Home quarantines ended', unit: 'people', kind: 'flow', from: ['quarantine.ended'], dimension: 'outcome' },
-  { name: 'quarantine_active', description: 'People in home quarantine at the end of the period', unit: 'people', kind: 'stock', from: ['quarantine.started', 'quarantine.ended'] },
-  { name: 'households_swept', description: 'Households covered by door-to-door sweeps (排查)', unit: 'households', kind: 'flow', from: ['sweep'] },
-  { name: 'people_swept', description: 'People covered by door-to-door sweeps', unit: 'people', kind: 'flow', from: ['sweep'] },
-  { name: 'returnees_found', description: 'Returnees found by sweeps', unit: 'people', kind: 'flow', from: ['sweep'], dimension: 'origin' },
-  { name: 'donations', description: 'Number of donations', unit: 'donations', kind: 'flow', from: ['donation'], dimension: 'donorType' },
-  { name: 'staff_on_duty', description: 'Staff on duty shifts', unit: 'people', kind: 'flow', from: ['shift'], dimension: 'role' },
-  { name: 'shifts', description: 'Duty shifts worked', unit: 'shifts', kind: 'flow', from: ['shift'] },
-  { name: 'people_deployed', description: 'People sent to the front line', unit: 'people', kind: 'flow', from: ['deployment'], dimension: 'role' },
-  { name: 'incidents', description: 'Enforcement incidents', unit: 'incidents', kind: 'flow', from: ['incident'], dimension: 'kind' },
-  { name: 'enterprises_resumed', description: 'Enterprises filing to resume business (复工复产)', unit: 'enterprises', kind: 'flow', from: ['resumption'] },
-  { name: 'employees_returned', description: 'Employees back at resumed enterprises', unit: 'people', kind: 'flow', from: ['resumption'] },
-  { name: 'sites_active', description: 'Sites in service at the end of the period', unit: 'sites', kind: 'stock', from: ['site.registered', 'site.closed'], dimension: 'kind' },
+  { name: 'vehicles_screened', label: { zh: '卡点排查车辆', en: 'Vehicles screened' }, description: 'Vehicles checked at sites', unit: { zh: '台', en: 'vehicles' }, kind: 'flow', from: ['screening'] },
+  { name: 'people_screened', label: { zh: '卡点排查人员', en: 'People screened' }, description: 'People checked at sites', unit: { zh: '人', en: 'people' }, kind: 'flow', from: ['screening'] },
+  { name: 'temperature_checks', label: { zh: '体温检测', en: 'Temperature checks' }, description: 'Body temperature measurements taken', unit: { zh: '人次', en: 'checks' }, kind: 'flow', from: ['screening'] },
+  { name: 'vehicles_turned_back', label: { zh: '劝返车辆', en: 'Vehicles turned back' }, description: 'Vehicles persuaded to turn back (劝返)', unit: { zh: '台', en: 'vehicles' }, kind: 'flow', from: ['turnback'], dimension: 'reason' },
+  { name: 'people_turned_back', label: { zh: '劝返人员', en: 'People turned back' }, description: 'People persuaded to turn back (劝返)', unit: { zh: '人', en: 'people' }, kind: 'flow', from: ['turnback'], dimension: 'reason' },
+  { name: 'fever_cases', label: { zh: '发热人员', en: 'Fever cases' }, description: 'People found with fever', unit: { zh: '人', en: 'people' }, kind: 'flow', from: ['fever'], dimension: 'disposition' },
+  { name: 'quarantine_started', label: { zh: '新增居家隔离', en: 'Home quarantines started' }, description: 'Home quarantines begun', unit: { zh: '人', en: 'people' }, kind: 'flow', from: ['quarantine.started'], dimension: 'reason' },
+  { name: 'quarantine_ended', label: { zh: '解除居家隔离', en: 'Home quarantines ended' }, description: 'Home quarantines ended', unit: { zh: '人', en: 'people' }, kind: 'flow', from: ['quarantine.ended'], dimension: 'outcome' },
+  { name: 'quarantine_active', label: { zh: '居家隔离人员', en: 'People in home quarantine' }, description: 'People in home quarantine at the end of the period', unit: { zh: '人', en: 'people' }, kind: 'stock', from: ['quarantine.started', 'quarantine.ended'] },
+  { name: 'households_swept', label: { zh: '入户排查户数', en: 'Households swept' }, description: 'Households covered by door-to-door sweeps (排查)', unit: { zh: '户', en: 'households' }, kind: 'flow', from: ['sweep'] },
+  { name: 'people_swept', label: { zh: '入户排查人员', en: 'People swept' }, description: 'People covered by door-to-door sweeps', unit: { zh: '人', en: 'people' }, kind: 'flow', from: ['sweep'] },
+  { name: 'returnees_found', label: { zh: '排查返乡人员', en: 'Returnees found' }, description: 'Returnees found by sweeps', unit: { zh: '人', en: 'people' }, kind: 'flow', from: ['sweep'], dimension: 'origin' },
+  { name: 'donations', label: { zh: '捐赠次数', en: 'Donations' }, description: 'Number of donations', unit: { zh: '次', en: 'donations' }, kind: 'flow', from: ['donation'], dimension: 'donorType' },
+  { name: 'staff_on_duty', label: { zh: '值守人员', en: 'Staff on duty' }, description: 'Staff on duty shifts', unit: { zh: '人次', en: 'person-shifts' }, kind: 'flow', from: ['shift'], dimension: 'role' },
+  { name: 'shifts', label: { zh: '值守班次', en: 'Shifts worked' }, description: 'Duty shifts worked', unit: { zh: '班次', en: 'shifts' }, kind: 'flow', from: ['shift'] },
+  { name: 'people_deployed', label: { zh: '下沉一线人员', en: 'People deployed' }, description: 'People sent to the front line', unit: { zh: '名', en: 'people' }, kind: 'flow', from: ['deployment'], dimension: 'role' },
+  { name: 'incidents', label: { zh: '违规事件', en: 'Incidents' }, description: 'Enforcement incidents', unit: { zh: '起', en: 'incidents' }, kind: 'flow', from: ['incident'], dimension: 'kind' },
+  { name: 'enterprises_resumed', label: { zh: '复工复产企业', en: 'Enterprises resumed' }, description: 'Enterprises filing to resume business (复工复产)', unit: { zh: '家', en: 'enterprises' }, kind: 'flow', from: ['resumption'] },
+  { name: 'employees_returned', label: { zh: '返岗员工', en: 'Employees returned' }, description: 'Employees back at resumed enterprises', unit: { zh: '人', en: 'people' }, kind: 'flow', from: ['resumption'] },
+  { name: 'sites_active', label: { zh: '在用卡点', en: 'Active sites' }, description: 'Sites in service at the end of the period', unit: { zh: '个', en: 'sites' }, kind: 'stock', from: ['site.registered', 'site.closed'], dimension: 'kind' },
 ] as const satisfies readonly MetricDefinition[];
 
-const unitNames: Record<(typeof donationUnits)[number], string> = {
-  piece: 'pieces', kg: 'kg', barrel: 'barrels', set: 'sets', box: 'boxes', cny: 'CNY',
+/** Display names of donated items and units; the donated:* labels are built from them. */
+export const donationItemLabels: Record<(typeof donationItems)[number], Localized> = {
+  masks: { zh: '口罩', en: 'Masks' },
+  disinfectant: { zh: '消毒液', en: 'Disinfectant' },
+  sprayers: { zh: '喷雾器', en: 'Sprayers' },
+  protective_suits: { zh: '防护服', en: 'Protective suits' },
+  goggles: { zh: '护目镜', en: 'Goggles' },
+  thermometers: { zh: '体温计', en: 'Thermometers' },
+  soap: { zh: '肥皂', en: 'Soap' },
+  food: { zh: '食品', en: 'Food' },
+  vegetables: { zh: '蔬菜', en: 'Vegetables' },
+  cash: { zh: '现金', en: 'Cash' },
+  other: { zh: '其他物资', en: 'Other supplies' },
+};
+
+export const donationUnitLabels: Record<(typeof donationUnits)[number], Localized> = {
+  piece: { zh: '个', en: 'pieces' },
+  kg: { zh: '千克', en: 'kg' },
+  barrel: { zh: '桶', en: 'barrels' },
+  set: { zh: '套', en: 'sets' },
+  box: { zh: '箱', en: 'boxes' },
+  cny: { zh: '元', en: 'CNY' },
 };
 
 /** One metric per donated item and unit: quantities in different units are never summed. */
 const donatedMetrics: MetricDefinition[] = donationItems.flatMap((item) =>
-  donationUnits.map((unit) => ({
-    name: donatedMetricName(item, unit),
-    description: `${item.replace(/_/g, ' ')} donated, in ${unitNames[unit]}`,
-    unit: unitNames[unit],
-    kind: 'flow' as const,
-    from: ['donation'] as const,
-    dimension: 'donorType',
-  })),
+  donationUnits.map((unit) => {
+    const itemLabel = donationItemLabels[item];
+    const unitLabel = donationUnitLabels[unit];
+    return {
+      name: donatedMetricName(item, unit),
+      // The unit belongs in the label: 口罩（个） and 口罩（箱） are two metrics side by side.
+      label: { zh: `${itemLabel.zh}（${unitLabel.zh}）`, en: `${itemLabel.en} (${unitLabel.en})` },
+      description: `${item.replace(/_/g, ' ')} donated, in ${unitLabel.en}`,
+      unit: unitLabel,
+      kind: 'flow' as const,
+      from: ['donation'] as const,
+      dimension: 'donorType',
+    };
+  }),
 );
 
 export function donatedMetricName(item: (typeof donationItems)[number], unit: (typeof donationUnits)[number]) {

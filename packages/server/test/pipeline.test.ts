@@ -324,10 +324,29 @@ describe('every metric of the catalogue', () => {
 });
 
 describe('metrics, status, health', () => {
-  it('lists every metric with a description and unit', async () => {
+  it('lists every metric with a description, unit and its labels in Chinese and English', async () => {
     const { body } = await cordon.get<{ metrics: { name: string; description: string; unit: string }[] }>('/v1/metrics');
     expect(body.metrics.map((m) => m.name)).toEqual([...metricCatalogue.keys()]);
-    expect(body.metrics.find((m) => m.name === 'donated:cash:cny')).toMatchObject({ unit: 'CNY', description: 'cash donated, in CNY' });
+    expect(body.metrics.find((m) => m.name === 'donated:cash:cny')).toEqual({
+      name: 'donated:cash:cny',
+      label: { zh: '现金（元）', en: 'Cash (CNY)' },
+      description: 'cash donated, in CNY',
+      unit: 'CNY',
+      unitLabel: { zh: '元', en: 'CNY' },
+      kind: 'flow',
+      from: ['donation'],
+      dimension: 'donorType',
+    });
+    expect(body.metrics.find((m) => m.name === 'vehicles_turned_back')).toEqual({
+      name: 'vehicles_turned_back',
+      label: { zh: '劝返车辆', en: 'Vehicles turned back' },
+      description: 'Vehicles persuaded to turn back (劝返)',
+      unit: 'vehicles',
+      unitLabel: { zh: '台', en: 'vehicles' },
+      kind: 'flow',
+      from: ['turnback'],
+      dimension: 'reason',
+    });
   });
 
   it('status reports the lag reaching 0 once ingest stops', async () => {

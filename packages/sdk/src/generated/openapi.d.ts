@@ -1596,8 +1596,23 @@ export interface components {
         };
         Metric: {
             name: components["schemas"]["MetricName"];
+            /** @description What a table heading or chart legend shows (CSV headers with lang=zh|en); for donated:* the item and its unit, 口罩（个） / Masks (pieces) */
+            label: {
+                /** @description Chinese */
+                zh: string;
+                /** @description English */
+                en: string;
+            };
             description: string;
+            /** @description The unit in English (vehicles, people, CNY); unitLabel has it in both languages */
             unit: string;
+            /** @description The unit as shown beside a figure: 台 / vehicles, 户 / households, 元 / CNY */
+            unitLabel: {
+                /** @description Chinese */
+                zh: string;
+                /** @description English */
+                en: string;
+            };
             /**
              * @description flow: summed over a period; stock: read at the end of a period
              * @enum {string}
