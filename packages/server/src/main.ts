@@ -44,12 +44,27 @@ async function main() {
     say(`Try: curl -H "Authorization: Bearer <admin key>" "${runtime.url}/v1/aggregates?metrics=vehicles_screened,people_screened,vehicles_turned_back,people_turned_back,fever_cases&region=410184&to=2020-02-13"`);
   }
 
-  let stopping = false;
+  // Graceful: stop accepting, finish the requests and the batch in flight,
+  // close the log and ClickHouse. A signal repeated later than a second, or
+  // a close that hangs, ends the process at once: an operator's second
+  // Ctrl-C must always work. Within the first second a repeat is the same
+  // signal twice (Ctrl-C reaches npm's whole process group, and npm
+  // forwards it too), not a second request.
+  let stoppingSince: number | null = null;
   const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (stoppingSince !== null) {
+      if (Date.now() - stoppingSince < 1000) return;
+      logger.warn({ signal }, 'second signal while stopping: exiting now');
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
     logger.info({ signal }, 'stopping');
+    setTimeout(() => {
+      logger.error({ signal }, 'shutdown took longer than 30 s: exiting now');
+      process.exit(1);
+    }, 30_000).unref();
     await runtime.close();
+    logger.info({ signal }, 'stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -136,7 +136,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     if (app && options.listen !== false) {
       const server = await listen(app, config.host, config.port);
       url = `http://${config.host}:${(server.address() as { port: number }).port}`;
-      closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      closers.push(() => closeServer(server, shutdownGraceMs));
     }
     const settled = async (timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
@@ -150,6 +150,27 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     await closeAll();
     throw error;
   }
+}
+
+/** How long in-flight requests may take to finish once the server stops accepting. */
+const shutdownGraceMs = 10_000;
+
+/**
+ * Stops accepting, lets the requests in flight finish, then resolves; idle
+ * keep-alive connections are closed at once (they would hold close() open),
+ * and whatever is still open after the grace period is cut.
+ */
+function closeServer(server: ServerType, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const http = server as ServerType & { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+    const cut = setTimeout(() => http.closeAllConnections?.(), graceMs);
+    cut.unref();
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    http.closeIdleConnections?.();
+  });
 }
 
 function listen(app: Hono, hostname: string, port: number): Promise<ServerType & { address(): unknown }> {
