@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseRateLimit, type RateLimit } from '@cordon/edge';
+import { parseTimeOfDay } from './bulletins/schedule.ts';
 
 /** Everything Cordon reads from the environment (CONTRACT.md "Starting the server"). Only main.ts calls this. */
 export interface CordonConfig {
@@ -14,6 +15,10 @@ export interface CordonConfig {
   logLevel: string;
   /** Per API key, per process. */
   rateLimit: RateLimit;
+  /** CORDON_BULLETIN_REGIONS: regions whose bulletin the all-in-one server writes every morning (none: no schedule). */
+  bulletinRegions: string[];
+  /** CORDON_BULLETIN_AT: the time of day (HH:MM in timeZone) it writes yesterday's. */
+  bulletinAt: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
@@ -26,6 +31,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
     throw new Error(`CORDON_TZ is not a time zone: ${timeZone}`);
   }
   const brokers = (env['CORDON_KAFKA_BROKERS'] ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  const bulletinRegions = (env['CORDON_BULLETIN_REGIONS'] ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  for (const code of bulletinRegions) {
+    if (!/^\d{6}(?:\d{3}(?:\d{3})?)?$/.test(code)) throw new Error(`CORDON_BULLETIN_REGIONS must list region codes (6, 9 or 12 digits), not ${JSON.stringify(code)}`);
+  }
+  const bulletinAt = (env['CORDON_BULLETIN_AT'] ?? '07:00').trim();
+  parseTimeOfDay(bulletinAt);
   return {
     port,
     host: env['CORDON_HOST'] ?? '127.0.0.1',
@@ -37,5 +48,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
     timeZone,
     logLevel: env['CORDON_LOG_LEVEL'] ?? 'info',
     rateLimit: parseRateLimit(env['CORDON_RATE_LIMIT'] ?? '1000/2000'),
+    bulletinRegions: [...new Set(bulletinRegions)],
+    bulletinAt,
   };
 }

@@ -24,6 +24,7 @@ import { createCustomRegionStore, type CustomRegionStore } from './custom-region
 import { createHttpApp } from './app.ts';
 import { createPipelineStatus } from './pipeline-status.ts';
 import { createDocsRoutes } from './docs-routes.ts';
+import { startBulletinService, type BulletinService, type BulletinServiceOptions } from './bulletins/service.ts';
 
 export type Role = 'ingest' | 'consumer' | 'query';
 export const allRoles: readonly Role[] = ['ingest', 'consumer', 'query'];
@@ -39,6 +40,8 @@ export interface CordonRuntime {
   regions: RegionRegistry;
   consumer: RollupConsumer | null;
   customRegions: CustomRegionStore;
+  /** The morning bulletin (CORDON_BULLETIN_REGIONS), in a process that serves the query API. */
+  bulletins: BulletinService | null;
   /** The roll-up consumer group whose lag says what is not counted yet. */
   groupId: string;
   /** Resolves once every acknowledged event is counted (the group's lag is 0); rejects after `timeoutMs`. */
@@ -65,6 +68,12 @@ export interface StartOptions {
   /** Passed to the roll-up consumer (crash tests). */
   consumerHooks?: Pick<RollupConsumerOptions, 'afterInsert' | 'maxBatchRecords'>;
   groupId?: string;
+  /**
+   * What the bulletin schedule needs beyond the config: the generator
+   * (main.ts passes @cordon/bulletin's), and for tests a clock and a timer.
+   * Required when config.bulletinRegions is not empty.
+   */
+  bulletins?: Pick<BulletinServiceOptions, 'generator' | 'now' | 'timer' | 'reviseDays'>;
 }
 
 /**
@@ -138,6 +147,26 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       url = `http://${config.host}:${(server.address() as { port: number }).port}`;
       closers.push(() => closeServer(server, shutdownGraceMs));
     }
+    let bulletins: BulletinService | null = null;
+    if (config.bulletinRegions.length > 0 && app && roles.includes('query')) {
+      if (!options.bulletins) throw new Error('CORDON_BULLETIN_REGIONS is set but this process has no bulletin generator');
+      for (const code of config.bulletinRegions) {
+        if (!regions.has(code)) throw new Error(`CORDON_BULLETIN_REGIONS: ${code} is not in the region registry`);
+      }
+      const service = await startBulletinService({
+        app,
+        keys,
+        dataDir: config.dataDir,
+        regions: config.bulletinRegions,
+        at: config.bulletinAt,
+        timeZone: config.timeZone,
+        logger,
+        ...options.bulletins,
+      });
+      bulletins = service;
+      // Closed first (closers run in reverse): a run in progress still has HTTP, the log and ClickHouse.
+      closers.push(() => service.close());
+    }
     const settled = async (timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
       while ((await log.lag(groupId)) > 0) {
@@ -145,7 +174,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     };
-    return { app, url, log, clickhouse, keys, regions, consumer, customRegions, groupId, settled, createdAdminKey, close: closeAll };
+    return { app, url, log, clickhouse, keys, regions, consumer, customRegions, bulletins, groupId, settled, createdAdminKey, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

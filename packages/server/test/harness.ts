@@ -7,14 +7,14 @@ import { loadRegionRegistry, type RegionRegistry } from '@cordon/regions';
 import { silentLogger } from '@cordon/ingest';
 import type { CordonEventInput, ImportSummary } from '@cordon/schemas';
 import { readConfig, type CordonConfig } from '../src/config.ts';
-import { startCordon, type CordonRuntime, type Role } from '../src/runtime.ts';
+import { startCordon, type CordonRuntime, type Role, type StartOptions } from '../src/runtime.ts';
 
 export const adminKey = 'test-admin-key-please-change';
 
 let registry: Promise<RegionRegistry> | undefined;
 
 /** An all-in-one Cordon on a fresh database and data folder, driven through app.request(). */
-export async function startTestCordon(options: { roles?: Role[]; kafka?: boolean; config?: Partial<CordonConfig> } = {}) {
+export async function startTestCordon(options: { roles?: Role[]; kafka?: boolean; config?: Partial<CordonConfig>; bulletins?: StartOptions['bulletins'] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'cordon-test-'));
   const config: CordonConfig = {
     ...readConfig({}),
@@ -33,6 +33,7 @@ export async function startTestCordon(options: { roles?: Role[]; kafka?: boolean
     clickhouse,
     regions: await registry,
     groupId: `cordon-rollup-${randomBytes(4).toString('hex')}`,
+    ...(options.bulletins ? { bulletins: options.bulletins } : {}),
   });
   return new TestClient(runtime, config);
 }
