@@ -19,6 +19,7 @@ import type { ConsumeOptions, LogConsumer, LogRecord } from '../event-log.ts';
 import { SEGMENT_HEADER_BYTES } from './format.ts';
 import { acquireLock } from './lock-file.ts';
 import type { Logger as EmbeddedLogLogger } from '../../logger.ts';
+import { readGap } from './known-ends.ts';
 import { groupLockPath, readGroupOffset, writeGroupOffset } from './offsets.ts';
 import { listSegments, openSegmentForRead, readCommitted, segmentPath } from './segment-reader.ts';
 
@@ -205,6 +206,38 @@ class EmbeddedConsumer implements LogConsumer {
       await cursor.fh.close().catch(() => undefined);
       this.cursor = { fh, base: cursor.offset, pos: SEGMENT_HEADER_BYTES, offset: cursor.offset };
       return this.fetch();
+    }
+    const following = bases.find((base) => base > cursor.base);
+    if (following !== undefined && read.stop === 'end' && read.committed.pos === (await cursor.fh.stat()).size) {
+      // A finished segment read cleanly to its end, and the next segment
+      // starts further on: offsets are missing between them. Step over them
+      // only if the writer or a repair recorded the gap (those records are
+      // lost and reported); otherwise it is damage, and it is not skipped.
+      const gap = await readGap(this.deps.segmentsDir, following);
+      if (gap !== undefined && gap.from <= cursor.offset) {
+        this.deps.logger.warn(
+          { ...this.log, firstLost: String(cursor.offset), lastLost: String(following - 1n), lost: String(following - cursor.offset), reason: gap.reason },
+          'embedded log consumer: stepping over offsets the log lost (recorded in a gap file); they cannot be delivered',
+        );
+        const fh = await openSegmentForRead(segmentPath(this.deps.segmentsDir, following));
+        await cursor.fh.close().catch(() => undefined);
+        this.cursor = { fh, base: following, pos: SEGMENT_HEADER_BYTES, offset: following };
+        return this.fetch();
+      }
+      const where = `${cursor.base}:end`;
+      if (this.reported !== where) {
+        this.reported = where;
+        this.deps.logger.error(
+          {
+            ...this.log,
+            segment: segmentPath(this.deps.segmentsDir, cursor.base),
+            missing: `${cursor.offset}..${following - 1n}`,
+          },
+          'embedded log consumer: a finished segment ends before the next one begins (cut back?); not skipping, waiting. ' +
+            'With the server stopped, `npm run log:repair -- <data dir>` salvages the intact records',
+        );
+      }
+      return undefined;
     }
     if (read.stop === 'invalid' && bases.some((base) => base > cursor.offset)) {
       const where = `${cursor.base}:${read.invalidAt ?? cursor.pos}`;

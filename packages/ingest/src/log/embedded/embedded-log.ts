@@ -26,7 +26,7 @@ import { acquireLock } from './lock-file.ts';
 import type { HeldLock } from './lock-file.ts';
 import { silentLogger } from '../../logger.ts';
 import type { Logger as EmbeddedLogLogger } from '../../logger.ts';
-import { readGroupOffset } from './offsets.ts';
+import { readAllGroupOffsets, readGroupOffset } from './offsets.ts';
 import { listSegments, openSegmentForRead, readCommitted, segmentPath } from './segment-reader.ts';
 import type { Position } from './segment-reader.ts';
 import { SegmentWriter } from './segment-writer.ts';
@@ -96,7 +96,7 @@ export async function openEmbeddedLog(options: EmbeddedLogOptions): Promise<Embe
   if (options.readOnly !== true) {
     lock = await acquireLock(join(dir, 'LOCK'), `embedded log ${dir}`, logger);
     try {
-      writer = await SegmentWriter.open({ dir: segmentsDir, segmentBytes, logger });
+      writer = await SegmentWriter.open({ dir: segmentsDir, segmentBytes, logger, committed: await readAllGroupOffsets(groupsDir) });
     } catch (error) {
       await lock.release();
       throw error;

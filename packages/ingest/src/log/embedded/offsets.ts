@@ -6,7 +6,7 @@
  * The offset stored is the next record to deliver (Kafka's convention).
  */
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { errorCode, fsyncDir } from './files.ts';
@@ -63,4 +63,16 @@ export async function writeGroupOffset(groupsDir: string, groupId: string, offse
     throw error;
   }
   await fsyncDir(groupsDir);
+}
+
+/** Every group's committed offset in the folder (the writer's floor on open: see SegmentWriter). */
+export async function readAllGroupOffsets(groupsDir: string): Promise<{ group: string; offset: bigint }[]> {
+  const groups: { group: string; offset: bigint }[] = [];
+  for (const name of await readdir(groupsDir)) {
+    if (!name.endsWith('.offset')) continue;
+    const group = decodeURIComponent(name.slice(0, -'.offset'.length));
+    const offset = await readGroupOffset(groupsDir, group);
+    if (offset !== undefined) groups.push({ group, offset });
+  }
+  return groups;
 }

@@ -23,6 +23,7 @@ import {
   frameBytes,
 } from './format.ts';
 import { fsyncDir, writeAll } from './files.ts';
+import { readEndMarker, writeEndMarker, writeGap } from './known-ends.ts';
 import type { Logger as EmbeddedLogLogger } from '../../logger.ts';
 import { EmbeddedLogCorruptError, findLaterWrite, listSegments, readCommitted, segmentPath } from './segment-reader.ts';
 
@@ -33,6 +34,12 @@ export interface SegmentWriterOptions {
   logger: EmbeddedLogLogger;
   /** Upper bound of one group commit write (a single larger append is written alone). */
   maxWriteBytes?: number;
+  /**
+   * Offsets consumers have committed: records below them were acknowledged
+   * and read, so the log must never hand them out again, even if its files
+   * were cut back below them.
+   */
+  committed?: readonly { group: string; offset: bigint }[];
 }
 
 interface Pending {
@@ -44,8 +51,19 @@ interface Pending {
 
 export interface RecoveryReport {
   segment: string;
+  /** Intact records of the last segment. */
   records: bigint;
+  /** Bytes cut after the last complete write. */
   droppedBytes: number;
+  /**
+   * Acknowledged records the files no longer hold: offsets [from, to) that a
+   * consumer committed or the last clean close had written, past the intact
+   * end. null when nothing acknowledged is missing (a torn last write, never
+   * acknowledged, is not a loss).
+   */
+  lost: { from: bigint; to: bigint; count: bigint; evidence: string } | null;
+  /** The offset the next append gets: never at or below one handed out before. */
+  nextOffset: bigint;
   millis: number;
 }
 
@@ -69,7 +87,7 @@ export class SegmentWriter {
   /** Opens the log for writing, repairing a torn tail of the last segment. The caller holds the lock. */
   static async open(options: SegmentWriterOptions): Promise<SegmentWriter> {
     const started = performance.now();
-    const resolved: Required<SegmentWriterOptions> = { maxWriteBytes: 8 * 1024 * 1024, ...options };
+    const resolved: Required<SegmentWriterOptions> = { maxWriteBytes: 8 * 1024 * 1024, committed: [], ...options };
     const { dir, logger } = resolved;
     await mkdir(dir, { recursive: true });
     let bases = await listSegments(dir);
@@ -116,32 +134,68 @@ export class SegmentWriter {
           throw new EmbeddedLogCorruptError(
             `record ${committed.offset} is damaged (${scan.reason ?? 'unreadable'}) but a later write ` +
               `(from record ${later.batchFirst}, byte ${later.pos}) is intact: acknowledged data is damaged, ` +
-              'refusing to cut it away',
+              `refusing to cut it away. With the server stopped, \`npm run log:repair -- ${dirname(dir)}\` ` +
+              'keeps every intact record and reports the damaged ones by offset',
             path,
             scan.invalidAt ?? committed.pos,
           );
         }
         droppedBytes = size - committed.pos;
-        logger.warn(
-          { segment: path, keptRecords: String(committed.offset - base), droppedBytes, reason: scan.reason ?? 'no commit' },
-          'embedded log: cut the torn tail of the last write (not acknowledged)',
-        );
         await fh.truncate(committed.pos);
         await fh.datasync();
       }
+      const end = committed.offset;
+      const lost = await acknowledgedBeyond(dir, end, resolved.committed);
+      if (lost === null && droppedBytes > 0) {
+        logger.warn(
+          { segment: path, keptRecords: String(end - base), droppedBytes, reason: scan.reason ?? 'no commit' },
+          'embedded log: cut the torn tail of the last write (never acknowledged: nothing is lost)',
+        );
+      }
+      let writer: { fh: FileHandle; base: bigint; size: number } = { fh, base, size: committed.pos };
+      if (lost !== null) {
+        // The files end below offsets already handed out. Handing them out
+        // again would make consumers skip new records (their committed
+        // offset is past them) and make two records share an offset, so the
+        // log continues at `lost.to`, in a new segment, behind a gap file.
+        // The gap is records that were acknowledged and are gone: a group
+        // that had not read them never will (its consumer steps over the gap
+        // with a warning); a group that had read them has them counted
+        // already. Nothing new is skipped.
+        logger.error(
+          {
+            segment: path,
+            lostRecords: String(lost.count),
+            firstLost: String(lost.from),
+            lastLost: String(lost.to - 1n),
+            evidence: lost.evidence,
+            droppedBytes,
+            nextOffset: String(lost.to),
+          },
+          `embedded log: ${lost.count} acknowledged records are lost (offsets ${lost.from}..${lost.to - 1n}): ` +
+            `the files end at ${lost.from} but ${lost.evidence}; new records start at ${lost.to}, no offset is reused`,
+        );
+        await writeGap(dir, { from: lost.from, to: lost.to, reason: `lost: ${lost.evidence}` });
+        const next = await createSegment(dir, lost.to);
+        await fh.close();
+        writer = { fh: next, base: lost.to, size: SEGMENT_HEADER_BYTES };
+      }
+      const nextOffset = lost?.to ?? end;
       const recovery: RecoveryReport = {
         segment: path,
-        records: committed.offset - base,
+        records: end - base,
         droppedBytes,
+        lost,
+        nextOffset,
         millis: performance.now() - started,
       };
       logger.info(
-        { segment: path, nextOffset: String(committed.offset), millis: Math.round(recovery.millis) },
+        { segment: path, nextOffset: String(nextOffset), millis: Math.round(recovery.millis) },
         'embedded log: opened for writing',
       );
-      return new SegmentWriter(resolved, fh, base, committed.pos, committed.offset, recovery);
+      return new SegmentWriter(resolved, writer.fh, writer.base, writer.size, nextOffset, recovery);
     } catch (error) {
-      await fh.close();
+      await fh.close().catch(() => undefined);
       throw error;
     }
   }
@@ -195,9 +249,16 @@ export class SegmentWriter {
 
   /** Drains what was appended before, then closes the file. Appends after this reject. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     while (this.flushing !== undefined) await this.flushing;
     await this.fh.close();
+    // The end offset of a clean close: if the files are later cut back (a
+    // truncated segment, a restored backup), the next open knows exactly
+    // how many acknowledged records are missing and never reuses them.
+    await writeEndMarker(this.options.dir, this.next).catch((error: unknown) => {
+      this.options.logger.warn({ err: error }, 'embedded log: writing the end marker failed');
+    });
   }
 
   private brokenError(): LogUnavailableError {
@@ -296,6 +357,27 @@ export class SegmentWriter {
       this.options.logger.warn({ err: error }, 'embedded log: closing the previous segment failed');
     });
   }
+}
+
+/**
+ * The acknowledged offsets past `end`, the intact end of the files: the
+ * highest of the end marker of the last clean close and every committed
+ * group offset. null when none is past `end`.
+ */
+async function acknowledgedBeyond(
+  dir: string,
+  end: bigint,
+  committed: readonly { group: string; offset: bigint }[],
+): Promise<RecoveryReport['lost']> {
+  let best: { offset: bigint; evidence: string } | undefined;
+  const marker = await readEndMarker(dir);
+  if (marker !== undefined && marker > end) best = { offset: marker, evidence: `the log held ${marker} records when it was last closed` };
+  for (const { group, offset } of committed) {
+    if (offset > end && (best === undefined || offset > best.offset)) {
+      best = { offset, evidence: `consumer group ${group} had committed up to ${offset}` };
+    }
+  }
+  return best === undefined ? null : { from: end, to: best.offset, count: best.offset - end, evidence: best.evidence };
 }
 
 /** Creates a segment with its header, durable (file and directory entry) before anything is written to it. */
