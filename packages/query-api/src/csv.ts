@@ -1,11 +1,15 @@
 import type { MiddlewareHandler } from 'hono';
+import { csvHeadingsOf, csvLanguageOf } from './csv-headings.ts';
 
 /**
  * Every figure route answers CSV on `Accept: text/csv`: the answer's rows
  * (the first of `rows`, `points`, `sites`, `flags`, `regions`, `items` it has)
  * become lines, nested objects become columns (a row's `key` and `values`
  * without prefix, so an aggregates row reads `day,people_screened`). UTF-8
- * with a BOM, so Excel opens Chinese names right.
+ * with a BOM, so Excel opens Chinese names right. With `?lang=zh|en` or an
+ * `Accept-Language` naming zh or en, aggregates and timeseries columns are
+ * headed by the metric labels (csv-headings.ts); without either, by the
+ * machine names, as before.
  */
 export function csvExport(): MiddlewareHandler {
   return async (c, next) => {
@@ -15,8 +19,11 @@ export function csvExport(): MiddlewareHandler {
     const body = (await c.res.clone().json()) as Record<string, unknown>;
     const rows = rowsOf(body);
     if (!rows) return;
-    const name = new URL(c.req.url).pathname.split('/').pop() || 'export';
-    c.res = new Response(`\uFEFF${toCsv(rows)}`, {
+    const url = new URL(c.req.url);
+    const name = url.pathname.split('/').pop() || 'export';
+    const lang = csvLanguageOf(url.searchParams.get('lang'), c.req.header('accept-language'));
+    const headings = lang ? csvHeadingsOf(body, lang) : undefined;
+    c.res = new Response(`\uFEFF${toCsv(rows, headings)}`, {
       status: 200,
       headers: {
         'content-type': 'text/csv; charset=utf-8',
@@ -24,7 +31,7 @@ export function csvExport(): MiddlewareHandler {
         ...Object.fromEntries([...c.res.headers].filter(([h]) => h === 'etag' || h === 'vary')),
       },
     });
-    c.res.headers.append('vary', 'Accept');
+    c.res.headers.append('vary', 'Accept, Accept-Language');
   };
 }
 
@@ -38,11 +45,11 @@ function rowsOf(body: Record<string, unknown>): Record<string, unknown>[] | unde
   return undefined;
 }
 
-/** RFC 4180 CSV of flattened rows; columns in first-seen order. */
-export function toCsv(rows: readonly Record<string, unknown>[]): string {
+/** RFC 4180 CSV of flattened rows; columns in first-seen order, headed by `heading` (default: the column's name). */
+export function toCsv(rows: readonly Record<string, unknown>[], heading: (column: string) => string = (column) => column): string {
   const flat = rows.map((row) => flatten(row));
   const columns = [...new Set(flat.flatMap((r) => Object.keys(r)))];
-  const lines = [columns.map(cell).join(','), ...flat.map((r) => columns.map((col) => cell(r[col])).join(','))];
+  const lines = [columns.map((col) => cell(heading(col))).join(','), ...flat.map((r) => columns.map((col) => cell(r[col])).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }
 

@@ -7,7 +7,7 @@ import type { ClickHouse } from '@cordon/clickhouse';
  * raw `events` table (every counted event and every retraction adds one, so
  * nothing can change a figure without changing it; ClickHouse answers it
  * from part metadata, without reading data). The tag also covers the request
- * (path, query, Accept, the key's scope) and `extra()` (e.g. the number of
+ * (path, query, Accept, Accept-Language for CSV headers, the key's scope) and `extra()` (e.g. the number of
  * admin-added regions, which can rename rows). `If-None-Match` with the
  * current tag gets 304.
  *
@@ -28,16 +28,16 @@ export function pipelineEtag(deps: { clickhouse: ClickHouse; extra?: () => strin
     const principal = c.get('principal' as never) as { region?: string | null } | undefined;
     const url = new URL(c.req.url);
     const tag = `W/"${before}-${createHash('sha256')
-      .update([url.pathname, url.search, c.req.header('accept') ?? '', principal?.region ?? '*', deps.extra?.() ?? ''].join('\n'))
+      .update([url.pathname, url.search, c.req.header('accept') ?? '', c.req.header('accept-language') ?? '', principal?.region ?? '*', deps.extra?.() ?? ''].join('\n'))
       .digest('base64url')
       .slice(0, 22)}"`;
     const match = c.req.header('if-none-match');
     if (match && match.split(',').some((t) => t.trim() === tag)) {
-      c.res = new Response(null, { status: 304, headers: { etag: tag, vary: 'Accept, Authorization' } });
+      c.res = new Response(null, { status: 304, headers: { etag: tag, vary: 'Accept, Accept-Language, Authorization' } });
       return;
     }
     c.res.headers.set('etag', tag);
-    c.res.headers.set('vary', 'Accept, Authorization');
+    c.res.headers.set('vary', 'Accept, Accept-Language, Authorization');
   };
 }
 

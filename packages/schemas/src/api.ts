@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { fieldErrorSchema } from './problem.ts';
-import { metricCatalogue, metricNameSchema, type MetricName } from './metrics.ts';
+import { expandMetricSelector, labelLanguages, metricCatalogue, metricNameSchema, type MetricName } from './metrics.ts';
+
+/** A metric name or a family with `*` that names at least one metric. */
+const metricSelectorSchema = z
+  .string()
+  .superRefine((s, ctx) => {
+    if (expandMetricSelector(s).length > 0) return;
+    ctx.addIssue({ code: 'custom', message: s.includes('*') ? 'matches no metric (see GET /v1/metrics)' : 'is not a known metric (see GET /v1/metrics)' });
+  });
 import { regionCodeSchema } from './events.ts';
 
 /** The answer to POST /v1/events: an import summary (partial success). */
@@ -32,6 +40,13 @@ const regionParam = regionCodeSchema.optional().meta({
 });
 const fromParam = daySchema.optional().meta({ description: 'First day, inclusive, in CORDON_TZ. Default: the first day with data.', example: '2020-01-24' });
 const toParam = daySchema.optional().meta({ description: 'Last day, inclusive, in CORDON_TZ. Default: today.', example: '2020-02-13' });
+/** The language of CSV headers; a query parameter of the routes whose CSV has metric columns. */
+export const csvLangSchema = z.enum(labelLanguages).meta({
+  description:
+    'With `Accept: text/csv`: the language of the CSV headers, the metric labels of GET /v1/metrics (zh: 日期,劝返车辆; en: Day,Vehicles turned back). Without it, `Accept-Language` picks zh or en; with neither, the headers stay the machine names (day,vehicles_turned_back) as they always were, so existing clients keep working. JSON answers are the same in every language.',
+  example: 'zh',
+});
+
 export const knownAtSchema = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2020-02-13T18:00:00+08:00' })
   // No event can be older (instantSchema), and the bound keeps the instant inside ClickHouse's DateTime64 range.
@@ -47,8 +62,14 @@ export const aggregatesQuerySchema = z.object({
     .string()
     .min(1, 'name at least one metric')
     .transform((s) => s.split(',').map((m) => m.trim()).filter(Boolean))
-    .pipe(z.array(metricNameSchema).min(1, 'name at least one metric').max(50, 'at most 50 metrics'))
-    .meta({ description: 'Comma-separated metric names (GET /v1/metrics lists them)', example: 'people_screened,people_turned_back' }),
+    .pipe(z.array(metricSelectorSchema).min(1, 'name at least one metric').max(50, 'at most 50 metrics or families'))
+    // A family is expanded here, once, so every later step sees plain metric names.
+    .transform((selectors) => [...new Set(selectors.flatMap(expandMetricSelector))])
+    .meta({
+      description:
+        'Comma-separated metric names (GET /v1/metrics lists them), at most 50. A name with `*` is a family that counts as one of the 50: `donated:*` is every donated item and unit (66 metrics, one request for donations by item), `donated:masks:*` masks in every unit, `donated:*:kg` everything donated by weight. The answer\'s `metrics` lists the names a family expanded to, in catalogue order.',
+      example: 'people_screened,people_turned_back',
+    }),
   region: regionParam,
   from: fromParam,
   to: toParam,
@@ -58,7 +79,7 @@ export const aggregatesQuerySchema = z.object({
       '`dimension`: one row per value of the metrics\' catalogue dimension (GET /v1/metrics, `dimension`), keyed `{dimension, value}`; every requested metric must have the same dimension, and a value the events left out reads "(unspecified)". ' +
       '`siteKind`: one row per kind of site (`kind` of the site\'s latest site.registered event), "unknown" for events without a registered site. ' +
       'Rows whose values are all zero are left out of dimension and siteKind breakdowns. ' +
-      'Donations by item and unit need no groupBy: each item and unit is its own metric (donated:masks:piece, donated:disinfectant:kg), since quantities in different units are never summed; ask for those metrics side by side, and groupBy=dimension breaks them down by donorType.',
+      'Donations by item and unit need no groupBy: each item and unit is its own metric (donated:masks:piece, donated:disinfectant:kg), since quantities in different units are never summed; `metrics=donated:*` asks for all of them in one request, and groupBy=dimension breaks them down by donorType.',
   }),
   level: regionLevelSchema.optional().meta({ description: 'With groupBy=region: the level to break the subtree down into' }),
   sort: z
@@ -78,6 +99,7 @@ export const aggregatesQuerySchema = z.object({
     .optional()
     .meta({ description: 'Keep only the first N rows after sorting (top N). `totals` are still over every row.', example: 10 }),
   knownAt: knownAtSchema.optional(),
+  lang: csvLangSchema.optional(),
 });
 
 /** Checks between parameters, beyond each one's own schema. */
@@ -203,6 +225,7 @@ export const timeseriesQuerySchema = z.object({
       example: 'isolated',
     }),
   knownAt: knownAtSchema.optional(),
+  lang: csvLangSchema.optional(),
 });
 export type TimeseriesQuery = z.output<typeof timeseriesQuerySchema>;
 

@@ -114,6 +114,18 @@ export function isMetricName(name: string): name is MetricName {
   return metricCatalogue.has(name);
 }
 
+/**
+ * A metric family selector: `*` stands for any run of characters, so
+ * `donated:*` is every donated item and unit, `donated:masks:*` masks in
+ * every unit and `donated:*:kg` everything counted in kg. Answers the names
+ * in catalogue order; none when nothing matches.
+ */
+export function expandMetricSelector(selector: string): MetricName[] {
+  if (!selector.includes('*')) return isMetricName(selector) ? [selector] : [];
+  const pattern = new RegExp(`^${selector.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return metricNames.filter((name) => pattern.test(name));
+}
+
 export const metricNameSchema = z
   .enum(metricNames as [MetricName, ...MetricName[]], { error: 'is not a known metric (see GET /v1/metrics)' })
   .meta({ id: 'MetricName' });

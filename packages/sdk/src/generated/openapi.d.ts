@@ -130,7 +130,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    /** @description Comma-separated metric names (GET /v1/metrics lists them) */
+                    /** @description Comma-separated metric names (GET /v1/metrics lists them), at most 50. A name with `*` is a family that counts as one of the 50: `donated:*` is every donated item and unit (66 metrics, one request for donations by item), `donated:masks:*` masks in every unit, `donated:*:kg` everything donated by weight. The answer's `metrics` lists the names a family expanded to, in catalogue order. */
                     metrics: string;
                     /** @description The subtree to count: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region. */
                     region?: string;
@@ -138,7 +138,7 @@ export interface paths {
                     from?: string;
                     /** @description Last day, inclusive, in CORDON_TZ. Default: today. */
                     to?: string;
-                    /** @description Rows per day, ISO week, region (with level), site, dimension or siteKind; none gives one row. `dimension`: one row per value of the metrics' catalogue dimension (GET /v1/metrics, `dimension`), keyed `{dimension, value}`; every requested metric must have the same dimension, and a value the events left out reads "(unspecified)". `siteKind`: one row per kind of site (`kind` of the site's latest site.registered event), "unknown" for events without a registered site. Rows whose values are all zero are left out of dimension and siteKind breakdowns. Donations by item and unit need no groupBy: each item and unit is its own metric (donated:masks:piece, donated:disinfectant:kg), since quantities in different units are never summed; ask for those metrics side by side, and groupBy=dimension breaks them down by donorType. */
+                    /** @description Rows per day, ISO week, region (with level), site, dimension or siteKind; none gives one row. `dimension`: one row per value of the metrics' catalogue dimension (GET /v1/metrics, `dimension`), keyed `{dimension, value}`; every requested metric must have the same dimension, and a value the events left out reads "(unspecified)". `siteKind`: one row per kind of site (`kind` of the site's latest site.registered event), "unknown" for events without a registered site. Rows whose values are all zero are left out of dimension and siteKind breakdowns. Donations by item and unit need no groupBy: each item and unit is its own metric (donated:masks:piece, donated:disinfectant:kg), since quantities in different units are never summed; `metrics=donated:*` asks for all of them in one request, and groupBy=dimension breaks them down by donorType. */
                     groupBy?: "none" | "day" | "week" | "region" | "site" | "dimension" | "siteKind";
                     /** @description With groupBy=region: the level to break the subtree down into */
                     level?: "province" | "city" | "county" | "town" | "village";
@@ -148,6 +148,8 @@ export interface paths {
                     limit?: number;
                     /** @description The answer as it was known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (figures are read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now. */
                     knownAt?: string;
+                    /** @description With `Accept: text/csv`: the language of the CSV headers, the metric labels of GET /v1/metrics (zh: 日期,劝返车辆; en: Day,Vehicles turned back). Without it, `Accept-Language` picks zh or en; with neither, the headers stay the machine names (day,vehicles_turned_back) as they always were, so existing clients keep working. JSON answers are the same in every language. */
+                    lang?: "zh" | "en";
                 };
                 header?: never;
                 path?: never;
@@ -795,6 +797,8 @@ export interface paths {
                     dim?: string;
                     /** @description The answer as it was known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (figures are read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now. */
                     knownAt?: string;
+                    /** @description With `Accept: text/csv`: the language of the CSV headers, the metric labels of GET /v1/metrics (zh: 日期,劝返车辆; en: Day,Vehicles turned back). Without it, `Accept-Language` picks zh or en; with neither, the headers stay the machine names (day,vehicles_turned_back) as they always were, so existing clients keep working. JSON answers are the same in every language. */
+                    lang?: "zh" | "en";
                 };
                 header?: never;
                 path?: never;
