@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './text.ts';
 import { fieldErrorSchema } from './problem.ts';
 import { expandMetricSelector, labelLanguages, metricCatalogue, metricNameSchema, type MetricName } from './metrics.ts';
 
@@ -298,7 +299,7 @@ export const apiRoles = ['ingest', 'read', 'admin'] as const;
 export type ApiRole = (typeof apiRoles)[number];
 
 export const createKeyBodySchema = z.strictObject({
-  name: z.string().min(1).max(100),
+  name: storableText({ max: 100 }),
   role: z.enum(apiRoles),
   region: regionCodeSchema.optional().describe('Limit the key to this region subtree'),
 });
@@ -306,6 +307,6 @@ export type CreateKeyBody = z.infer<typeof createKeyBodySchema>;
 
 export const createRegionBodySchema = z.strictObject({
   code: regionCodeSchema,
-  name: z.string().min(1).max(100),
+  name: storableText({ max: 100 }),
   parent: regionCodeSchema.optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './text.ts';
 
 /**
  * The event contract (CONTRACT.md "Events"). Every event type's `data` is a
@@ -8,7 +9,16 @@ import { z } from 'zod';
 
 const count = z.number().int('must be a whole number').nonnegative('must not be negative').max(100_000_000);
 const quantity = z.number().nonnegative('must not be negative').finite().max(1e12);
-const label = z.string().min(1).max(200);
+/** Names and labels: one line (they become breakdown keys, CSV cells, bulletin lines). */
+const label = storableText({ max: 200 });
+/** Prose a person types (why a site closed, why an event is withdrawn): line breaks allowed. */
+const prose = storableText({ max: 1000, multiline: true });
+/**
+ * A pseudonymous id. Its ASCII pattern is stricter than storable text (no
+ * surrogate or control character can pass it), and it is the one pattern the
+ * OpenAPI document can show for the field.
+ */
+const subject = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'must be a pseudonymous id (letters, digits, . _ : -), never a name');
 
 export const siteKinds = ['road_checkpoint', 'community_gate', 'highway_service_area', 'monitoring_point', 'grid_cell', 'other'] as const;
 export const feverDispositions = ['referred', 'isolated', 'released', 'other'] as const;
@@ -23,7 +33,7 @@ export const incidentOutcomes = ['warned', 'detained', 'fined', 'referred', 'oth
 
 export const eventDataSchemas = {
   'site.registered': z.strictObject({ name: label, kind: z.enum(siteKinds) }),
-  'site.closed': z.strictObject({ reason: label.optional() }),
+  'site.closed': z.strictObject({ reason: prose.optional() }),
   shift: z
     .strictObject({
       staff: count,
@@ -40,12 +50,12 @@ export const eventDataSchemas = {
   turnback: z.strictObject({ vehicles: count, people: count, reason: label.optional() }),
   fever: z.strictObject({ people: count, disposition: z.enum(feverDispositions) }),
   'quarantine.started': z.strictObject({
-    subject: z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'must be a pseudonymous id (letters, digits, . _ : -), never a name'),
+    subject,
     reason: z.enum(quarantineReasons),
     plannedDays: z.number().int().positive().max(365).optional(),
   }),
   'quarantine.ended': z.strictObject({
-    subject: z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'must be a pseudonymous id (letters, digits, . _ : -), never a name'),
+    subject,
     outcome: z.enum(quarantineOutcomes),
   }),
   sweep: z
@@ -65,7 +75,7 @@ export const eventDataSchemas = {
   deployment: z.strictObject({ role: z.enum(deploymentRoles), people: count }),
   incident: z.strictObject({ kind: z.enum(incidentKinds), outcome: z.enum(incidentOutcomes) }),
   resumption: z.strictObject({ enterprises: count, employees: count }),
-  void: z.strictObject({ target: z.uuid().transform((s) => s.toLowerCase()), reason: label }),
+  void: z.strictObject({ target: z.uuid().transform((s) => s.toLowerCase()), reason: prose }),
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
@@ -79,11 +89,7 @@ export const regionCodeSchema = z
   .string()
   .regex(/^(\d{6}|\d{9}|\d{12})$/, 'must be a 6, 9 or 12 digit region code');
 
-export const siteIdSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+export const siteIdSchema = storableText({ max: 128 });
 
 /** An instant with an explicit offset, on a real calendar date (no 2月30日). */
 export const instantSchema = z.iso
@@ -97,7 +103,7 @@ const envelopeFields = {
   occurredAt: instantSchema,
   region: regionCodeSchema,
   site: siteIdSchema.optional(),
-  source: z.string().max(128).optional(),
+  source: storableText({ min: 0, max: 128 }).optional(),
 };
 
 function eventSchemaOf<T extends EventType>(type: T) {

@@ -6,3 +6,4 @@ export * from './api.ts';
 export * from './registry-api.ts';
 export * from './days.ts';
 export * from './routes/index.ts';
+export * from './text.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './text.ts';
 import { regionCodeSchema, siteKinds } from './events.ts';
 import { asOfSchema, knownAtSchema, regionLevelSchema } from './api.ts';
 
@@ -44,12 +45,7 @@ export type RegionDetail = z.infer<typeof regionDetailSchema>;
 export const regionSearchLimits = { default: 20, max: 100, maxQueryLength: 50 } as const;
 
 export const regionSearchQuerySchema = z.object({
-  search: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(regionSearchLimits.maxQueryLength, `at most ${regionSearchLimits.maxQueryLength} characters`)
-    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters')
+  search: storableText({ trim: true, min: 1, minMessage: 'must not be empty', max: regionSearchLimits.maxQueryLength, maxMessage: `at most ${regionSearchLimits.maxQueryLength} characters` })
     .meta({ description: 'Part of a region name, matched literally (no wildcards), e.g. 新郑 or 城关', example: '新郑' }),
   limit: z.coerce
     .number({ error: 'must be a whole number' })

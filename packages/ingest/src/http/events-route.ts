@@ -42,7 +42,7 @@ export function createEventsRoute(deps: EventsRouteDeps) {
       },
     }),
     async (c) => {
-      const items = parseEventsBody(await c.req.text(), c.req.header('content-type') ?? '');
+      const items = parseEventsBody(new Uint8Array(await c.req.arrayBuffer()), c.req.header('content-type') ?? '');
       const { valid, errors } = validateEvents(items, deps.regions, c.get('principal'));
       const dryRun = c.req.query('dryRun') === 'true';
 
