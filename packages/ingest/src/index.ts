@@ -8,3 +8,4 @@ export { verifyRollups, rebuildRollups } from './consumer/rollups.ts';
 export { encodeEnvelope } from './consumer/decode.ts';
 export type { Logger } from './logger.ts';
 export { silentLogger } from './logger.ts';
+export { noIngestMetrics, type IngestMetrics } from './metrics.ts';

@@ -7,9 +7,12 @@ import { figurePaths } from '@cordon/schemas';
  * One Hono app from the parts this process serves. Errors of every route go
  * through one handler, so every error is problem+json. `figureMiddleware`
  * (ETag, CSV) wraps the figure routes; each runs after the route's own auth.
+ * `requestMiddleware` wraps everything.
  */
-export function createHttpApp(parts: Hono<any>[], logger: Logger, figureMiddleware: MiddlewareHandler[] = []) {
+export function createHttpApp(parts: Hono<any>[], logger: Logger, figureMiddleware: MiddlewareHandler[] = [], requestMiddleware: MiddlewareHandler<any>[] = []) {
   const app = new Hono();
+  // First, so it sees every request and every answer (request id, log line, metrics).
+  for (const middleware of requestMiddleware) app.use('*', middleware);
   for (const path of figurePaths) {
     // OpenAPI writes path parameters as {code}, Hono as :code.
     for (const middleware of figureMiddleware) app.use(path.replace(/\{(\w+)\}/g, ':$1'), middleware);

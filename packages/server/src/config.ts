@@ -19,6 +19,8 @@ export interface CordonConfig {
   bulletinRegions: string[];
   /** CORDON_BULLETIN_AT: the time of day (HH:MM in timeZone) it writes yesterday's. */
   bulletinAt: string;
+  /** Bearer token GET /metrics requires; null: /metrics is open, as Prometheus scrapers expect. */
+  metricsKey: string | null;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
@@ -50,5 +52,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
     rateLimit: parseRateLimit(env['CORDON_RATE_LIMIT'] ?? '1000/2000'),
     bulletinRegions: [...new Set(bulletinRegions)],
     bulletinAt,
+    metricsKey: env['CORDON_METRICS_KEY'] || null,
   };
 }

@@ -25,6 +25,9 @@ import { createHttpApp } from './app.ts';
 import { createPipelineStatus } from './pipeline-status.ts';
 import { createDocsRoutes } from './docs-routes.ts';
 import { startBulletinService, type BulletinService, type BulletinServiceOptions } from './bulletins/service.ts';
+import { createMetrics, type CordonMetrics } from './metrics.ts';
+import { createMetricsRoute } from './metrics-route.ts';
+import { observeRequests } from './request-log.ts';
 
 export type Role = 'ingest' | 'consumer' | 'query';
 export const allRoles: readonly Role[] = ['ingest', 'consumer', 'query'];
@@ -48,6 +51,8 @@ export interface CordonRuntime {
   settled(timeoutMs?: number): Promise<void>;
   /** The admin key created on this first start (shown once), when no bootstrap key was set. */
   createdAdminKey: CreatedKey | null;
+  /** This process's Prometheus registry and the hooks that feed it (served at /metrics). */
+  metrics: CordonMetrics;
   close(): Promise<void>;
 }
 
@@ -113,17 +118,18 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     });
     closers.push(() => log.close());
     const groupId = options.groupId ?? defaultGroupId;
+    const metrics = createMetrics({ lag: () => log.lag(groupId) });
 
     let consumer: RollupConsumer | null = null;
     if (roles.includes('consumer')) {
-      consumer = await startRollupConsumer({ log, clickhouse, timeZone: config.timeZone, logger, groupId, ...options.consumerHooks });
+      consumer = await startRollupConsumer({ log, clickhouse, timeZone: config.timeZone, logger, groupId, metrics: metrics.ingest, ...options.consumerHooks });
       const started = consumer;
       closers.push(() => started.stop());
     }
 
     const parts: Hono<any>[] = [];
     if (roles.includes('ingest')) {
-      parts.push(createEventsRoute({ log, keys, regions, ids: createIdIndex({ clickhouse }) }));
+      parts.push(createEventsRoute({ log, keys, regions, ids: createIdIndex({ clickhouse }), metrics: metrics.ingest }));
     }
     if (roles.includes('query')) {
       const status = createPipelineStatus(log, groupId);
@@ -131,7 +137,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       parts.push(createRegistryRoutes({ clickhouse, keys, regions, timeZone: config.timeZone, status }));
     }
     if (servesHttp) {
-      parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes());
+      parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes(), createMetricsRoute(metrics, { key: config.metricsKey }));
     }
     // A consumer in this process knows when it writes; the nonce tells this
     // process's epochs from those of an earlier start.
@@ -139,7 +145,8 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     const nonce = randomBytes(4).toString('hex');
     const localPosition = local ? () => `${nonce}.${local.writeEpoch}` : undefined;
     const figureMiddleware = [pipelineEtag({ clickhouse, extra: () => String(regions.size), ...(localPosition ? { localPosition } : {}) }), csvExport()];
-    const app = parts.length > 0 ? createHttpApp(parts, logger, figureMiddleware) : null;
+    const requestMiddleware = [observeRequests({ logger, observe: metrics.observeRequest })];
+    const app = parts.length > 0 ? createHttpApp(parts, logger, figureMiddleware, requestMiddleware) : null;
 
     let url: string | null = null;
     if (app && options.listen !== false) {
@@ -174,7 +181,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     };
-    return { app, url, log, clickhouse, keys, regions, consumer, customRegions, bulletins, groupId, settled, createdAdminKey, close: closeAll };
+    return { app, url, log, clickhouse, keys, regions, consumer, customRegions, bulletins, groupId, settled, createdAdminKey, metrics, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

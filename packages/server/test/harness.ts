@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openTestClickHouse } from '@cordon/clickhouse/testing';
 import { loadRegionRegistry, type RegionRegistry } from '@cordon/regions';
-import { silentLogger } from '@cordon/ingest';
+import { silentLogger, type Logger } from '@cordon/ingest';
 import type { CordonEventInput, ImportSummary } from '@cordon/schemas';
 import { readConfig, type CordonConfig } from '../src/config.ts';
 import { startCordon, type CordonRuntime, type Role, type StartOptions } from '../src/runtime.ts';
@@ -14,7 +14,7 @@ export const adminKey = 'test-admin-key-please-change';
 let registry: Promise<RegionRegistry> | undefined;
 
 /** An all-in-one Cordon on a fresh database and data folder, driven through app.request(). */
-export async function startTestCordon(options: { roles?: Role[]; kafka?: boolean; config?: Partial<CordonConfig>; bulletins?: StartOptions['bulletins'] } = {}) {
+export async function startTestCordon(options: { roles?: Role[]; kafka?: boolean; config?: Partial<CordonConfig>; bulletins?: StartOptions['bulletins']; logger?: Logger } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'cordon-test-'));
   const config: CordonConfig = {
     ...readConfig({}),
@@ -28,7 +28,7 @@ export async function startTestCordon(options: { roles?: Role[]; kafka?: boolean
   const clickhouse = await openTestClickHouse();
   const runtime = await startCordon(config, {
     roles: options.roles ?? ['ingest', 'consumer', 'query'],
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     listen: false,
     clickhouse,
     regions: await registry,

@@ -3,6 +3,7 @@ import type { EventLog, LogBatch, LogConsumer } from '../log/event-log.ts';
 import { createRollupStep } from './rollup-step.ts';
 import { rebuildRollups, verifyRollups } from './rollups.ts';
 import type { Logger } from '../logger.ts';
+import { noIngestMetrics, type IngestMetrics } from '../metrics.ts';
 
 export interface RollupConsumerOptions {
   log: EventLog;
@@ -12,6 +13,7 @@ export interface RollupConsumerOptions {
   groupId?: string;
   maxBatchRecords?: number;
   logger: Logger;
+  metrics?: IngestMetrics;
   /**
    * Called after the batch's rows are in ClickHouse and before its offsets are
    * committed. Crash tests kill the process here; nothing else should need it.
@@ -53,6 +55,7 @@ export const defaultGroupId = 'cordon-rollup';
  */
 export async function startRollupConsumer(options: RollupConsumerOptions): Promise<RollupConsumer> {
   const { log, clickhouse, logger } = options;
+  const metrics = options.metrics ?? noIngestMetrics;
   const step = createRollupStep({ clickhouse, timeZone: options.timeZone });
   const stats: RollupConsumerStats = { batches: 0, firstBatchAt: null, lastBatchAt: null, counted: 0, duplicates: 0, retractions: 0, deadLettered: 0 };
   let writeEpoch = 0;
@@ -68,7 +71,8 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
     // Large batches: each costs a few ClickHouse look-ups and one insert, whatever its size.
     maxBatchRecords: options.maxBatchRecords ?? 5000,
     onBatch: async (batch) => {
-      stats.firstBatchAt ??= performance.now();
+      const startedAt = performance.now();
+      stats.firstBatchAt ??= startedAt;
       writeEpoch++;
       let result;
       try {
@@ -89,6 +93,14 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
       stats.duplicates += result.duplicates;
       stats.retractions += result.retractions;
       stats.deadLettered += result.undecodable.length;
+      metrics.batch({
+        seconds: (stats.lastBatchAt - startedAt) / 1000,
+        records: batch.records.length,
+        counted: result.counted,
+        duplicates: result.duplicates,
+        retractions: result.retractions,
+        deadLettered: result.undecodable.length,
+      });
     },
   });
 

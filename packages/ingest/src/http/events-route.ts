@@ -1,10 +1,11 @@
 import { bodyLimit } from 'hono/body-limit';
-import { eventsRoute, type CordonEvent, type ImportSummary, type LogEnvelope } from '@cordon/schemas';
+import { eventsRoute, eventTypes, type CordonEvent, type ImportSummary, type LogEnvelope } from '@cordon/schemas';
 import { createRouter, ProblemError, requireRole, type AuthEnv, type KeyStore } from '@cordon/edge';
 import { LogUnavailableError, type EventLog } from '../log/event-log.ts';
 import { encodeEnvelope } from '../consumer/decode.ts';
 import type { IdIndex } from '../id-index.ts';
-import { maxBodyBytes, parseEventsBody } from './parse-body.ts';
+import { noIngestMetrics, type IngestMetrics } from '../metrics.ts';
+import { maxBodyBytes, parseEventsBody, type BodyItem } from './parse-body.ts';
 import { validateEvents, type RegionLookup } from './validate-events.ts';
 
 export interface EventsRouteDeps {
@@ -13,6 +14,7 @@ export interface EventsRouteDeps {
   regions: RegionLookup;
   ids: IdIndex;
   now?: () => Date;
+  metrics?: IngestMetrics;
 }
 
 /** Seconds a client should wait before retrying while the log is down. */
@@ -28,6 +30,7 @@ export function partitionKey(event: CordonEvent): string {
 
 export function createEventsRoute(deps: EventsRouteDeps) {
   const now = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? noIngestMetrics;
   const app = createRouter<AuthEnv>();
   // Documented from `eventsRoute`, but not validated by it as a whole: each
   // event is validated on its own so that one bad event never rejects the batch.
@@ -58,12 +61,22 @@ export function createEventsRoute(deps: EventsRouteDeps) {
       try {
         if (!dryRun && toWrite.length > 0) {
           const receivedAt = now().toISOString();
-          await deps.log.append(
-            toWrite.map(({ event }) => {
-              const envelope: LogEnvelope = { v: 1, receivedAt, event };
-              return { key: partitionKey(event), value: encodeEnvelope(envelope) };
-            }),
-          );
+          const started = performance.now();
+          const seconds = () => (performance.now() - started) / 1000;
+          await deps.log
+            .append(
+              toWrite.map(({ event }) => {
+                const envelope: LogEnvelope = { v: 1, receivedAt, event };
+                return { key: partitionKey(event), value: encodeEnvelope(envelope) };
+              }),
+            )
+            .then(
+              () => metrics.logAppend(seconds(), true),
+              (error: unknown) => {
+                metrics.logAppend(seconds(), false);
+                throw error;
+              },
+            );
           written = true;
         }
       } catch (error) {
@@ -77,6 +90,12 @@ export function createEventsRoute(deps: EventsRouteDeps) {
         reservation.settle(written);
       }
 
+      if (!dryRun) {
+        countByType(metrics, 'accepted', toWrite.map(({ event }) => event.type));
+        const writtenIndexes = new Set(toWrite.map(({ index }) => index));
+        countByType(metrics, 'duplicate', valid.filter(({ index }) => !writtenIndexes.has(index)).map(({ event }) => event.type));
+        countByType(metrics, 'rejected', errors.map(({ index }) => typeOf(items[index])));
+      }
       const summary: ImportSummary = {
         accepted: toWrite.length,
         duplicates: valid.length - toWrite.length,
@@ -88,4 +107,18 @@ export function createEventsRoute(deps: EventsRouteDeps) {
     },
   );
   return app;
+}
+
+const knownTypes = new Set<string>(eventTypes);
+
+/** The event type of a raw body item, if it names a known one: metric labels never take a client's value. */
+function typeOf(item: BodyItem | undefined): string {
+  const type = item?.ok && typeof item.value === 'object' && item.value !== null ? (item.value as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && knownTypes.has(type) ? type : 'invalid';
+}
+
+function countByType(metrics: IngestMetrics, outcome: 'accepted' | 'duplicate' | 'rejected', types: string[]) {
+  const counts = new Map<string, number>();
+  for (const type of types) counts.set(type, (counts.get(type) ?? 0) + 1);
+  for (const [type, count] of counts) metrics.events(outcome, type, count);
 }
