@@ -245,7 +245,8 @@ class EmbeddedConsumer implements LogConsumer {
         this.reported = where;
         this.deps.logger.error(
           { ...this.log, segment: segmentPath(this.deps.segmentsDir, cursor.base), position: read.invalidAt, reason: read.reason },
-          'embedded log consumer: damaged record in a finished segment; not skipping it, waiting',
+          'embedded log consumer: damaged record in a finished segment; not skipping it, waiting. ' +
+            'With the server stopped, `npm run log:repair -- <data dir>` salvages the intact records',
         );
       }
     }

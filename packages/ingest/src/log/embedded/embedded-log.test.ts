@@ -324,7 +324,7 @@ describe('embedded log', () => {
     bytes[at]! ^= 0x01;
     await writeFile(path, bytes);
     await expect(openEmbeddedLog({ dir: tmp.dir })).rejects.toBeInstanceOf(EmbeddedLogCorruptError);
-    await expect(openEmbeddedLog({ dir: tmp.dir })).rejects.toThrow(/record 1 is damaged \(crc mismatch\)/);
+    await expect(openEmbeddedLog({ dir: tmp.dir })).rejects.toThrow(/the write starting at record 1 is damaged \(crc mismatch\)/);
     // The failed opens released the lock.
     const reader = await open({ readOnly: true });
     expect(await reader.endOffset()).toBe(1n);

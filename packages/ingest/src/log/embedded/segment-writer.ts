@@ -132,7 +132,7 @@ export class SegmentWriter {
         const later = await findLaterWrite(fh, committed.pos, size, committed.offset);
         if (later !== undefined) {
           throw new EmbeddedLogCorruptError(
-            `record ${committed.offset} is damaged (${scan.reason ?? 'unreadable'}) but a later write ` +
+            `the write starting at record ${committed.offset} is damaged (${scan.reason ?? 'unreadable'}) but a later write ` +
               `(from record ${later.batchFirst}, byte ${later.pos}) is intact: acknowledged data is damaged, ` +
               `refusing to cut it away. With the server stopped, \`npm run log:repair -- ${dirname(dir)}\` ` +
               'keeps every intact record and reports the damaged ones by offset',
