@@ -52,7 +52,3 @@ export function handleError(onUnexpected: (error: unknown) => void) {
     return problemResponse(new ProblemError('internal', 'An unexpected error occurred; it has been logged.'));
   };
 }
-
-export function notFound(c: Context): Response {
-  return problemResponse(new ProblemError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));
-}

@@ -44,6 +44,12 @@ export interface RegionRegistry {
   search(name: string, limit?: number): Region[];
   /** Adds a region the data lacks. Throws {@link RegionError} for a bad code, name or parent, or a duplicate. */
   add(region: { code: string; name: string; parent?: string }): Region;
+  /**
+   * The region {@link RegionRegistry.add} would add, without adding it (throws
+   * the same errors): a caller that must store the region first checks, writes,
+   * then adds, so a failed write leaves the registry as it was.
+   */
+  check(region: { code: string; name: string; parent?: string }): Region;
   readonly size: number;
 }
 
@@ -164,6 +170,28 @@ export function createRegionRegistry(index: RegionIndex): RegionRegistry {
     if (pa.key12 !== pb.key12) return pa.key12 < pb.key12 ? -1 : 1;
     return levelIndex(pa.level) - levelIndex(pb.level);
   };
+
+  function checkAdd(input: { code: string; name: string; parent?: string }): { region: Region; depth: number; key12: string } {
+    const parsed = parseRegionCode(input.code);
+    if (!parsed) throw new RegionError('invalid_code', `invalid region code: ${JSON.stringify(input.code)}`);
+    const name = typeof input.name === 'string' ? input.name.trim() : '';
+    if (name.length === 0 || name.length > 100) throw new RegionError('invalid_name', `invalid region name for ${input.code}`);
+    if (registry.has(input.code)) throw new RegionError('duplicate', `region ${input.code} already exists`);
+    const depth = levelIndex(parsed.level);
+    const parentCode = input.parent ?? syntacticParent(input.code);
+    let parent: Region | undefined;
+    if (parentCode !== null) {
+      parent = get(parentCode);
+      if (!parent) throw new RegionError('unknown_parent', `parent ${parentCode} of ${input.code} is not a known region`);
+      if (levelIndex(parent.level) >= depth) {
+        throw new RegionError('invalid_parent', `parent ${parentCode} (${parent.level}) is not above ${input.code} (${parsed.level})`);
+      }
+    } else if (depth !== 0) {
+      throw new RegionError('unknown_parent', `region ${input.code} needs a parent`);
+    }
+    const region: Region = { code: input.code, name, level: parsed.level, parent: parent ? parent.code : null, custom: true };
+    return { region, depth, key12: parsed.key12 };
+  }
 
   const registry: RegionRegistry = {
     get,
@@ -298,26 +326,13 @@ export function createRegionRegistry(index: RegionIndex): RegionRegistry {
       return out;
     },
 
+    check(input) {
+      return copy(checkAdd(input).region);
+    },
+
     add(input) {
-      const parsed = parseRegionCode(input.code);
-      if (!parsed) throw new RegionError('invalid_code', `invalid region code: ${JSON.stringify(input.code)}`);
-      const name = typeof input.name === 'string' ? input.name.trim() : '';
-      if (name.length === 0 || name.length > 100) throw new RegionError('invalid_name', `invalid region name for ${input.code}`);
-      if (registry.has(input.code)) throw new RegionError('duplicate', `region ${input.code} already exists`);
-      const depth = levelIndex(parsed.level);
-      const parentCode = input.parent ?? syntacticParent(input.code);
-      let parent: Region | undefined;
-      if (parentCode !== null) {
-        parent = get(parentCode);
-        if (!parent) throw new RegionError('unknown_parent', `parent ${parentCode} of ${input.code} is not a known region`);
-        if (levelIndex(parent.level) >= depth) {
-          throw new RegionError('invalid_parent', `parent ${parentCode} (${parent.level}) is not above ${input.code} (${parsed.level})`);
-        }
-      } else if (depth !== 0) {
-        throw new RegionError('unknown_parent', `region ${input.code} needs a parent`);
-      }
-      const region: Region = { code: input.code, name, level: parsed.level, parent: parent ? parent.code : null, custom: true };
-      custom.set(region.code, { region, depth, key12: parsed.key12 });
+      const { region, depth, key12 } = checkAdd(input);
+      custom.set(region.code, { region, depth, key12 });
       if (region.parent !== null) {
         const list = customChildren.get(region.parent);
         if (list) list.push(region.code);

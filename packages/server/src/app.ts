@@ -1,5 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { handleError, notFound } from '@cordon/edge';
+import { createNotFoundHandler, handleError } from '@cordon/edge';
 import type { Logger } from '@cordon/ingest';
 import { figurePaths } from '@cordon/schemas';
 
@@ -18,7 +18,8 @@ export function createHttpApp(parts: Hono<any>[], logger: Logger, figureMiddlewa
     for (const middleware of figureMiddleware) app.use(path.replace(/\{(\w+)\}/g, ':$1'), middleware);
   }
   for (const part of parts) app.route('/', part);
-  app.notFound(notFound);
+  // 405 with Allow for a known path asked with another method; 404 otherwise.
+  app.notFound(createNotFoundHandler(() => app.routes));
   app.onError(handleError((error) => logger.error({ err: error }, 'unexpected error in a request')));
   return app;
 }

@@ -18,12 +18,14 @@ export const regionSchema = z
   .meta({ id: 'Region' });
 
 const adminProblems = problemResponses('validation', 'unauthorized', 'forbidden');
+// Admin bodies are small: past 16 KiB the answer is 413 before the body is read.
+const bodyProblems = problemResponses('payload_too_large');
 
 export const createKeyRoute = createRoute({
   method: 'post', path: '/v1/keys', tags: ['admin'], security: bearerAuth,
   summary: 'Create an API key with a role, optionally limited to a region subtree',
   request: { body: { required: true, content: { 'application/json': { schema: createKeyBodySchema } } } },
-  responses: { 201: { description: 'The key, shown once', content: { 'application/json': { schema: createdKeySchema } } }, ...adminProblems },
+  responses: { 201: { description: 'The key, shown once', content: { 'application/json': { schema: createdKeySchema } } }, ...adminProblems, ...bodyProblems },
 });
 export const listKeysRoute = createRoute({
   method: 'get', path: '/v1/keys', tags: ['admin'], security: bearerAuth, summary: 'List API keys (never their secrets)',
@@ -38,6 +40,6 @@ export const addRegionRoute = createRoute({
   method: 'post', path: '/v1/regions', tags: ['admin'], security: bearerAuth,
   summary: 'Add a region the registry lacks (a development zone, a merged township)',
   request: { body: { required: true, content: { 'application/json': { schema: createRegionBodySchema } } } },
-  responses: { 201: { description: 'The region as added', content: { 'application/json': { schema: regionSchema } } }, ...adminProblems },
+  responses: { 201: { description: 'The region as added', content: { 'application/json': { schema: regionSchema } } }, ...adminProblems, ...bodyProblems },
 });
 
