@@ -31,6 +31,15 @@ async function expectFieldProblem(response: Response, status: number, path: stri
 }
 
 describe('POST /v1/keys', () => {
+  it('answers 400 naming `name` for a lone surrogate, and stores no key', async () => {
+    const before = ((await (await cordon.request('/v1/keys')).json()) as { keys: unknown[] }).keys.length;
+    await expectFieldProblem(await post('/v1/keys', { name: 'x\ud800', role: 'read' }), 400, 'name');
+    await expectFieldProblem(await post('/v1/keys', { name: 'tab\there', role: 'read' }), 400, 'name');
+    await expectFieldProblem(await post('/v1/keys', { name: 'nul\u0000', role: 'read' }), 400, 'name');
+    const after = ((await (await cordon.request('/v1/keys')).json()) as { keys: unknown[] }).keys.length;
+    expect(after).toBe(before);
+  });
+
   it('still takes a Chinese name', async () => {
     const created = await post('/v1/keys', { name: '新郑市疾控中心', role: 'read', region: '410184' });
     expect(created.status).toBe(201);
@@ -39,6 +48,12 @@ describe('POST /v1/keys', () => {
 });
 
 describe('POST /v1/regions', () => {
+  it('answers 400 naming `name` for a lone surrogate, and the registry stays without the region', async () => {
+    await expectFieldProblem(await post('/v1/regions', { code: '410184901', name: 'zone\udc00', parent: '410184' }), 400, 'name');
+    expect(cordon.runtime.regions.has('410184901')).toBe(false);
+    expect((await cordon.request('/v1/regions/410184901')).status).toBe(404);
+  });
+
   it('names the field a registry check refused: parent for an unknown parent, code for a duplicate', async () => {
     await expectFieldProblem(await post('/v1/regions', { code: '410184902', name: '试验区', parent: '419999' }), 400, 'parent');
     await expectFieldProblem(await post('/v1/regions', { code: '410184001', name: '新建路街道' }), 400, 'code');
