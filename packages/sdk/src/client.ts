@@ -28,6 +28,7 @@ export const routes = {
   metrics: { method: 'get', path: '/v1/metrics', input: 'none', idempotent: true },
   status: { method: 'get', path: '/v1/status', input: 'none', idempotent: true },
   health: { method: 'get', path: '/v1/health', input: 'none', idempotent: true },
+  ready: { method: 'get', path: '/v1/ready', input: 'none', idempotent: true },
   completeness: { method: 'get', path: '/v1/completeness', input: 'query', idempotent: true },
   quality: { method: 'get', path: '/v1/quality', input: 'query', idempotent: true },
   sites: { method: 'get', path: '/v1/sites', input: 'query', idempotent: true },
@@ -95,6 +96,8 @@ export type CordonClient = Present<{
   status: NoInputMethod<Op<'status'>>;
   /** GET /v1/health: liveness, no key needed. */
   health: NoInputMethod<Op<'health'>>;
+  /** GET /v1/ready: readiness (log, ClickHouse, consumer), no key needed; a 503 comes back as the error with its `checks`. */
+  ready: NoInputMethod<Op<'ready'>>;
   /** GET /v1/completeness: which sites in service reported on a day. */
   completeness: QueryMethod<Op<'completeness'>>;
   /** GET /v1/quality: rule breaks and outliers per site and day. */
@@ -131,7 +134,7 @@ export type CordonClient = Present<{
 export interface ClientOptions extends TransportOptions {
   /** e.g. http://127.0.0.1:8787 */
   baseUrl: string;
-  /** Sent as `Authorization: Bearer <apiKey>`; only `health` works without one. */
+  /** Sent as `Authorization: Bearer <apiKey>`; only `health` and `ready` work without one. */
   apiKey?: string | undefined;
   /** Lower limits per events request than the server's (never higher: the server answers 413). */
   limits?: Partial<BatchLimits> | undefined;
@@ -179,6 +182,7 @@ export function createClient(options: ClientOptions): CordonClient {
     metrics: method(routes.metrics),
     status: method(routes.status),
     health: method(routes.health),
+    ready: method(routes.ready),
     completeness: method(routes.completeness),
     quality: method(routes.quality),
     sites: method(routes.sites),

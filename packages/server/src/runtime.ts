@@ -28,6 +28,7 @@ import { startBulletinService, type BulletinService, type BulletinServiceOptions
 import { createMetrics, type CordonMetrics } from './metrics.ts';
 import { createMetricsRoute } from './metrics-route.ts';
 import { observeRequests } from './request-log.ts';
+import { createReadinessRoutes } from './readiness.ts';
 
 export type Role = 'ingest' | 'consumer' | 'query';
 export const allRoles: readonly Role[] = ['ingest', 'consumer', 'query'];
@@ -137,7 +138,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       parts.push(createRegistryRoutes({ clickhouse, keys, regions, timeZone: config.timeZone, status }));
     }
     if (servesHttp) {
-      parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes(), createMetricsRoute(metrics, { key: config.metricsKey }));
+      parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes(), createMetricsRoute(metrics, { key: config.metricsKey }), createReadinessRoutes({ log, clickhouse, groupId }));
     }
     // A consumer in this process knows when it writes; the nonce tells this
     // process's epochs from those of an earlier start.

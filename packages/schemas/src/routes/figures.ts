@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { aggregatesAnswerSchema, aggregatesQuerySchema, metricListSchema, statusAnswerSchema, timeseriesAnswerSchema, timeseriesQuerySchema } from '../api.ts';
+import { problemSchema } from '../problem.ts';
 import { bearerAuth, problemResponses } from './common.ts';
 
 export const healthRoute = createRoute({
@@ -9,6 +10,34 @@ export const healthRoute = createRoute({
   summary: 'Liveness: answers without a key',
   tags: ['status'],
   responses: { 200: { description: 'The process is up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }).meta({ id: 'Health' }) } } } },
+});
+
+const readinessCheckSchema = z.object({
+  ok: z.boolean(),
+  ms: z.number().describe('How long the check took'),
+  detail: z.string().describe('What was checked, or why it failed'),
+});
+const readinessChecksSchema = z
+  .object({
+    log: readinessCheckSchema.describe('The event log takes writes (embedded: a file written and fsynced in its folder; Kafka: the brokers answer)'),
+    clickhouse: readinessCheckSchema.describe('ClickHouse answers a query'),
+    consumer: readinessCheckSchema.optional().describe('The roll-up consumer is not stuck (only in a process that runs it)'),
+  })
+  .meta({ id: 'ReadinessChecks' });
+export type ReadinessChecks = z.infer<typeof readinessChecksSchema>;
+
+export const readyRoute = createRoute({
+  method: 'get',
+  path: '/v1/ready',
+  summary: 'Readiness: 200 while the log takes writes, ClickHouse answers and the consumer is not stuck; 503 naming what fails. Answers without a key',
+  tags: ['status'],
+  responses: {
+    200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.literal('ready'), checks: readinessChecksSchema }).meta({ id: 'Ready' }) } } },
+    503: {
+      description: 'Not ready: `detail` names the failed checks, `checks` has each',
+      content: { 'application/problem+json': { schema: problemSchema.extend({ checks: readinessChecksSchema }).meta({ id: 'NotReady' }) } },
+    },
+  },
 });
 
 export const metricsRoute = createRoute({

@@ -4,7 +4,7 @@
  * document is generated from exactly this list.
  */
 import { eventsRoute } from './events.ts';
-import { aggregatesRoute, healthRoute, metricsRoute, statusRoute, timeseriesRoute } from './figures.ts';
+import { aggregatesRoute, healthRoute, metricsRoute, readyRoute, statusRoute, timeseriesRoute } from './figures.ts';
 import { addRegionRoute, createKeyRoute, listKeysRoute, revokeKeyRoute } from './admin.ts';
 import { registryRoutes } from './registry.ts';
 
@@ -20,6 +20,7 @@ export const documentedRoutes = [
   metricsRoute,
   statusRoute,
   healthRoute,
+  readyRoute,
   createKeyRoute,
   listKeysRoute,
   revokeKeyRoute,

@@ -393,6 +393,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: 200 while the log takes writes, ClickHouse answers and the consumer is not stuck; 503 naming what fails. Answers without a key */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ready */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ready"];
+                    };
+                };
+                /** @description Not ready: `detail` names the failed checks, `checks` has each */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["NotReady"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys": {
         parameters: {
             query?: never;
@@ -1657,6 +1702,47 @@ export interface components {
         Health: {
             /** @enum {string} */
             status: "ok";
+        };
+        Ready: {
+            /** @enum {string} */
+            status: "ready";
+            checks: components["schemas"]["ReadinessChecks"];
+        };
+        ReadinessChecks: {
+            /** @description The event log takes writes (embedded: a file written and fsynced in its folder; Kafka: the brokers answer) */
+            log: {
+                ok: boolean;
+                /** @description How long the check took */
+                ms: number;
+                /** @description What was checked, or why it failed */
+                detail: string;
+            };
+            /** @description ClickHouse answers a query */
+            clickhouse: {
+                ok: boolean;
+                /** @description How long the check took */
+                ms: number;
+                /** @description What was checked, or why it failed */
+                detail: string;
+            };
+            /** @description The roll-up consumer is not stuck (only in a process that runs it) */
+            consumer?: {
+                ok: boolean;
+                /** @description How long the check took */
+                ms: number;
+                /** @description What was checked, or why it failed */
+                detail: string;
+            };
+        };
+        NotReady: {
+            /** @description A URI reference naming the kind of problem, e.g. /problems/validation */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            /** @description For validation problems: each field in error */
+            errors?: components["schemas"]["FieldError"][];
+            checks: components["schemas"]["ReadinessChecks"];
         };
         CreatedApiKey: {
             keyId: string;
