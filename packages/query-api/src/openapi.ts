@@ -28,6 +28,7 @@ export function buildOpenApiDocument() {
       { name: 'events', description: 'What field apps send' },
       { name: 'figures', description: 'What the office and other apps read' },
       { name: 'registry', description: 'Regions, sites, completeness and data quality' },
+      { name: 'bulletins', description: 'The daily bulletins the server writes (CORDON_BULLETIN_REGIONS)' },
       { name: 'status', description: 'Liveness and pipeline position' },
       { name: 'admin', description: 'API keys and regions' },
     ],

@@ -42,7 +42,9 @@ export const routes = {
   'regions.add': { method: 'post', path: '/v1/regions', input: 'body', idempotent: false },
   'regions.get': { method: 'get', path: '/v1/regions/{code}', input: 'path:code', idempotent: true },
   'regions.search': { method: 'get', path: '/v1/regions', input: 'query', idempotent: true },
-} as const satisfies Record<string, { method: HttpMethod; path: string; input: 'query' | 'none' | 'body' | 'events' | `path:${string}`; idempotent: boolean }>;
+  'bulletins.list': { method: 'get', path: '/v1/bulletins', input: 'query', idempotent: true },
+  'bulletins.get': { method: 'get', path: '/v1/bulletins/{region}/{date}', input: 'bulletin', idempotent: true },
+} as const satisfies Record<string, { method: HttpMethod; path: string; input: 'query' | 'none' | 'body' | 'events' | 'bulletin' | `path:${string}`; idempotent: boolean }>;
 
 export type RouteName = keyof typeof routes;
 type Route = (typeof routes)[RouteName];
@@ -65,6 +67,26 @@ type PathMethod<O, K extends string> = [O] extends [never]
   : K extends keyof PathParamsOf<O>
     ? (value: PathParamsOf<O>[K], options?: CallOptions) => Answer<O>
     : never;
+
+/** The format of a bulletin: the JSON figures document, or the text of a rendering. */
+export type BulletinFormat = 'json' | 'markdown' | 'html' | 'svg';
+const bulletinAccept: Record<BulletinFormat, string> = {
+  json: 'application/json, application/problem+json',
+  markdown: 'text/markdown, application/problem+json',
+  html: 'text/html, application/problem+json',
+  svg: 'image/svg+xml, application/problem+json',
+};
+
+/** GET /v1/bulletins/{region}/{date}: which bulletin, which revision, which format. */
+type BulletinRequest<O> = [O] extends [never]
+  ? never
+  : PathParamsOf<O> & { revision?: number | undefined; format?: BulletinFormat | undefined };
+type BulletinMethod<O> = [O] extends [never]
+  ? never
+  : <F extends BulletinFormat = 'json'>(
+      request: BulletinRequest<O> & { format?: F | undefined },
+      options?: CallOptions,
+    ) => Promise<Result<F extends 'json' ? DataOf<O> : string>>;
 
 /** Drops the methods whose route the document does not have (yet). */
 type Present<T> = { [K in keyof T as [T[K]] extends [never] ? never : K]: T[K] };
@@ -129,6 +151,16 @@ export type CordonClient = Present<{
     /** GET /v1/regions?search=: regions by name. */
     search: QueryMethod<Op<'regions.search'>>;
   }>;
+  bulletins: Present<{
+    /** GET /v1/bulletins: the bulletins the server's schedule wrote, with their revisions. */
+    list: QueryMethod<Op<'bulletins.list'>>;
+    /**
+     * GET /v1/bulletins/{region}/{date}: the latest revision, or `revision`;
+     * `format` json (the figures document, the default), or the text of
+     * markdown, html or svg (the chart), asked for with the Accept header.
+     */
+    get: BulletinMethod<Op<'bulletins.get'>>;
+  }>;
 }>;
 
 export interface ClientOptions extends TransportOptions {
@@ -154,6 +186,18 @@ export function createClient(options: ClientOptions): CordonClient {
     const spec = { method: route.method, path: route.path, retryOnNetworkError: route.idempotent };
     if (route.input === 'none') return transport.call({ ...spec }, first as CallOptions | undefined);
     if (route.input === 'body') return transport.call({ ...spec, body: first }, second);
+    if (route.input === 'bulletin') {
+      const { region, date, revision, format = 'json' } = first as { region: string; date: string; revision?: number; format?: BulletinFormat };
+      return transport.call(
+        {
+          ...spec,
+          pathParams: { region, date },
+          ...(revision === undefined ? {} : { query: { revision } }),
+          ...(format === 'json' ? {} : { parseAs: 'text' as const }),
+        },
+        { ...second, headers: { ...second?.headers, accept: bulletinAccept[format] } },
+      );
+    }
     if (route.input.startsWith('path:')) return transport.call({ ...spec, pathParams: { [route.input.slice(5)]: first } }, second);
     return transport.call({ ...spec, query: wireQuery(first as Record<string, unknown> | undefined) }, second);
   };
@@ -189,6 +233,7 @@ export function createClient(options: ClientOptions): CordonClient {
     events: { send },
     keys: { create: method(routes['keys.create']), list: method(routes['keys.list']), revoke: method(routes['keys.revoke']) },
     regions: { add: method(routes['regions.add']), get: method(routes['regions.get']), search: method(routes['regions.search']) },
+    bulletins: { list: method(routes['bulletins.list']), get: method(routes['bulletins.get']) },
   };
   // The runtime has every method of the table; the type shows those whose
   // route is in the document the SDK was generated from.

@@ -2,7 +2,7 @@
  * `@cordon/sdk`: a typed client of the Cordon API for browsers and Node.
  * Node-only parts (the file queue store) are in `@cordon/sdk/node`.
  */
-export { createClient, routes, type ClientOptions, type CordonClient, type RouteName, type SendOptions, type SendResult } from './client.ts';
+export { createClient, routes, type BulletinFormat, type ClientOptions, type CordonClient, type RouteName, type SendOptions, type SendResult } from './client.ts';
 export {
   CordonAbortError,
   CordonNetworkError,

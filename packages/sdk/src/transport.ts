@@ -70,6 +70,8 @@ export interface RequestSpec {
    * (event ids make it idempotent); keys.create and regions.add no.
    */
   retryOnNetworkError: boolean;
+  /** How to read a success body: JSON (the default) or text (Markdown, HTML, SVG). */
+  parseAs?: 'json' | 'text' | undefined;
 }
 
 export const defaultTimeoutMs = 30_000;
@@ -117,6 +119,7 @@ export function createTransport(options: TransportOptions): Transport {
       ...(spec.body !== undefined ? { body: spec.body } : {}),
       headers,
       signal,
+      ...(spec.parseAs ? { parseAs: spec.parseAs } : {}),
     });
   }
 

@@ -93,6 +93,20 @@ describe('public types', () => {
     });
   });
 
+  it('bulletins: the list from the document; get answers the JSON document, or text for the other formats', () => {
+    expectTypeOf(cordon.bulletins.list).returns.resolves.toEqualTypeOf<Result<S['BulletinList']>>();
+    never(async () => {
+      const json = await cordon.bulletins.get({ region: '410184', date: '2020-02-13' });
+      expectTypeOf(json).toEqualTypeOf<Result<S['BulletinDocument']>>();
+      const markdown = await cordon.bulletins.get({ region: '410184', date: '2020-02-13', revision: 1, format: 'markdown' });
+      expectTypeOf(markdown).toEqualTypeOf<Result<string>>();
+      // @ts-expect-error date is required
+      void cordon.bulletins.get({ region: '410184' });
+      // @ts-expect-error format is one of json, markdown, html, svg
+      void cordon.bulletins.get({ region: '410184', date: '2020-02-13', format: 'pdf' });
+    });
+  });
+
   it('events: ids and times optional on the way in, fixed on the way out; data checked per type', () => {
     expectTypeOf<{ type: 'screening'; region: string; data: { vehicles: number; people: number } }>().toExtend<EventInput>();
     expectTypeOf(cordon.events.send).returns.resolves.toHaveProperty('events').toEqualTypeOf<CordonEvent[]>();

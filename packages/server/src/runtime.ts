@@ -24,7 +24,9 @@ import { createCustomRegionStore, type CustomRegionStore } from './custom-region
 import { createHttpApp } from './app.ts';
 import { createPipelineStatus } from './pipeline-status.ts';
 import { createDocsRoutes } from './docs-routes.ts';
-import { startBulletinService, type BulletinService, type BulletinServiceOptions } from './bulletins/service.ts';
+import { bulletinsDir, startBulletinService, type BulletinService, type BulletinServiceOptions } from './bulletins/service.ts';
+import { createBulletinRoutes } from './bulletins/routes.ts';
+import { createBulletinStore } from './bulletins/store.ts';
 import { createMetrics, type CordonMetrics } from './metrics.ts';
 import { createMetricsRoute } from './metrics-route.ts';
 import { observeRequests } from './request-log.ts';
@@ -136,6 +138,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       const status = createPipelineStatus(log, groupId);
       parts.push(createQueryRoutes({ clickhouse, keys, regions, logKind: log.kind, timeZone: config.timeZone, status }));
       parts.push(createRegistryRoutes({ clickhouse, keys, regions, timeZone: config.timeZone, status }));
+      parts.push(createBulletinRoutes({ store: createBulletinStore(bulletinsDir(config.dataDir)), keys, regions }));
     }
     if (servesHttp) {
       parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes(), createMetricsRoute(metrics, { key: config.metricsKey }), createReadinessRoutes({ log, clickhouse, groupId }));

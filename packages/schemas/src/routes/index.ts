@@ -7,12 +7,14 @@ import { eventsRoute } from './events.ts';
 import { aggregatesRoute, healthRoute, metricsRoute, readyRoute, statusRoute, timeseriesRoute } from './figures.ts';
 import { addRegionRoute, createKeyRoute, listKeysRoute, revokeKeyRoute } from './admin.ts';
 import { registryRoutes } from './registry.ts';
+import { bulletinRoutes } from './bulletins.ts';
 
 export * from './common.ts';
 export * from './events.ts';
 export * from './figures.ts';
 export * from './admin.ts';
 export * from './registry.ts';
+export * from './bulletins.ts';
 
 export const documentedRoutes = [
   eventsRoute,
@@ -27,4 +29,5 @@ export const documentedRoutes = [
   addRegionRoute,
   timeseriesRoute,
   ...registryRoutes,
+  ...bulletinRoutes,
 ] as const;

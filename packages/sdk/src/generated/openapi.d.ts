@@ -1301,6 +1301,181 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/bulletins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bulletins written so far, with their revisions
+         * @description A region-scoped key sees only its subtree: a wider region is answered 403, never with a partial list.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Bulletins of this region and the regions under it. Defaults to a region-scoped key's own region; every bulletin for other keys. */
+                    region?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The bulletins */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BulletinList"];
+                    };
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This API key may not do that */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": Record<string, never>;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bulletins/{region}/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One bulletin: HTML, Markdown or its figures as JSON
+         * @description The latest revision unless `revision` names one. The format follows `format`, else the Accept header: `text/markdown`, `application/json`, `image/svg+xml` (the chart), otherwise HTML. A region-scoped key sees only its subtree (403 outside it); 404 when there is no such bulletin or revision.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A given revision (0: the original as first published). Default: the latest. */
+                    revision?: number | null;
+                    /** @description The format, over the Accept header (for links): html, markdown, json, or svg (the chart) */
+                    format?: "html" | "markdown" | "json" | "svg";
+                };
+                header?: never;
+                path: {
+                    /** @description The region code */
+                    region: string;
+                    /** @description The reporting day */
+                    date: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The bulletin */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                        "text/markdown": string;
+                        "application/json": components["schemas"]["BulletinDocument"];
+                        "image/svg+xml": string;
+                    };
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or unknown API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This API key may not do that */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": Record<string, never>;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1971,6 +2146,50 @@ export interface components {
             detail: string;
             /** @description The events behind the flag (not retracted), ordered: those contributing to the compared metrics at the site that day, or the unmatched quarantine.ended events */
             eventIds: string[];
+        };
+        BulletinList: {
+            /** @description By region code, then by date */
+            bulletins: components["schemas"]["BulletinSummary"][];
+        };
+        BulletinSummary: {
+            region: components["schemas"]["RegionRef"];
+            /**
+             * @description The reporting day (CORDON_TZ)
+             * @example 2020-02-13
+             */
+            date: string;
+            /** @description The issue number (第N期): 1 for the region's first bulletin day */
+            issue: number;
+            /** @description 0: the original is current; n: revision n (修订n) is */
+            latestRevision: number;
+            /** @description The latest revision */
+            links: {
+                html: string;
+                markdown: string;
+                json: string;
+                /** @description The chart, when the bulletin has one */
+                svg?: string;
+            };
+            /** @description The original and every revision, oldest first */
+            revisions: {
+                /** @description 0 for the original */
+                revision: number;
+                /** @description When the server wrote it (UTC) */
+                publishedAt: string;
+                links: components["schemas"]["BulletinLinks"];
+            }[];
+        };
+        /** @description Where each format is served (paths on this server, with `format=`) */
+        BulletinLinks: {
+            html: string;
+            markdown: string;
+            json: string;
+            /** @description The chart, when the bulletin has one */
+            svg?: string;
+        };
+        /** @description The figures the bulletin prints, with its asOf and the knownAt it was made at; a revision adds `revision: {number, replaces, changes}` */
+        BulletinDocument: {
+            [key: string]: unknown;
         };
     };
     responses: never;
