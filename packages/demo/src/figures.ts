@@ -135,7 +135,30 @@ export const expectedDemoFigures: readonly ExpectedFigure[] = [
     seed: S003, quote: '848名县外返乡人员实行居家隔离监测', region: '141127100', regionName: '东村镇', metric: 'quarantine_active', from: null, to: '2020-02-10', value: 885,
     note: 'derived: 37 + 848 under home quarantine; no quarantine end is reported, so none is in the demo',
   },
-  { seed: S003, quote: '及时制止5起红白喜事聚众操办', region: '141127100', regionName: '东村镇', metric: 'incidents', from: null, to: '2020-02-10', value: 5 },
+  {
+    seed: S003, quote: '及时制止5起红白喜事聚众操办', region: '141127100', regionName: '东村镇', metric: 'gatherings_stopped', from: null, to: '2020-02-10', value: 5,
+    note: 'gathering.stopped events (kind family_ceremony); the demo had them as incidents before the contract had gatherings, so 东村镇 now has no incidents',
+  },
+  { seed: S003, quote: '及时制止5起红白喜事聚众操办', region: '141127100', regionName: '东村镇', metric: 'incidents', from: null, to: '2020-02-10', value: 0 },
+  // 东村镇's publicity, supplies issued and disciplinary talks, "截至目前" (the demo's last 岚县 day).
+  { seed: S003, quote: '出黑板报50期', region: '141127100', regionName: '东村镇', metric: 'publicity:blackboard', from: null, to: '2020-02-10', value: 50 },
+  { seed: S003, quote: '悬挂宣传横幅350条', region: '141127100', regionName: '东村镇', metric: 'publicity:banner', from: null, to: '2020-02-10', value: 350 },
+  { seed: S003, quote: '张贴告知书152份', region: '141127100', regionName: '东村镇', metric: 'publicity:notice', from: null, to: '2020-02-10', value: 152 },
+  {
+    seed: S003, quote: '发放倡议书18000余份', region: '141127100', regionName: '东村镇', metric: 'publicity:initiative_letter', from: null, to: '2020-02-10', value: 18000,
+    note: '18000余: more than 18000; the demo records 18000',
+  },
+  { seed: S003, quote: '发放宣传册2000余份', region: '141127100', regionName: '东村镇', metric: 'publicity:brochure', from: null, to: '2020-02-10', value: 2000, note: '2000余: the demo records 2000' },
+  { seed: S003, quote: '出动宣传车2辆', region: '141127100', regionName: '东村镇', metric: 'publicity:vehicle', from: null, to: '2020-02-10', value: 2 },
+  { seed: S003, quote: '累计发放口罩7000个', region: '141127100', regionName: '东村镇', metric: 'issued:masks:piece', from: null, to: '2020-02-10', value: 7000 },
+  { seed: S003, quote: '温度计250个', region: '141127100', regionName: '东村镇', metric: 'issued:thermometers:piece', from: null, to: '2020-02-10', value: 250 },
+  { seed: S003, quote: '防寒大衣迷彩服460套', region: '141127100', regionName: '东村镇', metric: 'issued:clothing:set', from: null, to: '2020-02-10', value: 460 },
+  { seed: S003, quote: '消毒液30箱', region: '141127100', regionName: '东村镇', metric: 'issued:disinfectant:box', from: null, to: '2020-02-10', value: 30 },
+  { seed: S003, quote: '镇纪委约谈村党组织3个', region: '141127100', regionName: '东村镇', metric: 'talks_organizations', from: null, to: '2020-02-10', value: 3 },
+  {
+    seed: S003, quote: '村主干10人,镇干部2人', region: '141127100', regionName: '东村镇', metric: 'talks_people', from: null, to: '2020-02-10', value: 12,
+    note: '10 village leaders (village_leader) and 2 town cadres (town_cadre)',
+  },
   { seed: S003, quote: '设立卡口57处', region: '141127206', regionName: '社科乡', metric: 'sites_active', from: null, to: '2020-02-10', value: 57 },
 
   // 004 平顶山高新区 (平顶山高新技术产业开发区, 410471).

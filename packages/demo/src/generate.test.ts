@@ -61,10 +61,19 @@ function sum(metric: string, region: string, from: string | null, to: string, si
         if (e.type === 'site.registered') total += 1;
         if (e.type === 'site.closed') total -= 1;
         break;
+      case 'gatherings_stopped': if (e.type === 'gathering.stopped') total += 1; break;
+      case 'talks_organizations': if (e.type === 'discipline.talk' && e.data['subject'] === 'party_organization') total += n(e, 'count'); break;
+      case 'talks_people': if (e.type === 'discipline.talk' && e.data['subject'] !== 'party_organization') total += n(e, 'count'); break;
       default: {
-        const m = /^donated:([a-z_]+):([a-z]+)$/.exec(metric);
+        const publicity = /^publicity:([a-z_]+)$/.exec(metric);
+        if (publicity) {
+          if (e.type === 'publicity' && e.data['kind'] === publicity[1]) total += n(e, 'quantity');
+          break;
+        }
+        const m = /^(donated|issued):([a-z_]+):([a-z]+)$/.exec(metric);
         if (!m) throw new Error(`the test does not know metric ${metric}`);
-        if (e.type === 'donation' && e.data['item'] === m[1] && e.data['unit'] === m[2]) total += n(e, 'quantity');
+        const type = m[1] === 'donated' ? 'donation' : 'supplies.issued';
+        if (e.type === type && e.data['item'] === m[2] && e.data['unit'] === m[3]) total += n(e, 'quantity');
       }
     }
   }

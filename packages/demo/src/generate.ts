@@ -534,9 +534,11 @@ function lanxian(sink: Sink): void {
   };
   quarantine(37, '2020-01-26', '2020-01-28', 'returnee_hubei');
   quarantine(848, '2020-01-29', LX_TO, 'returnee_other');
-  // "及时制止5起红白喜事聚众操办".
+  // "及时制止5起红白喜事聚众操办". Gatherings stopped, not enforcement incidents
+  // (the first demo had them as incidents before the contract had the type);
+  // the same PRNG draws as then, so these events keep their ids.
   for (const day of ['2020-01-27', '2020-01-29', '2020-01-31', '2020-02-03', '2020-02-06']) {
-    sink.add(rng, 'incident', at(day, hm(10) + rng.int(0, 300)), rng.pick(dongcunVillages), undefined, { kind: 'other', outcome: 'warned' });
+    sink.add(rng, 'gathering.stopped', at(day, hm(10) + rng.int(0, 300)), rng.pick(dongcunVillages), undefined, { kind: 'family_ceremony' });
   }
 
   // 社科乡: "在全乡14个行政村主要进出口设立卡口57处"; the first is the county's "东大门".
@@ -548,6 +550,56 @@ function lanxian(sink: Sink): void {
       sink.site(rng, { id: `sk-cp-${String(n).padStart(3, '0')}`, name: `社科乡第${n}号卡口`, kind: 'road_checkpoint', region: v, day: LX_FROM, minutes: hm(9) + rng.int(0, 300) });
     }
   });
+}
+
+/**
+ * 东村镇's publicity, supplies issued and disciplinary talks, "截至目前" (to
+ * the end of the demo's 岚县 days): "出黑板报50期、悬挂宣传横幅350条、张贴告知书152份、
+ * 发放倡议书18000余份、发放宣传册2000余份、出动宣传车2辆", "累计发放口罩7000个、温度计250个、
+ * 防寒大衣迷彩服460套、消毒液30箱", "镇纪委约谈村党组织3个，村主干10人，镇干部2人".
+ * Their own PRNG stream, so the events above keep their ids. The split over
+ * days is invented: publicity and supplies in daily batches from the town,
+ * talks on the inspection group's rounds.
+ */
+function lanxianVocabulary(sink: Sink): void {
+  const rng = rngFor('lanxian-vocabulary');
+  const DC = '141127100';
+  const days = daysBetween(LX_FROM, LX_TO);
+  const spread = (total: number, count: number): number[] => apportion(total, [...Array(count)].map(() => rng.uniform(0.6, 1.4)));
+  const daily = (total: number, batches: number, each: (day: string, quantity: number) => void): void => {
+    // Batches on the first days, when the reports say the work started.
+    spread(total, batches).forEach((quantity, i) => each(days[i % days.length] as string, quantity));
+  };
+  const publicity: Array<[string, number, number, string]> = [
+    ['blackboard', 50, 10, '黑板报'],
+    ['banner', 350, 7, '宣传横幅'],
+    ['notice', 152, 4, '告知书'],
+    ['initiative_letter', 18000, 6, '倡议书'],
+    ['brochure', 2000, 4, '宣传册'],
+    ['vehicle', 2, 2, '宣传车'],
+  ];
+  for (const [kind, total, batches, text] of publicity) {
+    daily(total, batches, (day, quantity) => sink.add(rng, 'publicity', at(day, hm(9) + rng.int(0, 480)), DC, undefined, { kind, quantity, label: text }));
+  }
+  const supplies: Array<[string, string, number, number, string]> = [
+    ['masks', 'piece', 7000, 7, '口罩'],
+    ['thermometers', 'piece', 250, 3, '温度计'],
+    ['clothing', 'set', 460, 2, '防寒大衣迷彩服'],
+    ['disinfectant', 'box', 30, 3, '消毒液'],
+  ];
+  for (const [item, unit, total, batches, text] of supplies) {
+    daily(total, batches, (day, quantity) =>
+      sink.add(rng, 'supplies.issued', at(day, hm(9) + rng.int(0, 480)), DC, undefined, { item, quantity, unit, recipient: '各村检测卡口', label: text }),
+    );
+  }
+  const talks: Array<[string, string, number]> = [
+    ['2020-01-30', 'party_organization', 1],
+    ['2020-01-30', 'village_leader', 4],
+    ['2020-02-03', 'party_organization', 2],
+    ['2020-02-03', 'village_leader', 6],
+    ['2020-02-06', 'town_cadre', 2],
+  ];
+  for (const [day, subject, count] of talks) sink.add(rng, 'discipline.talk', at(day, hm(16) + rng.int(0, 60)), DC, undefined, { subject, count });
 }
 
 // ---------------------------------------------------------------------------
@@ -595,6 +647,7 @@ export function generateDemo(): GeneratedDemo {
   liuji(sink);
   luquan(sink);
   lanxian(sink);
+  lanxianVocabulary(sink);
   gaoxin(sink);
   return { events: sink.events(), regions: [...customRegions] };
 }

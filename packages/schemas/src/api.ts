@@ -292,6 +292,9 @@ export const statusAnswerSchema = z.object({
   asOf: z.string(),
   log: z.enum(['kafka', 'embedded']),
   clickhouse: z.enum(['chdb', 'server']),
+  timeZone: z
+    .string()
+    .describe("The server's CORDON_TZ (an IANA zone, e.g. Asia/Shanghai): the zone of every day bucket, so a client can name yesterday or show asOf as the server's days count it"),
 }).meta({ id: 'Status' });
 export type StatusAnswer = z.infer<typeof statusAnswerSchema>;
 

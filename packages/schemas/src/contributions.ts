@@ -1,5 +1,5 @@
 import type { CordonEvent } from './events.ts';
-import { donatedMetricName, type MetricName } from './metrics.ts';
+import { donatedMetricName, issuedMetricName, publicityMetricName, type MetricName } from './metrics.ts';
 
 /**
  * What one event adds to each metric: the single place where events become
@@ -78,6 +78,19 @@ export function contributionsOf(event: CordonEvent): Contribution[] {
     case 'resumption':
       add('enterprises_resumed', event.data.enterprises);
       add('employees_returned', event.data.employees);
+      break;
+    case 'supplies.issued':
+      add(issuedMetricName(event.data.item, event.data.unit), event.data.quantity);
+      break;
+    case 'publicity':
+      add(publicityMetricName(event.data.kind), event.data.quantity);
+      break;
+    case 'gathering.stopped':
+      add('gatherings_stopped', 1, event.data.kind);
+      break;
+    case 'discipline.talk':
+      if (event.data.subject === 'party_organization') add('talks_organizations', event.data.count);
+      else add('talks_people', event.data.count, event.data.subject);
       break;
     case 'void':
       // A void adds nothing itself; the consumer retracts its target's contributions.

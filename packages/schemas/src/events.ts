@@ -30,6 +30,19 @@ export const donationUnits = ['piece', 'kg', 'barrel', 'set', 'box', 'cny'] as c
 export const deploymentRoles = ['party_member', 'cadre', 'militia', 'volunteer', 'medical', 'police'] as const;
 export const incidentKinds = ['checkpoint_breach', 'refused_check', 'assault', 'other'] as const;
 export const incidentOutcomes = ['warned', 'detained', 'fined', 'referred', 'other'] as const;
+/**
+ * Supplies the town or village hands out to people and units (累计发放口罩7000个),
+ * kept apart from donations received: the same mask is counted once coming
+ * in (donation) and once going out (supplies.issued), never summed together.
+ */
+export const supplyItems = ['masks', 'thermometers', 'disinfectant', 'protective_suits', 'goggles', 'sprayers', 'soap', 'clothing', 'food', 'other'] as const;
+export const supplyUnits = ['piece', 'kg', 'barrel', 'set', 'box'] as const;
+/** Publicity output (出黑板报50期、悬挂宣传横幅350条…); each kind has its own unit, so kinds are never summed. */
+export const publicityKinds = ['blackboard', 'banner', 'notice', 'initiative_letter', 'brochure', 'leaflet', 'vehicle', 'other'] as const;
+/** Gatherings stopped (制止红白喜事聚众操办); family_ceremony is 红白喜事, a wedding or a funeral. */
+export const gatheringKinds = ['family_ceremony', 'banquet', 'market', 'religious', 'other'] as const;
+/** Who a disciplinary talk (约谈) was held with: a village party organisation, or people. */
+export const talkSubjects = ['party_organization', 'village_leader', 'town_cadre', 'other'] as const;
 
 export const eventDataSchemas = {
   'site.registered': z.strictObject({ name: label, kind: z.enum(siteKinds) }),
@@ -75,6 +88,22 @@ export const eventDataSchemas = {
   deployment: z.strictObject({ role: z.enum(deploymentRoles), people: count }),
   incident: z.strictObject({ kind: z.enum(incidentKinds), outcome: z.enum(incidentOutcomes) }),
   resumption: z.strictObject({ enterprises: count, employees: count }),
+  'supplies.issued': z.strictObject({
+    item: z.enum(supplyItems),
+    quantity,
+    unit: z.enum(supplyUnits),
+    recipient: label.optional(),
+    label: label.optional(),
+  }).describe(`Beyond CONTRACT.md's table (an extension, issue 8): supplies handed out to people and units (累计发放口罩7000个), not donations received; metrics issued:<item>:<unit>`),
+  publicity: z
+    .strictObject({ kind: z.enum(publicityKinds), quantity: count, label: label.optional() })
+    .describe(`Beyond CONTRACT.md's table (an extension, issue 8): publicity output (出黑板报50期、悬挂宣传横幅350条); one metric per kind, publicity:<kind>, each in its own unit`),
+  'gathering.stopped': z
+    .strictObject({ kind: z.enum(gatheringKinds), people: count.optional() })
+    .describe(`Beyond CONTRACT.md's table (an extension, issue 8): a gathering stopped (制止红白喜事聚众操办; family_ceremony is a wedding or funeral); metric gatherings_stopped`),
+  'discipline.talk': z
+    .strictObject({ subject: z.enum(talkSubjects), count: count.min(1, 'must be at least 1') })
+    .describe(`Beyond CONTRACT.md's table (an extension, issue 8): disciplinary talks (约谈) with \`count\` party organisations or people of one kind; metrics talks_organizations and talks_people`),
   void: z.strictObject({ target: z.uuid().transform((s) => s.toLowerCase()), reason: prose }),
 } as const;
 

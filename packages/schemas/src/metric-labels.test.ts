@@ -11,7 +11,7 @@ describe('metric labels', () => {
       temperature_checks: '体温检测（人次） / Temperature checks (checks)',
       vehicles_turned_back: '劝返车辆（台） / Vehicles turned back (vehicles)',
       people_turned_back: '劝返人员（人） / People turned back (people)',
-      fever_cases: '发热人员（人） / Fever cases (people)',
+      fever_cases: '发热人员（名） / Fever cases (people)',
       quarantine_started: '新增居家隔离（人） / Home quarantines started (people)',
       quarantine_ended: '解除居家隔离（人） / Home quarantines ended (people)',
       quarantine_active: '居家隔离人员（人） / People in home quarantine (people)',

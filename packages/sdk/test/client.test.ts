@@ -61,7 +61,7 @@ describe('reads', () => {
     expect(health.response?.status).toBe(200);
 
     const status = await cordon.status();
-    expect(status.data).toMatchObject({ lag: expect.any(Number), log: 'embedded', clickhouse: 'chdb' });
+    expect(status.data).toMatchObject({ lag: expect.any(Number), log: 'embedded', clickhouse: 'chdb', timeZone: 'Asia/Shanghai' });
 
     const metrics = await cordon.metrics();
     const names = metrics.data?.metrics.map((m) => m.name) ?? [];

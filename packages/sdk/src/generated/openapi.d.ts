@@ -847,7 +847,7 @@ export interface paths {
             parameters: {
                 query: {
                     /** @description One metric (GET /v1/metrics lists them) */
-                    metric: "vehicles_screened" | "people_screened" | "temperature_checks" | "vehicles_turned_back" | "people_turned_back" | "fever_cases" | "quarantine_started" | "quarantine_ended" | "quarantine_active" | "households_swept" | "people_swept" | "returnees_found" | "donations" | "staff_on_duty" | "shifts" | "people_deployed" | "incidents" | "enterprises_resumed" | "employees_returned" | "sites_active" | "donated:masks:piece" | "donated:masks:kg" | "donated:masks:barrel" | "donated:masks:set" | "donated:masks:box" | "donated:masks:cny" | "donated:disinfectant:piece" | "donated:disinfectant:kg" | "donated:disinfectant:barrel" | "donated:disinfectant:set" | "donated:disinfectant:box" | "donated:disinfectant:cny" | "donated:sprayers:piece" | "donated:sprayers:kg" | "donated:sprayers:barrel" | "donated:sprayers:set" | "donated:sprayers:box" | "donated:sprayers:cny" | "donated:protective_suits:piece" | "donated:protective_suits:kg" | "donated:protective_suits:barrel" | "donated:protective_suits:set" | "donated:protective_suits:box" | "donated:protective_suits:cny" | "donated:goggles:piece" | "donated:goggles:kg" | "donated:goggles:barrel" | "donated:goggles:set" | "donated:goggles:box" | "donated:goggles:cny" | "donated:thermometers:piece" | "donated:thermometers:kg" | "donated:thermometers:barrel" | "donated:thermometers:set" | "donated:thermometers:box" | "donated:thermometers:cny" | "donated:soap:piece" | "donated:soap:kg" | "donated:soap:barrel" | "donated:soap:set" | "donated:soap:box" | "donated:soap:cny" | "donated:food:piece" | "donated:food:kg" | "donated:food:barrel" | "donated:food:set" | "donated:food:box" | "donated:food:cny" | "donated:vegetables:piece" | "donated:vegetables:kg" | "donated:vegetables:barrel" | "donated:vegetables:set" | "donated:vegetables:box" | "donated:vegetables:cny" | "donated:cash:piece" | "donated:cash:kg" | "donated:cash:barrel" | "donated:cash:set" | "donated:cash:box" | "donated:cash:cny" | "donated:other:piece" | "donated:other:kg" | "donated:other:barrel" | "donated:other:set" | "donated:other:box" | "donated:other:cny";
+                    metric: "vehicles_screened" | "people_screened" | "temperature_checks" | "vehicles_turned_back" | "people_turned_back" | "fever_cases" | "quarantine_started" | "quarantine_ended" | "quarantine_active" | "households_swept" | "people_swept" | "returnees_found" | "donations" | "staff_on_duty" | "shifts" | "people_deployed" | "incidents" | "enterprises_resumed" | "employees_returned" | "gatherings_stopped" | "talks_organizations" | "talks_people" | "sites_active" | "donated:masks:piece" | "donated:masks:kg" | "donated:masks:barrel" | "donated:masks:set" | "donated:masks:box" | "donated:masks:cny" | "donated:disinfectant:piece" | "donated:disinfectant:kg" | "donated:disinfectant:barrel" | "donated:disinfectant:set" | "donated:disinfectant:box" | "donated:disinfectant:cny" | "donated:sprayers:piece" | "donated:sprayers:kg" | "donated:sprayers:barrel" | "donated:sprayers:set" | "donated:sprayers:box" | "donated:sprayers:cny" | "donated:protective_suits:piece" | "donated:protective_suits:kg" | "donated:protective_suits:barrel" | "donated:protective_suits:set" | "donated:protective_suits:box" | "donated:protective_suits:cny" | "donated:goggles:piece" | "donated:goggles:kg" | "donated:goggles:barrel" | "donated:goggles:set" | "donated:goggles:box" | "donated:goggles:cny" | "donated:thermometers:piece" | "donated:thermometers:kg" | "donated:thermometers:barrel" | "donated:thermometers:set" | "donated:thermometers:box" | "donated:thermometers:cny" | "donated:soap:piece" | "donated:soap:kg" | "donated:soap:barrel" | "donated:soap:set" | "donated:soap:box" | "donated:soap:cny" | "donated:food:piece" | "donated:food:kg" | "donated:food:barrel" | "donated:food:set" | "donated:food:box" | "donated:food:cny" | "donated:vegetables:piece" | "donated:vegetables:kg" | "donated:vegetables:barrel" | "donated:vegetables:set" | "donated:vegetables:box" | "donated:vegetables:cny" | "donated:cash:piece" | "donated:cash:kg" | "donated:cash:barrel" | "donated:cash:set" | "donated:cash:box" | "donated:cash:cny" | "donated:other:piece" | "donated:other:kg" | "donated:other:barrel" | "donated:other:set" | "donated:other:box" | "donated:other:cny" | "issued:masks:piece" | "issued:masks:kg" | "issued:masks:barrel" | "issued:masks:set" | "issued:masks:box" | "issued:thermometers:piece" | "issued:thermometers:kg" | "issued:thermometers:barrel" | "issued:thermometers:set" | "issued:thermometers:box" | "issued:disinfectant:piece" | "issued:disinfectant:kg" | "issued:disinfectant:barrel" | "issued:disinfectant:set" | "issued:disinfectant:box" | "issued:protective_suits:piece" | "issued:protective_suits:kg" | "issued:protective_suits:barrel" | "issued:protective_suits:set" | "issued:protective_suits:box" | "issued:goggles:piece" | "issued:goggles:kg" | "issued:goggles:barrel" | "issued:goggles:set" | "issued:goggles:box" | "issued:sprayers:piece" | "issued:sprayers:kg" | "issued:sprayers:barrel" | "issued:sprayers:set" | "issued:sprayers:box" | "issued:soap:piece" | "issued:soap:kg" | "issued:soap:barrel" | "issued:soap:set" | "issued:soap:box" | "issued:clothing:piece" | "issued:clothing:kg" | "issued:clothing:barrel" | "issued:clothing:set" | "issued:clothing:box" | "issued:food:piece" | "issued:food:kg" | "issued:food:barrel" | "issued:food:set" | "issued:food:box" | "issued:other:piece" | "issued:other:kg" | "issued:other:barrel" | "issued:other:set" | "issued:other:box" | "publicity:blackboard" | "publicity:banner" | "publicity:notice" | "publicity:initiative_letter" | "publicity:brochure" | "publicity:leaflet" | "publicity:vehicle" | "publicity:other";
                     /** @description The subtree to count: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region. */
                     region?: string;
                     /** @description First day, inclusive, in CORDON_TZ. Default: the first day with data. */
@@ -1514,7 +1514,7 @@ export interface components {
             errors?: components["schemas"]["FieldError"][];
         };
         /** @description One event as a field app sends it; `type` decides the shape of `data` */
-        Event: components["schemas"]["SiteRegisteredEvent"] | components["schemas"]["SiteClosedEvent"] | components["schemas"]["ShiftEvent"] | components["schemas"]["ScreeningEvent"] | components["schemas"]["TurnbackEvent"] | components["schemas"]["FeverEvent"] | components["schemas"]["QuarantineStartedEvent"] | components["schemas"]["QuarantineEndedEvent"] | components["schemas"]["SweepEvent"] | components["schemas"]["DonationEvent"] | components["schemas"]["DeploymentEvent"] | components["schemas"]["IncidentEvent"] | components["schemas"]["ResumptionEvent"] | components["schemas"]["VoidEvent"];
+        Event: components["schemas"]["SiteRegisteredEvent"] | components["schemas"]["SiteClosedEvent"] | components["schemas"]["ShiftEvent"] | components["schemas"]["ScreeningEvent"] | components["schemas"]["TurnbackEvent"] | components["schemas"]["FeverEvent"] | components["schemas"]["QuarantineStartedEvent"] | components["schemas"]["QuarantineEndedEvent"] | components["schemas"]["SweepEvent"] | components["schemas"]["DonationEvent"] | components["schemas"]["DeploymentEvent"] | components["schemas"]["IncidentEvent"] | components["schemas"]["ResumptionEvent"] | components["schemas"]["SuppliesIssuedEvent"] | components["schemas"]["PublicityEvent"] | components["schemas"]["GatheringStoppedEvent"] | components["schemas"]["DisciplineTalkEvent"] | components["schemas"]["VoidEvent"];
         SiteRegisteredEvent: {
             /** Format: uuid */
             id: string;
@@ -1770,6 +1770,91 @@ export interface components {
                 employees: number;
             };
         };
+        SuppliesIssuedEvent: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            region: string;
+            site?: string;
+            source?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "supplies.issued";
+            /** @description Beyond CONTRACT.md's table (an extension, issue 8): supplies handed out to people and units (累计发放口罩7000个), not donations received; metrics issued:<item>:<unit> */
+            data: {
+                /** @enum {string} */
+                item: "masks" | "thermometers" | "disinfectant" | "protective_suits" | "goggles" | "sprayers" | "soap" | "clothing" | "food" | "other";
+                quantity: number;
+                /** @enum {string} */
+                unit: "piece" | "kg" | "barrel" | "set" | "box";
+                recipient?: string;
+                label?: string;
+            };
+        };
+        PublicityEvent: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            region: string;
+            site?: string;
+            source?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "publicity";
+            /** @description Beyond CONTRACT.md's table (an extension, issue 8): publicity output (出黑板报50期、悬挂宣传横幅350条); one metric per kind, publicity:<kind>, each in its own unit */
+            data: {
+                /** @enum {string} */
+                kind: "blackboard" | "banner" | "notice" | "initiative_letter" | "brochure" | "leaflet" | "vehicle" | "other";
+                quantity: number;
+                label?: string;
+            };
+        };
+        GatheringStoppedEvent: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            region: string;
+            site?: string;
+            source?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "gathering.stopped";
+            /** @description Beyond CONTRACT.md's table (an extension, issue 8): a gathering stopped (制止红白喜事聚众操办; family_ceremony is a wedding or funeral); metric gatherings_stopped */
+            data: {
+                /** @enum {string} */
+                kind: "family_ceremony" | "banquet" | "market" | "religious" | "other";
+                people?: number;
+            };
+        };
+        DisciplineTalkEvent: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            region: string;
+            site?: string;
+            source?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "discipline.talk";
+            /** @description Beyond CONTRACT.md's table (an extension, issue 8): disciplinary talks (约谈) with `count` party organisations or people of one kind; metrics talks_organizations and talks_people */
+            data: {
+                /** @enum {string} */
+                subject: "party_organization" | "village_leader" | "town_cadre" | "other";
+                count: number;
+            };
+        };
         VoidEvent: {
             /** Format: uuid */
             id: string;
@@ -1832,7 +1917,7 @@ export interface components {
             };
         };
         /** @enum {string} */
-        MetricName: "vehicles_screened" | "people_screened" | "temperature_checks" | "vehicles_turned_back" | "people_turned_back" | "fever_cases" | "quarantine_started" | "quarantine_ended" | "quarantine_active" | "households_swept" | "people_swept" | "returnees_found" | "donations" | "staff_on_duty" | "shifts" | "people_deployed" | "incidents" | "enterprises_resumed" | "employees_returned" | "sites_active" | "donated:masks:piece" | "donated:masks:kg" | "donated:masks:barrel" | "donated:masks:set" | "donated:masks:box" | "donated:masks:cny" | "donated:disinfectant:piece" | "donated:disinfectant:kg" | "donated:disinfectant:barrel" | "donated:disinfectant:set" | "donated:disinfectant:box" | "donated:disinfectant:cny" | "donated:sprayers:piece" | "donated:sprayers:kg" | "donated:sprayers:barrel" | "donated:sprayers:set" | "donated:sprayers:box" | "donated:sprayers:cny" | "donated:protective_suits:piece" | "donated:protective_suits:kg" | "donated:protective_suits:barrel" | "donated:protective_suits:set" | "donated:protective_suits:box" | "donated:protective_suits:cny" | "donated:goggles:piece" | "donated:goggles:kg" | "donated:goggles:barrel" | "donated:goggles:set" | "donated:goggles:box" | "donated:goggles:cny" | "donated:thermometers:piece" | "donated:thermometers:kg" | "donated:thermometers:barrel" | "donated:thermometers:set" | "donated:thermometers:box" | "donated:thermometers:cny" | "donated:soap:piece" | "donated:soap:kg" | "donated:soap:barrel" | "donated:soap:set" | "donated:soap:box" | "donated:soap:cny" | "donated:food:piece" | "donated:food:kg" | "donated:food:barrel" | "donated:food:set" | "donated:food:box" | "donated:food:cny" | "donated:vegetables:piece" | "donated:vegetables:kg" | "donated:vegetables:barrel" | "donated:vegetables:set" | "donated:vegetables:box" | "donated:vegetables:cny" | "donated:cash:piece" | "donated:cash:kg" | "donated:cash:barrel" | "donated:cash:set" | "donated:cash:box" | "donated:cash:cny" | "donated:other:piece" | "donated:other:kg" | "donated:other:barrel" | "donated:other:set" | "donated:other:box" | "donated:other:cny";
+        MetricName: "vehicles_screened" | "people_screened" | "temperature_checks" | "vehicles_turned_back" | "people_turned_back" | "fever_cases" | "quarantine_started" | "quarantine_ended" | "quarantine_active" | "households_swept" | "people_swept" | "returnees_found" | "donations" | "staff_on_duty" | "shifts" | "people_deployed" | "incidents" | "enterprises_resumed" | "employees_returned" | "gatherings_stopped" | "talks_organizations" | "talks_people" | "sites_active" | "donated:masks:piece" | "donated:masks:kg" | "donated:masks:barrel" | "donated:masks:set" | "donated:masks:box" | "donated:masks:cny" | "donated:disinfectant:piece" | "donated:disinfectant:kg" | "donated:disinfectant:barrel" | "donated:disinfectant:set" | "donated:disinfectant:box" | "donated:disinfectant:cny" | "donated:sprayers:piece" | "donated:sprayers:kg" | "donated:sprayers:barrel" | "donated:sprayers:set" | "donated:sprayers:box" | "donated:sprayers:cny" | "donated:protective_suits:piece" | "donated:protective_suits:kg" | "donated:protective_suits:barrel" | "donated:protective_suits:set" | "donated:protective_suits:box" | "donated:protective_suits:cny" | "donated:goggles:piece" | "donated:goggles:kg" | "donated:goggles:barrel" | "donated:goggles:set" | "donated:goggles:box" | "donated:goggles:cny" | "donated:thermometers:piece" | "donated:thermometers:kg" | "donated:thermometers:barrel" | "donated:thermometers:set" | "donated:thermometers:box" | "donated:thermometers:cny" | "donated:soap:piece" | "donated:soap:kg" | "donated:soap:barrel" | "donated:soap:set" | "donated:soap:box" | "donated:soap:cny" | "donated:food:piece" | "donated:food:kg" | "donated:food:barrel" | "donated:food:set" | "donated:food:box" | "donated:food:cny" | "donated:vegetables:piece" | "donated:vegetables:kg" | "donated:vegetables:barrel" | "donated:vegetables:set" | "donated:vegetables:box" | "donated:vegetables:cny" | "donated:cash:piece" | "donated:cash:kg" | "donated:cash:barrel" | "donated:cash:set" | "donated:cash:box" | "donated:cash:cny" | "donated:other:piece" | "donated:other:kg" | "donated:other:barrel" | "donated:other:set" | "donated:other:box" | "donated:other:cny" | "issued:masks:piece" | "issued:masks:kg" | "issued:masks:barrel" | "issued:masks:set" | "issued:masks:box" | "issued:thermometers:piece" | "issued:thermometers:kg" | "issued:thermometers:barrel" | "issued:thermometers:set" | "issued:thermometers:box" | "issued:disinfectant:piece" | "issued:disinfectant:kg" | "issued:disinfectant:barrel" | "issued:disinfectant:set" | "issued:disinfectant:box" | "issued:protective_suits:piece" | "issued:protective_suits:kg" | "issued:protective_suits:barrel" | "issued:protective_suits:set" | "issued:protective_suits:box" | "issued:goggles:piece" | "issued:goggles:kg" | "issued:goggles:barrel" | "issued:goggles:set" | "issued:goggles:box" | "issued:sprayers:piece" | "issued:sprayers:kg" | "issued:sprayers:barrel" | "issued:sprayers:set" | "issued:sprayers:box" | "issued:soap:piece" | "issued:soap:kg" | "issued:soap:barrel" | "issued:soap:set" | "issued:soap:box" | "issued:clothing:piece" | "issued:clothing:kg" | "issued:clothing:barrel" | "issued:clothing:set" | "issued:clothing:box" | "issued:food:piece" | "issued:food:kg" | "issued:food:barrel" | "issued:food:set" | "issued:food:box" | "issued:other:piece" | "issued:other:kg" | "issued:other:barrel" | "issued:other:set" | "issued:other:box" | "publicity:blackboard" | "publicity:banner" | "publicity:notice" | "publicity:initiative_letter" | "publicity:brochure" | "publicity:leaflet" | "publicity:vehicle" | "publicity:other";
         MetricList: {
             metrics: components["schemas"]["Metric"][];
         };
@@ -1873,6 +1958,8 @@ export interface components {
             log: "kafka" | "embedded";
             /** @enum {string} */
             clickhouse: "chdb" | "server";
+            /** @description The server's CORDON_TZ (an IANA zone, e.g. Asia/Shanghai): the zone of every day bucket, so a client can name yesterday or show asOf as the server's days count it */
+            timeZone: string;
         };
         Health: {
             /** @enum {string} */
