@@ -57,6 +57,18 @@ export function migrationStatements(database: string): string[] {
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.voids_mv TO ${db}.voids AS
       SELECT toUUID(JSONExtractString(data, 'target')) AS target, id AS void_id, received_at
       FROM ${db}.events WHERE type = 'void' AND sign = 1`,
+    // Where the roll-up consumer got to, written after each batch's insert
+    // and before its offsets are committed, with the rows `events` then held
+    // for the partition. At start, a committed offset past this, or fewer
+    // rows than this, means ClickHouse lost data the log says was counted:
+    // the consumer rebuilds from the log (packages/ingest/src/consumer/heal.ts).
+    `CREATE TABLE IF NOT EXISTS ${db}.consumer_progress (
+      group_id String,
+      partition UInt32,
+      next_offset UInt64 COMMENT 'the next offset of the partition to count',
+      rows UInt64 COMMENT 'rows of events for this partition after the batch',
+      at DateTime64(3, 'UTC')
+    ) ENGINE = ReplacingMergeTree(next_offset) ORDER BY (group_id, partition)`,
     `CREATE TABLE IF NOT EXISTS ${db}.api_keys (
       id String,
       name String,

@@ -5,6 +5,7 @@ export { maxBodyBytes, maxEventsPerRequest } from './http/parse-body.ts';
 export { createIdIndex, type IdIndex } from './id-index.ts';
 export { startRollupConsumer, defaultGroupId, type RollupConsumer, type RollupConsumerOptions } from './consumer/rollup-consumer.ts';
 export { verifyRollups, rebuildRollups } from './consumer/rollups.ts';
+export { checkAgainstLog, healFromLog, type HealthAgainstLog, type HealResult } from './consumer/heal.ts';
 export { encodeEnvelope } from './consumer/decode.ts';
 export type { Logger } from './logger.ts';
 export { silentLogger } from './logger.ts';

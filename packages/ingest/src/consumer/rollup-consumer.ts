@@ -2,6 +2,7 @@ import type { ClickHouse } from '@cordon/clickhouse';
 import type { EventLog, LogBatch, LogConsumer } from '../log/event-log.ts';
 import { createRollupStep } from './rollup-step.ts';
 import { rebuildRollups, verifyRollups } from './rollups.ts';
+import { createProgressRecorder, healFromLog } from './heal.ts';
 import type { Logger } from '../logger.ts';
 import { noIngestMetrics, type IngestMetrics } from '../metrics.ts';
 
@@ -56,6 +57,11 @@ export const defaultGroupId = 'cordon-rollup';
 export async function startRollupConsumer(options: RollupConsumerOptions): Promise<RollupConsumer> {
   const { log, clickhouse, logger } = options;
   const metrics = options.metrics ?? noIngestMetrics;
+  const groupId = options.groupId ?? defaultGroupId;
+  // Before anything is counted: ClickHouse holding less than the log says was
+  // counted is healed by replaying the log (heal.ts).
+  await healFromLog({ clickhouse, log, groupId, logger });
+  const recordProgress = createProgressRecorder(clickhouse, groupId);
   const step = createRollupStep({ clickhouse, timeZone: options.timeZone });
   const stats: RollupConsumerStats = { batches: 0, firstBatchAt: null, lastBatchAt: null, counted: 0, duplicates: 0, retractions: 0, deadLettered: 0 };
   let writeEpoch = 0;
@@ -67,7 +73,7 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
   }
 
   const consumer: LogConsumer = await log.consume({
-    groupId: options.groupId ?? defaultGroupId,
+    groupId,
     // Large batches: each costs a few ClickHouse look-ups and one insert, whatever its size.
     maxBatchRecords: options.maxBatchRecords ?? 5000,
     onBatch: async (batch) => {
@@ -86,6 +92,8 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
         logger.warn({ partition: record.partition, offset: String(record.offset), reason }, 'dead-lettering an undecodable record');
         await log.deadLetter(record, reason);
       }
+      // After the rows, before the commit: the evidence heal.ts checks at start.
+      await recordProgress(batch.partition, batch.records[batch.records.length - 1]!.offset + 1n);
       await options.afterInsert?.(batch);
       stats.batches++;
       stats.lastBatchAt = performance.now();

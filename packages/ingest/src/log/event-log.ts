@@ -59,6 +59,15 @@ export interface EventLog {
   consume(options: ConsumeOptions): Promise<LogConsumer>;
   /** Records appended but not yet committed by the group (sum over partitions). */
   lag(groupId: string): Promise<number>;
+  /** The group's committed offsets (the next record to deliver) by partition; partitions it never committed are absent. */
+  committedOffsets(groupId: string): Promise<Map<number, bigint>>;
+  /**
+   * Moves the group back to the earliest record the log still holds, in every
+   * partition, and returns those offsets (above 0: older records are gone,
+   * to Kafka's retention). For a rebuild of ClickHouse from the log; call it
+   * with no consumer of the group running.
+   */
+  rewindGroup(groupId: string): Promise<Map<number, bigint>>;
   /** Writes a record that could not be processed to the dead-letter log, durably. */
   deadLetter(record: LogRecord, reason: string): Promise<void>;
   close(): Promise<void>;

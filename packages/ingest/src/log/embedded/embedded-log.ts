@@ -26,7 +26,7 @@ import { acquireLock } from './lock-file.ts';
 import type { HeldLock } from './lock-file.ts';
 import { silentLogger } from '../../logger.ts';
 import type { Logger as EmbeddedLogLogger } from '../../logger.ts';
-import { readAllGroupOffsets, readGroupOffset } from './offsets.ts';
+import { readAllGroupOffsets, readGroupOffset, writeGroupOffset } from './offsets.ts';
 import { listSegments, openSegmentForRead, readCommitted, segmentPath } from './segment-reader.ts';
 import type { Position } from './segment-reader.ts';
 import { SegmentWriter } from './segment-writer.ts';
@@ -197,6 +197,18 @@ class EmbeddedLog implements EmbeddedEventLog {
     const end = await this.endOffset();
     const committed = (await readGroupOffset(this.groupsDir, groupId)) ?? 0n;
     return end > committed ? Number(end - committed) : 0;
+  }
+
+  async committedOffsets(groupId: string): Promise<Map<number, bigint>> {
+    const committed = await readGroupOffset(this.groupsDir, groupId);
+    return committed === undefined ? new Map() : new Map([[0, committed]]);
+  }
+
+  async rewindGroup(groupId: string): Promise<Map<number, bigint>> {
+    const [first] = await listSegments(this.segmentsDir);
+    const earliest = first ?? 0n;
+    await writeGroupOffset(this.groupsDir, groupId, earliest);
+    return new Map([[0, earliest]]);
   }
 
   async deadLetter(record: LogRecord, reason: string): Promise<void> {

@@ -478,6 +478,36 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
       }
     },
 
+    async committedOffsets(groupId: string): Promise<Map<number, bigint>> {
+      try {
+        const client = await getAdmin();
+        const committed = await client.fetchOffsets({ groupId, topics: [topic] });
+        const offsets = new Map<number, bigint>();
+        for (const entry of committed.find((t) => t.topic === topic)?.partitions ?? []) {
+          if (BigInt(entry.offset) >= 0n) offsets.set(entry.partition, BigInt(entry.offset));
+        }
+        return offsets;
+      } catch (error) {
+        dropAdmin();
+        throw unavailable(`cannot read the committed offsets of group ${groupId} on ${topic}`, error);
+      }
+    },
+
+    async rewindGroup(groupId: string): Promise<Map<number, bigint>> {
+      try {
+        const client = await getAdmin();
+        const ends = await client.fetchTopicOffsets(topic);
+        // Explicit offsets rather than resetOffsets({ earliest }): kafkajs's
+        // "earliest" is -2, which a group with no consumer keeps as is, and
+        // lag() would then read the group as having committed nothing yet.
+        await client.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.low })) });
+        return new Map(ends.map((e) => [e.partition, BigInt(e.low)]));
+      } catch (error) {
+        dropAdmin();
+        throw unavailable(`cannot rewind group ${groupId} on ${topic}`, error);
+      }
+    },
+
     deadLetter(record: LogRecord, reason: string): Promise<void> {
       return enqueue(dlqTopic, [
         {
