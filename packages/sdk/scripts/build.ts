@@ -1,25 +1,40 @@
 /**
- * npm run build -w @cordon/sdk: the publishable package in dist/.
+ * npm run build -w @cordon/sdk: the built package in dist/ (JavaScript,
+ * .d.ts, the generated types). `npm pack -w @cordon/sdk` (and publish)
+ * runs it as `prepack` and `postpack`:
  *
- * In the monorepo, package.json `exports` point at src/*.ts (as every
- * workspace package does), so tests, examples and tsc need no build step.
- * The build writes a self-contained package to dist/ — JavaScript, .d.ts,
- * the generated types, README, and a package.json whose `exports` point at
- * the built files — to be published from there (`npm publish packages/sdk/dist`).
+ *   tsx scripts/build.ts            build dist/
+ *   tsx scripts/build.ts prepack    build dist/, then write the published package.json
+ *   tsx scripts/build.ts postpack   put the workspace package.json back
+ *
+ * Why two package.json: in the monorepo `exports` point at src/*.ts (as every
+ * workspace package does), so tsx, vitest, tsc and esbuild in the other
+ * packages read the source with no build step. The tarball's `exports` point
+ * at dist/. npm packs the package.json on disk after prepack ran, so prepack
+ * swaps in the published one and postpack restores the workspace one (kept
+ * meanwhile in package.workspace.json; a pack that died in between is
+ * repaired by the next run of this script).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
 const tsc = join(root, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc');
+const manifest = join(root, 'package.json');
+const workspaceManifest = join(root, 'package.workspace.json');
+const mode = process.argv[2] ?? 'build';
+if (!['build', 'prepack', 'postpack'].includes(mode)) throw new Error(`unknown mode ${mode}: build, prepack or postpack`);
+
+if (existsSync(workspaceManifest)) renameSync(workspaceManifest, manifest);
+if (mode === 'postpack') process.exit(0);
 
 rmSync(dist, { recursive: true, force: true });
 // The browser entry is compiled without Node's types; then the Node entry.
 for (const project of ['tsconfig.build.json', 'tsconfig.build-node.json']) {
-  execFileSync(process.execPath, [tsc, '-p', join(root, project)], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', join(root, project)], { stdio: ['ignore', process.stderr, process.stderr] });
 }
 mkdirSync(join(dist, 'generated'), { recursive: true });
 cpSync(join(root, 'src', 'generated', 'openapi.d.ts'), join(dist, 'generated', 'openapi.d.ts'));
@@ -43,19 +58,23 @@ const walk = (file: string) => {
 };
 walk(join(dist, 'index.js'));
 
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
-const entry = (name: string) => ({ types: `./${name}.d.ts`, default: `./${name}.js` });
-const published = {
-  name: pkg['name'],
-  version: pkg['version'],
-  description: 'Typed client of the Cordon API (browsers and Node): queries, events with retries and an offline queue',
-  type: 'module',
-  sideEffects: false,
-  exports: { '.': entry('index'), './node': entry('node'), './package.json': './package.json' },
-  types: './index.d.ts',
-  engines: { node: '>=20' },
-  dependencies: pkg['dependencies'],
-};
-writeFileSync(join(dist, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
-cpSync(join(root, 'README.md'), join(dist, 'README.md'));
-process.stdout.write(`built ${dist}\n`);
+if (mode === 'prepack') {
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
+  const entry = (name: string) => ({ types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` });
+  const published = {
+    name: pkg['name'],
+    version: pkg['version'],
+    description: 'Typed client of the Cordon API (browsers and Node): queries, events with retries and an offline queue',
+    type: 'module',
+    sideEffects: false,
+    exports: { '.': entry('index'), './node': entry('node'), './package.json': './package.json' },
+    types: './dist/index.d.ts',
+    files: ['dist'],
+    engines: { node: '>=20' },
+    dependencies: pkg['dependencies'],
+  };
+  renameSync(manifest, workspaceManifest);
+  writeFileSync(manifest, `${JSON.stringify(published, null, 2)}\n`);
+}
+// stderr: `npm pack --json` prints its JSON on stdout, after the lifecycle scripts.
+process.stderr.write(`built ${dist}${mode === 'prepack' ? ' and wrote the published package.json' : ''}\n`);
