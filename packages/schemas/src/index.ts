@@ -7,3 +7,4 @@ export * from './registry-api.ts';
 export * from './days.ts';
 export * from './routes/index.ts';
 export * from './text.ts';
+export * from './csv.ts';

@@ -1,4 +1,54 @@
-import { labelLanguages, metricCatalogue, type LabelLanguage } from '@cordon/schemas';
+import { labelLanguages, metricCatalogue, type LabelLanguage } from './metrics.ts';
+
+/**
+ * The CSV shape of the API's answers, one definition for the server's
+ * `Accept: text/csv` and for `cordon export`, so both write the same bytes.
+ * An answer's rows (the first of `rows`, `points`, `sites`, … it has)
+ * become lines; nested objects become columns (a row's `key` and `values`
+ * without prefix, so an aggregates row reads `day,people_screened`).
+ */
+const rowFields = ['rows', 'points', 'sites', 'flags', 'regions', 'items', 'metrics', 'children'] as const;
+
+export function csvRowsOf(body: Record<string, unknown>): Record<string, unknown>[] | undefined {
+  for (const field of rowFields) {
+    const value = body[field];
+    if (Array.isArray(value) && value.every((r) => typeof r === 'object' && r !== null)) return value as Record<string, unknown>[];
+  }
+  return undefined;
+}
+
+/** Flattened rows as a table: columns in first-seen order. */
+export function csvTable(rows: readonly Record<string, unknown>[]): { columns: string[]; rows: unknown[][] } {
+  const flat = rows.map((row) => flatten(row));
+  const columns = [...new Set(flat.flatMap((r) => Object.keys(r)))];
+  return { columns, rows: flat.map((r) => columns.map((col) => r[col])) };
+}
+
+/** RFC 4180 CSV of flattened rows, headed by `heading` (default: the column's name). No BOM: the caller adds it. */
+export function toCsv(rows: readonly Record<string, unknown>[], heading: (column: string) => string = (column) => column): string {
+  const table = csvTable(rows);
+  const lines = [table.columns.map((col) => csvCell(heading(col))).join(','), ...table.rows.map((r) => r.map(csvCell).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function flatten(value: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    // A row's key and values are the columns themselves, not "key.day".
+    const name = prefix === '' && (k === 'key' || k === 'values') ? '' : `${prefix}${k}`;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, name === '' ? '' : `${name}.`));
+    else out[name] = Array.isArray(v) ? v.join(';') : v;
+  }
+  return out;
+}
+
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  // Quote what CSV needs quoted; prefix what a spreadsheet would run as a formula.
+  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
 
 /**
  * The language of CSV headers: `?lang=` first, then the best zh or en of
