@@ -2,10 +2,12 @@
  * A consumer-group reader of the embedded log.
  *
  * Delivery is at-least-once: a batch's offset is committed only after
- * onBatch resolved; if onBatch rejects, the same records are handed over
- * again after an exponential backoff, forever (a poison record is the
- * handler's to dead-letter, never the log's to skip). The consumer never
- * throws out of its loop: I/O errors are logged and retried with backoff.
+ * onBatch resolved; if onBatch rejects, the retry policy decides: a
+ * retriable (or unclassified) error hands the same records over again after
+ * its backoff, forever; an error marked `retriable: false` (the records are
+ * at fault) dead-letters them with the error and commits past them. The
+ * consumer never throws out of its loop: I/O errors are logged and retried
+ * with backoff.
  *
  * Wake-ups: a consumer of the writing instance is woken right after each
  * durable write, and sees only durable records (so it never acts on a record
@@ -16,6 +18,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import type { ConsumeOptions, LogConsumer, LogRecord } from '../event-log.ts';
+import type { RetryPolicy } from '../retry-policy.ts';
 import { SEGMENT_HEADER_BYTES } from './format.ts';
 import { acquireLock } from './lock-file.ts';
 import type { Logger as EmbeddedLogLogger } from '../../logger.ts';
@@ -28,7 +31,9 @@ export interface ConsumerDeps {
   groupsDir: string;
   logger: EmbeddedLogLogger;
   pollMs: number;
-  backoff: { initialMs: number; maxMs: number };
+  retry: RetryPolicy;
+  /** Writes a record the handler rejected as non-retriable to the dead-letter log, durably. */
+  deadLetter: (record: LogRecord, reason: string) => Promise<void>;
   /** Offset after the last durable record, when this instance is the writer. */
   durableEnd?: () => bigint;
   /** In-process wake-up after a durable write. */
@@ -42,10 +47,6 @@ interface Cursor {
   base: bigint;
   pos: number;
   offset: bigint;
-}
-
-export function backoffMs(attempt: number, backoff: { initialMs: number; maxMs: number }): number {
-  return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt, 30));
 }
 
 export async function startConsumer(deps: ConsumerDeps, options: ConsumeOptions): Promise<LogConsumer> {
@@ -111,7 +112,7 @@ class EmbeddedConsumer implements LogConsumer {
       } catch (error) {
         this.deps.logger.error({ ...this.log, err: error }, 'embedded log consumer: read failed, retrying');
         await this.closeCursor();
-        await this.pause(backoffMs(errors++, this.deps.backoff), false);
+        await this.pause(this.deps.retry.delayMs(errors++), false);
       }
     }
     await this.closeCursor();
@@ -260,14 +261,23 @@ class EmbeddedConsumer implements LogConsumer {
         await Promise.resolve().then(() => this.options.onBatch({ partition: 0, records: [...records] }));
         break;
       } catch (error) {
-        const waitMs = backoffMs(attempt, this.deps.backoff);
+        const decision = this.deps.retry.decide(error, attempt);
+        if (decision.action === 'dead-letter') {
+          this.deps.logger.error(
+            { ...this.log, err: error, firstOffset: String(first), records: records.length },
+            'embedded log consumer: onBatch rejected the records as non-retriable; dead-lettering them and moving on',
+          );
+          // Durable in the dead-letter log before the offset moves past them.
+          if (!(await this.deadLetterAll(records, decision.reason))) return;
+          break;
+        }
         this.deps.logger.warn(
-          { ...this.log, err: error, firstOffset: String(first), records: records.length, attempt, waitMs },
+          { ...this.log, err: error, firstOffset: String(first), records: records.length, attempt, waitMs: decision.delayMs },
           'embedded log consumer: onBatch failed; the same records will be delivered again',
         );
         // Stopping abandons the batch uncommitted: it is delivered again on the next start.
         if (this.stopping) return;
-        await this.pause(waitMs, false);
+        await this.pause(decision.delayMs, false);
         if (this.stopping) return;
       }
     }
@@ -278,11 +288,29 @@ class EmbeddedConsumer implements LogConsumer {
       } catch (error) {
         this.deps.logger.error({ ...this.log, err: error, attempt }, 'embedded log consumer: committing the offset failed');
         if (this.stopping) return;
-        await this.pause(backoffMs(attempt, this.deps.backoff), false);
+        await this.pause(this.deps.retry.delayMs(attempt), false);
         if (this.stopping) return;
       }
     }
     this.committed = next.offset;
     if (this.cursor !== undefined) Object.assign(this.cursor, next);
+  }
+
+  /** Dead-letters every record, retrying the writes; false when stopped first (nothing is committed then). */
+  private async deadLetterAll(records: readonly LogRecord[], reason: string): Promise<boolean> {
+    for (const record of records) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.deps.deadLetter(record, reason);
+          break;
+        } catch (error) {
+          this.deps.logger.error({ ...this.log, err: error, attempt }, 'embedded log consumer: writing a dead letter failed');
+          if (this.stopping) return false;
+          await this.pause(this.deps.retry.delayMs(attempt), false);
+          if (this.stopping) return false;
+        }
+      }
+    }
+    return true;
   }
 }

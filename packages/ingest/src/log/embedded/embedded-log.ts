@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ConsumeOptions, EventLog, LogAppend, LogConsumer, LogRecord } from '../event-log.ts';
 import { LogUnavailableError } from '../event-log.ts';
 import { startConsumer } from './consumer.ts';
+import { createRetryPolicy } from '../retry-policy.ts';
 import type { ConsumerDeps } from './consumer.ts';
 import { fsyncDir } from './files.ts';
 import { SEGMENT_HEADER_BYTES } from './format.ts';
@@ -133,7 +134,8 @@ class EmbeddedLog implements EmbeddedEventLog {
       groupsDir: this.groupsDir,
       logger,
       pollMs: options.pollIntervalMs ?? 200,
-      backoff: { initialMs: options.retryBackoff?.initialMs ?? 100, maxMs: options.retryBackoff?.maxMs ?? 5000 },
+      retry: createRetryPolicy({ initialMs: options.retryBackoff?.initialMs ?? 100, maxMs: options.retryBackoff?.maxMs ?? 5000 }),
+      deadLetter: (record, reason) => this.deadLetter(record, reason),
       subscribe: w === undefined ? () => () => undefined : (listener) => w.onDurable(listener),
       writeCount: w === undefined ? () => 0 : () => w.writeCount,
       ...(w === undefined ? {} : { durableEnd: () => w.endOffset }),

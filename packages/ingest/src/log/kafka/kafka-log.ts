@@ -17,9 +17,11 @@
  * the caller retries it, and the consumer deduplicates on event id.
  *
  * Reads: a kafkajs consumer group with manual commits. A batch's offsets are
- * committed only after onBatch resolved; when it rejects, the partition is
- * paused, rewound to the first record not committed and redelivered after a
- * backoff, while the other partitions go on.
+ * committed only after onBatch resolved; when it rejects with a retriable (or
+ * unclassified) error, the partition is paused, rewound to the first record
+ * not committed and redelivered after the retry policy's backoff, while the
+ * other partitions go on; when it rejects with `retriable: false`, the records
+ * go to the dead-letter topic and the offset moves past them.
  */
 import {
   Kafka,
@@ -41,6 +43,7 @@ import {
   type LogConsumer,
   type LogRecord,
 } from '../event-log.ts';
+import { createRetryPolicy } from '../retry-policy.ts';
 
 export type KafkaLogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -102,7 +105,7 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
   const logger = options.logger;
   const appendTimeoutMs = options.appendTimeoutMs ?? DEFAULT_APPEND_TIMEOUT_MS;
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-  const backoff = options.redeliveryBackoff ?? { initialMs: 200, maxMs: 5_000 };
+  const retry = createRetryPolicy(options.redeliveryBackoff ?? { initialMs: 200, maxMs: 5_000 });
   const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
   const heartbeatIntervalMs = Math.max(500, Math.floor(sessionTimeoutMs / 10));
 
@@ -248,6 +251,22 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
     }
   }
 
+  function deadLetterRecord(record: LogRecord, reason: string): Promise<void> {
+    return enqueue(dlqTopic, [
+      {
+        key: record.key,
+        value: record.value,
+        headers: {
+          reason,
+          'original-topic': topic,
+          'original-partition': String(record.partition),
+          'original-offset': record.offset.toString(),
+          'dead-lettered-at': new Date().toISOString(),
+        },
+      },
+    ]);
+  }
+
   // ---- reads --------------------------------------------------------------
 
   const consumers = new Set<LogConsumer>();
@@ -269,7 +288,7 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
       const partition = payload.batch.partition;
       const attempt = (failures.get(partition) ?? 0) + 1;
       failures.set(partition, attempt);
-      const delayMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt - 1, 20));
+      const delayMs = retry.delayMs(attempt - 1);
       logger?.warn(
         { err: error, topic, groupId, partition, offset: firstOffset, attempt, retryInMs: delayMs },
         `${what}; the records will be delivered again`,
@@ -312,9 +331,21 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
         try {
           await onBatch({ partition, records });
         } catch (error) {
-          // Not committed, not resolved: the same records come again.
-          redeliverLater(payload, first, error, 'onBatch rejected');
-          return;
+          const decision = retry.decide(error, failures.get(partition) ?? 0);
+          if (decision.action === 'retry') {
+            // Not committed, not resolved: the same records come again.
+            redeliverLater(payload, first, error, 'onBatch rejected');
+            return;
+          }
+          // The records are at fault: durable in the dead-letter topic before
+          // the offset moves past them (a failed write redelivers the batch).
+          logger?.error({ err: error, topic, groupId, partition, offset: first, records: records.length }, 'onBatch rejected the records as non-retriable; dead-lettering them');
+          try {
+            await Promise.all(records.map((record) => deadLetterRecord(record, decision.reason)));
+          } catch (dlqError) {
+            redeliverLater(payload, first, dlqError, 'dead-lettering failed');
+            return;
+          }
         } finally {
           clearInterval(beating);
         }
@@ -396,7 +427,7 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
     function scheduleRestart(): void {
       if (stopping || restartTimer) return;
       restarts += 1;
-      const delayMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(restarts - 1, 20));
+      const delayMs = retry.delayMs(restarts - 1);
       restartTimer = setTimeout(() => {
         restartTimer = undefined;
         if (stopping) return;
@@ -508,21 +539,7 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
       }
     },
 
-    deadLetter(record: LogRecord, reason: string): Promise<void> {
-      return enqueue(dlqTopic, [
-        {
-          key: record.key,
-          value: record.value,
-          headers: {
-            reason,
-            'original-topic': topic,
-            'original-partition': String(record.partition),
-            'original-offset': record.offset.toString(),
-            'dead-lettered-at': new Date().toISOString(),
-          },
-        },
-      ]);
-    },
+    deadLetter: deadLetterRecord,
 
     async close(): Promise<void> {
       if (closed) return;
