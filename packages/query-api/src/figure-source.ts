@@ -1,3 +1,4 @@
+import type { ConsumerHealth } from '@cordon/schemas';
 import { toClickHouseTime } from '@cordon/clickhouse';
 
 /**
@@ -77,6 +78,8 @@ export interface PipelineStatus {
    * counted. May be a reading a few milliseconds old unless `fresh`.
    */
   read(options?: { fresh?: boolean }): Promise<{ lag: number; asOf: string }>;
+  /** The roll-up consumer's health as of the last reading (GET /v1/status, the readiness route). */
+  consumerHealth(): ConsumerHealth;
 }
 
 /** {@link figureSourceOf} for a request, with the pipeline position read now. */

@@ -57,7 +57,7 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
   app.use(statusRoute.path, requireRole(deps.keys, 'read', 'ingest'));
   app.openapi(statusRoute, async (c) => {
     const { lag, asOf } = await deps.status.read({ fresh: true });
-    const answer: StatusAnswer = { lag, asOf, log: deps.logKind, clickhouse: deps.clickhouse.kind, timeZone: deps.timeZone };
+    const answer: StatusAnswer = { lag, asOf, log: deps.logKind, clickhouse: deps.clickhouse.kind, timeZone: deps.timeZone, consumer: deps.status.consumerHealth() };
     return c.json(answer, 200);
   });
 

@@ -287,6 +287,16 @@ export function timeseriesQueryErrors(q: { metric: MetricName; from?: string | u
   return errors;
 }
 
+export const consumerHealthStates = ['ok', 'retrying', 'stuck'] as const;
+export const consumerHealthSchema = z
+  .object({
+    state: z.enum(consumerHealthStates).describe('ok: counting; retrying: a batch failed and is being retried; stuck: retrying for a while (CORDON_STUCK_AFTER_MS) with the lag not shrinking'),
+    since: z.string().describe('When the current state began (ISO 8601)'),
+    lastError: z.string().nullable().describe('The last error the consumer met (also after it recovered); null if none since it started'),
+  })
+  .meta({ id: 'ConsumerHealth', description: "The roll-up consumer's health" });
+export type ConsumerHealth = z.infer<typeof consumerHealthSchema>;
+
 export const statusAnswerSchema = z.object({
   lag: z.number().int().describe('Acknowledged events not yet counted'),
   asOf: z.string(),
@@ -295,6 +305,7 @@ export const statusAnswerSchema = z.object({
   timeZone: z
     .string()
     .describe("The server's CORDON_TZ (an IANA zone, e.g. Asia/Shanghai): the zone of every day bucket, so a client can name yesterday or show asOf as the server's days count it"),
+  consumer: consumerHealthSchema.describe('From the consumer in this process; in a process without one, from the lag alone (stuck when it has not shrunk for CORDON_STUCK_AFTER_MS)'),
 }).meta({ id: 'Status' });
 export type StatusAnswer = z.infer<typeof statusAnswerSchema>;
 

@@ -21,6 +21,8 @@ export interface CordonConfig {
   bulletinAt: string;
   /** Bearer token GET /metrics requires; null: /metrics is open, as Prometheus scrapers expect. */
   metricsKey: string | null;
+  /** CORDON_STUCK_AFTER_MS: how long the consumer may retry, the lag not shrinking, before its health says `stuck` (30000). */
+  stuckAfterMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
@@ -39,6 +41,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
   }
   const bulletinAt = (env['CORDON_BULLETIN_AT'] ?? '07:00').trim();
   parseTimeOfDay(bulletinAt);
+  const stuckAfterMs = Number(env['CORDON_STUCK_AFTER_MS'] ?? 30_000);
+  if (!Number.isInteger(stuckAfterMs) || stuckAfterMs < 1) throw new Error(`CORDON_STUCK_AFTER_MS must be a positive number of milliseconds, not ${env['CORDON_STUCK_AFTER_MS']}`);
   return {
     port,
     host: env['CORDON_HOST'] ?? '127.0.0.1',
@@ -53,5 +57,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
     bulletinRegions: [...new Set(bulletinRegions)],
     bulletinAt,
     metricsKey: env['CORDON_METRICS_KEY'] || null,
+    stuckAfterMs,
   };
 }

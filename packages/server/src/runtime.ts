@@ -18,6 +18,7 @@ import {
 } from '@cordon/ingest';
 import { createQueryRoutes, createRegistryRoutes, csvExport, pipelineEtag } from '@cordon/query-api';
 import { loadRegionRegistry, type RegionRegistry } from '@cordon/regions';
+import type { ConsumerHealth } from '@cordon/schemas';
 import type { CordonConfig } from './config.ts';
 import { createAdminRoutes } from './admin-routes.ts';
 import { createCustomRegionStore, type CustomRegionStore } from './custom-regions.ts';
@@ -50,6 +51,11 @@ export interface CordonRuntime {
   bulletins: BulletinService | null;
   /** The roll-up consumer group whose lag says what is not counted yet. */
   groupId: string;
+  /**
+   * The roll-up consumer's health in this process ({ state: 'ok' | 'retrying' | 'stuck', since, lastError }),
+   * for the readiness route; null in a process without a consumer.
+   */
+  consumerHealth(): ConsumerHealth | null;
   /** Resolves once every acknowledged event is counted (the group's lag is 0); rejects after `timeoutMs`. */
   settled(timeoutMs?: number): Promise<void>;
   /** The admin key created on this first start (shown once), when no bootstrap key was set. */
@@ -125,7 +131,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
 
     let consumer: RollupConsumer | null = null;
     if (roles.includes('consumer')) {
-      consumer = await startRollupConsumer({ log, clickhouse, timeZone: config.timeZone, logger, groupId, metrics: metrics.ingest, ...options.consumerHooks });
+      consumer = await startRollupConsumer({ log, clickhouse, timeZone: config.timeZone, logger, groupId, metrics: metrics.ingest, stuckAfterMs: config.stuckAfterMs, ...options.consumerHooks });
       const started = consumer;
       closers.push(() => started.stop());
     }
@@ -135,7 +141,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       parts.push(createEventsRoute({ log, keys, regions, ids: createIdIndex({ clickhouse }), metrics: metrics.ingest }));
     }
     if (roles.includes('query')) {
-      const status = createPipelineStatus(log, groupId);
+      const status = createPipelineStatus(log, groupId, { consumer, stuckAfterMs: config.stuckAfterMs });
       parts.push(createQueryRoutes({ clickhouse, keys, regions, logKind: log.kind, timeZone: config.timeZone, status }));
       parts.push(createRegistryRoutes({ clickhouse, keys, regions, timeZone: config.timeZone, status }));
       parts.push(createBulletinRoutes({ store: createBulletinStore(bulletinsDir(config.dataDir)), keys, regions }));
@@ -185,7 +191,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     };
-    return { app, url, log, clickhouse, keys, regions, consumer, customRegions, bulletins, groupId, settled, createdAdminKey, metrics, close: closeAll };
+    return { app, url, log, clickhouse, keys, regions, consumer, consumerHealth: () => consumer?.health() ?? null, customRegions, bulletins, groupId, settled, createdAdminKey, metrics, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

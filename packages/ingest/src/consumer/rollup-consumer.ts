@@ -1,6 +1,9 @@
 import type { ClickHouse } from '@cordon/clickhouse';
-import type { EventLog, LogBatch, LogConsumer } from '../log/event-log.ts';
-import { createRollupStep } from './rollup-step.ts';
+import type { ConsumerHealth } from '@cordon/schemas';
+import type { EventLog, LogBatch, LogConsumer, LogRecord } from '../log/event-log.ts';
+import { createRollupStep, type RollupStepResult } from './rollup-step.ts';
+import { describeError, isRowCaused } from './insert-errors.ts';
+import { createHealthTracker } from './health.ts';
 import { rebuildRollups, verifyRollups } from './rollups.ts';
 import { createProgressRecorder, healFromLog } from './heal.ts';
 import type { Logger } from '../logger.ts';
@@ -20,6 +23,8 @@ export interface RollupConsumerOptions {
    * committed. Crash tests kill the process here; nothing else should need it.
    */
   afterInsert?: (batch: LogBatch) => void | Promise<void>;
+  /** A partition failing this long without a batch going through makes the health `stuck` (default 30 s). */
+  stuckAfterMs?: number;
 }
 
 export interface RollupConsumerStats {
@@ -42,17 +47,28 @@ export interface RollupConsumer {
    * the same process skip asking ClickHouse for its position.
    */
   readonly writeEpoch: number;
+  /** ok, retrying or stuck, since when, and the last error (GET /v1/status, the readiness route). */
+  health(): ConsumerHealth;
   stop(): Promise<void>;
 }
+
+export const defaultStuckAfterMs = 30_000;
 
 export const defaultGroupId = 'cordon-rollup';
 
 /**
  * Rolls the event log into ClickHouse. Each batch: decode (poison records go
  * to the dead-letter log), plan against what ClickHouse holds (duplicates,
- * voids), insert, and only then let the log commit the offsets. A failure
- * anywhere rejects the batch and the log delivers it again: the plan is
- * recomputed from ClickHouse, so a replay writes nothing twice.
+ * voids), insert, and only then let the log commit the offsets.
+ *
+ * When ClickHouse refuses the insert because of the rows (a parse error, a
+ * type mismatch, a constraint), the batch is bisected: each half is planned
+ * and inserted on its own, down to the single records at fault, which go to
+ * the dead-letter log with the engine's error; the rest is counted once (a
+ * half that went in is found by the next plan, as in any replay) and the
+ * offsets move on. Any other failure rejects the batch and the log delivers
+ * it again after its backoff: the plan is recomputed from ClickHouse, so a
+ * replay writes nothing twice.
  */
 export async function startRollupConsumer(options: RollupConsumerOptions): Promise<RollupConsumer> {
   const { log, clickhouse, logger } = options;
@@ -64,12 +80,34 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
   const recordProgress = createProgressRecorder(clickhouse, groupId);
   const step = createRollupStep({ clickhouse, timeZone: options.timeZone });
   const stats: RollupConsumerStats = { batches: 0, firstBatchAt: null, lastBatchAt: null, counted: 0, duplicates: 0, retractions: 0, deadLettered: 0 };
+  const health = createHealthTracker({ stuckAfterMs: options.stuckAfterMs ?? defaultStuckAfterMs });
   let writeEpoch = 0;
 
   const check = await verifyRollups(clickhouse);
   if (!check.ok) {
     logger.warn({ check }, 'roll-ups disagree with the raw events (a crash mid-insert); rebuilding them from the raw table');
     await rebuildRollups(clickhouse);
+  }
+
+  /** Runs the step, bisecting on a row-caused refusal; the records at fault are returned as dead letters. */
+  async function countRecords(records: LogRecord[], partition: number): Promise<RollupStepResult> {
+    try {
+      return await step({ partition, records });
+    } catch (error) {
+      if (!isRowCaused(error)) throw error;
+      const reason = `ClickHouse refused the row: ${describeError(error)}`;
+      if (records.length === 1) return { counted: 0, duplicates: 0, retractions: 0, undecodable: [{ record: records[0]!, reason }] };
+      logger.warn({ partition, firstOffset: String(records[0]!.offset), records: records.length, err: error }, 'ClickHouse refused rows of a batch; bisecting it to find them');
+      const half = Math.ceil(records.length / 2);
+      const first = await countRecords(records.slice(0, half), partition);
+      const second = await countRecords(records.slice(half), partition);
+      return {
+        counted: first.counted + second.counted,
+        duplicates: first.duplicates + second.duplicates,
+        retractions: first.retractions + second.retractions,
+        undecodable: [...first.undecodable, ...second.undecodable],
+      };
+    }
   }
 
   const consumer: LogConsumer = await log.consume({
@@ -82,19 +120,23 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
       writeEpoch++;
       let result;
       try {
-        result = await step(batch);
+        result = await countRecords(batch.records, batch.partition);
+        // Dead letters are written before the offsets are committed: a crash
+        // in between may dead-letter a record twice, never lose it.
+        for (const { record, reason } of result.undecodable) {
+          logger.warn({ partition: record.partition, offset: String(record.offset), reason }, 'dead-lettering a record');
+          await log.deadLetter(record, reason);
+        }
+        // After the rows, before the commit: the evidence heal.ts checks at start.
+        await recordProgress(batch.partition, batch.records[batch.records.length - 1]!.offset + 1n);
+      } catch (error) {
+        health.failed(batch.partition, describeError(error));
+        throw error;
       } finally {
         writeEpoch++;
       }
-      // Dead letters are written before the offsets are committed: a crash
-      // in between may dead-letter a record twice, never lose it.
-      for (const { record, reason } of result.undecodable) {
-        logger.warn({ partition: record.partition, offset: String(record.offset), reason }, 'dead-lettering an undecodable record');
-        await log.deadLetter(record, reason);
-      }
-      // After the rows, before the commit: the evidence heal.ts checks at start.
-      await recordProgress(batch.partition, batch.records[batch.records.length - 1]!.offset + 1n);
       await options.afterInsert?.(batch);
+      health.succeeded(batch.partition);
       stats.batches++;
       stats.lastBatchAt = performance.now();
       stats.counted += result.counted;
@@ -117,6 +159,7 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
     get writeEpoch() {
       return writeEpoch;
     },
+    health: () => health.read(),
     stop: () => consumer.stop(),
   };
 }

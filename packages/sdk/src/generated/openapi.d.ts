@@ -1960,6 +1960,18 @@ export interface components {
             clickhouse: "chdb" | "server";
             /** @description The server's CORDON_TZ (an IANA zone, e.g. Asia/Shanghai): the zone of every day bucket, so a client can name yesterday or show asOf as the server's days count it */
             timeZone: string;
+            /** @description From the consumer in this process; in a process without one, from the lag alone (stuck when it has not shrunk for CORDON_STUCK_AFTER_MS) */
+            consumer: {
+                /**
+                 * @description ok: counting; retrying: a batch failed and is being retried; stuck: retrying for a while (CORDON_STUCK_AFTER_MS) with the lag not shrinking
+                 * @enum {string}
+                 */
+                state: "ok" | "retrying" | "stuck";
+                /** @description When the current state began (ISO 8601) */
+                since: string;
+                /** @description The last error the consumer met (also after it recovered); null if none since it started */
+                lastError: string | null;
+            };
         };
         Health: {
             /** @enum {string} */

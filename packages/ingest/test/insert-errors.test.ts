@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { openTestClickHouse } from '@cordon/clickhouse/testing';
+import { describeError, isRowCaused, rowCausedCodes } from '../src/consumer/insert-errors.ts';
+
+describe('ClickHouse insert errors (issue 7: a refused row was retried forever)', () => {
+  it('names each row-caused code as the engine does', async () => {
+    const ch = await openTestClickHouse();
+    const result = await ch.client.query({
+      query: 'SELECT code, errorCodeToName(code) AS name FROM (SELECT arrayJoin({codes:Array(UInt32)}) AS code) ORDER BY code',
+      query_params: { codes: [...rowCausedCodes.keys()] },
+      format: 'JSONEachRow',
+    });
+    expect(await result.json()).toEqual([...rowCausedCodes].map(([code, name]) => ({ code, name })));
+  });
+
+  it('classifies what chDB raises: a lone surrogate and a constraint are the rows; a missing table is not', async () => {
+    const ch = await openTestClickHouse();
+    const table = `${ch.database}.t`;
+    await ch.client.command({ query: `CREATE TABLE ${table} (s String) ENGINE = MergeTree ORDER BY tuple()` });
+    await ch.client.command({ query: `ALTER TABLE ${table} ADD CONSTRAINT c CHECK s != 'poison'` });
+    const failure = (values: object[], into = table) => ch.client.insert({ table: into, values, format: 'JSONEachRow' }).then(() => undefined, (e: unknown) => e);
+
+    const surrogate = await failure([{ s: 'x\ud800' }]);
+    expect(isRowCaused(surrogate)).toBe(true);
+    expect(describeError(surrogate)).toMatch(/^ClickHouse error 25 CANNOT_PARSE_ESCAPE_SEQUENCE: Cannot parse escape sequence/);
+    const constraint = await failure([{ s: 'poison' }]);
+    expect(isRowCaused(constraint)).toBe(true);
+    expect(describeError(constraint)).toMatch(/^ClickHouse error 469 VIOLATED_CONSTRAINT: Constraint `c` for table/);
+    const missing = await failure([{ s: 'fine' }], `${ch.database}.nope`);
+    expect(isRowCaused(missing)).toBe(false);
+    expect(describeError(missing)).toMatch(/^ClickHouse error 60 UNKNOWN_TABLE: /);
+    expect(isRowCaused(new Error('socket hang up'))).toBe(false);
+  });
+});
