@@ -8,6 +8,7 @@
  *   cordon consumer    the roll-up consumer alone (npm run consumer)
  *   cordon query-api   the query API alone (npm run query-api)
  */
+import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
 import { readConfig } from './config.ts';
 import { allRoles, startCordon, type Role } from './runtime.ts';
@@ -20,13 +21,55 @@ const commands: Record<string, readonly Role[]> = {
   'query-api': ['query'],
 };
 
-async function main() {
-  const command = process.argv[2] ?? 'all';
-  const roles = commands[command];
-  if (!roles) {
-    process.stderr.write(`Unknown command "${command}". Use one of: ${Object.keys(commands).join(', ')}\n`);
-    process.exit(2);
+const descriptions: Record<string, string> = {
+  all: 'ingest + consumer + query API in one process (npm start; the default)',
+  demo: 'the same, loaded with the county-report data set (npm run demo)',
+  ingest: 'the ingest API alone (npm run ingest)',
+  consumer: 'the roll-up consumer alone (npm run consumer)',
+  'query-api': 'the query API alone (npm run query-api)',
+};
+
+/**
+ * Which process to run, or why not: --help answers and exits 0; an unknown
+ * command or option is one line and exit 2 (never a server started by
+ * mistake, as `npm start -- import foo.csv` once did).
+ */
+function chosenCommand(argv: string[]): string {
+  if (argv.length <= 2) return 'all';
+  let chosen: string | undefined;
+  const program = new Command('cordon-server')
+    .description('Runs Cordon. Settings come from the environment (PORT, CORDON_DATA_DIR, CORDON_KAFKA_BROKERS, …: see the README). The command line of a running server is `npx cordon`.')
+    .exitOverride()
+    .allowExcessArguments(false)
+    .configureOutput({
+      outputError: (text, write) => {
+        const hint = /unknown command 'import'|unknown command 'export'|unknown command 'keys'/.test(text) ? '; the command line of a running server is npx cordon' : '';
+        write(`cordon-server: ${text.replace(/^error: /, '').trim()}${hint} (see --help)\n`);
+      },
+    });
+  for (const name of Object.keys(commands)) {
+    program
+      .command(name)
+      .description(descriptions[name] ?? name)
+      .exitOverride()
+      .allowExcessArguments(false)
+      .action(() => {
+        chosen = name;
+      });
   }
+  try {
+    program.parse(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+    throw error;
+  }
+  if (!chosen) process.exit(2);
+  return chosen;
+}
+
+async function main() {
+  const command = chosenCommand(process.argv);
+  const roles = commands[command]!;
   const config = readConfig();
   const logger = pino({ level: config.logLevel, base: { service: `cordon-${command}` } });
   const runtime = await startCordon(config, { roles, logger, listen: roles.some((r) => r !== 'consumer') });
