@@ -7,6 +7,7 @@ import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse'
 import { createRateLimiter, KeyStore, type CreatedKey } from '@cordon/edge';
 import {
   createEventsRoute,
+  createVoidScopeCheck,
   createIdIndex,
   defaultGroupId,
   openEventLog,
@@ -138,7 +139,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
 
     const parts: Hono<any>[] = [];
     if (roles.includes('ingest')) {
-      parts.push(createEventsRoute({ log, keys, regions, ids: createIdIndex({ clickhouse }), metrics: metrics.ingest }));
+      parts.push(createEventsRoute({ log, keys, regions, ids: createIdIndex({ clickhouse }), voidScope: createVoidScopeCheck(clickhouse, regions), metrics: metrics.ingest }));
     }
     if (roles.includes('query')) {
       const status = createPipelineStatus(log, groupId, { consumer, stuckAfterMs: config.stuckAfterMs });

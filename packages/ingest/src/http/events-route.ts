@@ -7,6 +7,7 @@ import type { IdIndex } from '../id-index.ts';
 import { noIngestMetrics, type IngestMetrics } from '../metrics.ts';
 import { maxBodyBytes, parseEventsBody, type BodyItem } from './parse-body.ts';
 import { validateEvents, type RegionLookup } from './validate-events.ts';
+import type { VoidScopeCheck } from './void-scope.ts';
 
 export interface EventsRouteDeps {
   log: EventLog;
@@ -15,6 +16,8 @@ export interface EventsRouteDeps {
   ids: IdIndex;
   now?: () => Date;
   metrics?: IngestMetrics;
+  /** Refuses voids of counted events outside the key's subtree (absent: not checked). */
+  voidScope?: VoidScopeCheck;
 }
 
 /** Seconds a client should wait before retrying while the log is down. */
@@ -46,7 +49,10 @@ export function createEventsRoute(deps: EventsRouteDeps) {
     }),
     async (c) => {
       const items = parseEventsBody(new Uint8Array(await c.req.arrayBuffer()), c.req.header('content-type') ?? '');
-      const { valid, errors } = validateEvents(items, deps.regions, c.get('principal'));
+      const checked = validateEvents(items, deps.regions, c.get('principal'));
+      const scoped = deps.voidScope ? await deps.voidScope(checked.valid, c.get('principal')) : { valid: checked.valid, errors: [] };
+      const valid = scoped.valid;
+      const errors = [...checked.errors, ...scoped.errors];
       const dryRun = c.req.query('dryRun') === 'true';
 
       // The first occurrence of an id in the request is the one that counts.
