@@ -1,19 +1,12 @@
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { problemType, readyRoute, type ReadinessChecks } from '@cordon/schemas';
+import { problemType, readyRoute, type ConsumerHealth, type ReadinessChecks } from '@cordon/schemas';
 import type { Env } from 'hono';
 import { createRouter } from '@cordon/edge';
 import type { ClickHouse } from '@cordon/clickhouse';
 import type { EventLog } from '@cordon/ingest';
 
 type Check = ReadinessChecks['log'];
-
-/** What the roll-up consumer says of itself (its retry state). */
-export interface ConsumerHealth {
-  state: 'ok' | 'retrying' | 'stuck';
-  since: string;
-  lastError: string | null;
-}
 
 export interface ReadinessDeps {
   log: EventLog;

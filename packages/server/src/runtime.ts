@@ -148,7 +148,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       parts.push(createBulletinRoutes({ store: createBulletinStore(bulletinsDir(config.dataDir)), keys, regions }));
     }
     if (servesHttp) {
-      parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes(), createMetricsRoute(metrics, { key: config.metricsKey }), createReadinessRoutes({ log, clickhouse, groupId }));
+      parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes(), createMetricsRoute(metrics, { key: config.metricsKey }), createReadinessRoutes({ log, clickhouse, groupId, ...(consumer ? { consumerHealth: () => consumer!.health() } : {}) }));
     }
     // A consumer in this process knows when it writes; the nonce tells this
     // process's epochs from those of an earlier start.

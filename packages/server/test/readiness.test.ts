@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCordon, type TestClient } from './harness.ts';
+import { event, startTestCordon, waitFor, type TestClient } from './harness.ts';
 
 /**
  * Makes a real folder refuse new files. Root ignores permission bits, so as
@@ -39,6 +39,7 @@ describe('GET /v1/ready', () => {
       checks: {
         log: { ok: true, ms: expect.any(Number), detail: `${segments} takes writes` },
         clickhouse: { ok: true, ms: expect.any(Number), detail: 'chdb answers' },
+        consumer: { ok: true, ms: 0, detail: expect.stringMatching(/^ok since /) },
       },
     });
     // The probe leaves nothing behind in the log's folder.
@@ -69,5 +70,41 @@ describe('GET /v1/ready', () => {
     const again = await ready();
     expect(again.status).toBe(200);
     expect(again.body.checks.log.ok).toBe(true);
+  });
+});
+
+describe('GET /v1/ready while the roll-up consumer is stuck', () => {
+  it('is 200 while it retries, 503 naming the consumer once stuck, 200 again once it counts', async () => {
+    const cordon = await startTestCordon({ config: { stuckAfterMs: 1500 } });
+    const ready = async () => {
+      const response = await cordon.runtime.app!.request('/v1/ready');
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    try {
+      const ch = cordon.runtime.clickhouse;
+      // ClickHouse refuses the consumer's inserts (its raw table is gone) but still answers queries.
+      await ch.client.command({ query: `DETACH TABLE ${ch.database}.events` });
+      try {
+        await cordon.send([event('screening', { vehicles: 1, people: 1 })]);
+        await waitFor(() => cordon.runtime.consumerHealth()?.state === 'retrying', { what: 'retrying' });
+        const retrying = await ready();
+        expect(retrying.status).toBe(200);
+        expect(retrying.body.checks.consumer).toMatchObject({ ok: true, detail: expect.stringMatching(/^retrying since .*UNKNOWN_TABLE/) });
+
+        await waitFor(() => cordon.runtime.consumerHealth()?.state === 'stuck', { what: 'stuck', timeoutMs: 10_000 });
+        const stuck = await ready();
+        expect(stuck.status).toBe(503);
+        expect(stuck.body.detail).toMatch(/^consumer: stuck since \S+: ClickHouse error 60 UNKNOWN_TABLE/);
+        expect(stuck.body.checks).toMatchObject({ log: { ok: true }, clickhouse: { ok: true }, consumer: { ok: false } });
+      } finally {
+        await ch.client.command({ query: `ATTACH TABLE ${ch.database}.events` });
+      }
+      await cordon.settled();
+      const again = await ready();
+      expect(again.status).toBe(200);
+      expect(again.body.checks.consumer.detail).toMatch(/^ok since /);
+    } finally {
+      await cordon.close();
+    }
   });
 });
