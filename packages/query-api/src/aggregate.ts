@@ -23,8 +23,6 @@ export interface AggregateRequest {
   limit?: number | undefined;
 }
 
-/** Longest day range a dense day or week breakdown will list. */
-export const maxDenseDays = 3700;
 
 /**
  * Computes an /v1/aggregates answer from the daily roll-up (or, with

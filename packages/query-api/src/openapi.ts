@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { documentedRoutes, figurePaths, problemResponses } from '@cordon/schemas';
+import { crossFieldExtension, documentedRoutes, figurePaths, problemResponses, type CrossFieldRule } from '@cordon/schemas';
 
 /**
  * The OpenAPI 3.1 document of the whole public API, generated from the route
@@ -34,10 +34,40 @@ export function buildOpenApiDocument() {
     ],
   });
   describeEdgeBehaviour(document as unknown as { paths?: Record<string, Record<string, Operation>> });
+  describeCrossFieldRules(document as unknown as { paths?: Record<string, Record<string, Operation>> });
   return document;
 }
 
-type Operation = { security?: unknown; responses?: Record<string, { description?: string; content?: Record<string, unknown> }> };
+type Operation = {
+  security?: unknown;
+  description?: string;
+  parameters?: { name: string; in: string; description?: string }[];
+  requestBody?: { description?: string };
+  responses?: Record<string, { description?: string; content?: Record<string, unknown> }>;
+  [crossFieldExtension]?: readonly CrossFieldRule[];
+};
+
+/**
+ * The rules between parameters (x-cross-field-rules, from @cordon/schemas'
+ * cross-field table) written out where a reader of a generated client looks:
+ * each query parameter a rule names says it in its description, and a body's
+ * rules are said in the request body's description.
+ */
+function describeCrossFieldRules(document: { paths?: Record<string, Record<string, Operation>> }) {
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      const rules = operation[crossFieldExtension];
+      if (!rules?.length) continue;
+      for (const parameter of operation.parameters ?? []) {
+        const own = rules.filter((r) => r.fields.includes(parameter.name)).map((r) => r.rule);
+        if (own.length > 0) parameter.description = `${parameter.description ?? ''} Checked with other parameters (400 naming the field when broken): ${own.join('; ')}.`.trim();
+      }
+      if (operation.requestBody) {
+        operation.requestBody.description = `Checked beyond the schema (400 naming the field when broken): ${rules.map((r) => r.rule).join('; ')}.`;
+      }
+    }
+  }
+}
 
 /**
  * What the server's shared middleware adds to routes, written into the

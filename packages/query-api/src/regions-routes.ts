@@ -6,6 +6,7 @@ import {
   completenessRoute,
   createDayOf,
   qualityLimits,
+  qualityQueryErrors,
   qualityRoute,
   regionRoute,
   regionSearchRoute,
@@ -70,10 +71,8 @@ export function createRegistryRoutes(deps: RegistryRoutesDeps) {
     const q = c.req.valid('query');
     const to = q.to ?? dayOf(new Date());
     const from = q.from ?? addDays(to, -(qualityLimits.defaultDays - 1));
-    if (from > to) throw validationProblem([{ path: 'from', message: 'must not be after to' }]);
-    if (addDays(from, qualityLimits.maxDays - 1) < to) {
-      throw validationProblem([{ path: 'from', message: `from..to spans at most ${qualityLimits.maxDays} days` }]);
-    }
+    const crossErrors = qualityQueryErrors({ from, to });
+    if (crossErrors.length > 0) throw validationProblem(crossErrors);
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
     return c.json(await checkQuality(deps.clickhouse, deps.regions, region, { from, to }, await readFigureSource(deps.status, q.knownAt)), 200);
   });

@@ -2,7 +2,6 @@ import {
   aggregatesQueryErrors,
   aggregatesRoute,
   createDayOf,
-  daysApart,
   healthRoute,
   metricCatalogue,
   metricsRoute,
@@ -14,8 +13,7 @@ import {
 } from '@cordon/schemas';
 import { createRouter, ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
 import type { ClickHouse } from '@cordon/clickhouse';
-import { levelIndex } from '@cordon/regions';
-import { aggregate, maxDenseDays } from './aggregate.ts';
+import { aggregate } from './aggregate.ts';
 import { readFigureSource, type PipelineStatus } from './figure-source.ts';
 import { resolveRegion, type RegionLookup } from './regions.ts';
 import { timeseries, timeseriesDefaultFrom } from './timeseries.ts';
@@ -66,15 +64,12 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
     const q = c.req.valid('query');
     const principal = c.get('principal');
     const to = q.to ?? dayOf(new Date());
+    // The parameters among themselves first, then against the region they name.
     const crossErrors = aggregatesQueryErrors({ ...q, to });
     if (crossErrors.length > 0) throw validationProblem(crossErrors);
     const region = resolveRegion(deps.regions, q.region, principal);
-    if (q.level && levelIndex(q.level) < levelIndex(region.level)) {
-      throw validationProblem([{ path: 'level', message: `must be at or below the region's own level (${region.level})` }]);
-    }
-    if ((q.groupBy === 'day' || q.groupBy === 'week') && q.from && daysApart(q.from, to) > maxDenseDays) {
-      throw validationProblem([{ path: 'from', message: `a day or week breakdown spans at most ${maxDenseDays} days` }]);
-    }
+    const levelErrors = aggregatesQueryErrors({ ...q, to, regionLevel: region.level });
+    if (levelErrors.length > 0) throw validationProblem(levelErrors);
     const { source, asOf } = await readFigureSource(deps.status, q.knownAt);
     const answer = await aggregate(deps.clickhouse, {
       metrics: q.metrics,
@@ -102,9 +97,9 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
     const region = { code: found.code, name: found.name };
     const { source, asOf } = await readFigureSource(deps.status, q.knownAt);
     const from = q.from ?? (await timeseriesDefaultFrom(deps.clickhouse, { metric: q.metric, regionCode: region.code, to, dim: q.dim, source }));
-    if (daysApart(from, to) > maxDenseDays) {
-      throw validationProblem([{ path: 'from', message: `a timeseries spans at most ${maxDenseDays} days${q.from ? '' : ' (the data starts earlier; give a from)'}` }]);
-    }
+    // Again with the from the data gave: its span is known only now.
+    const spanErrors = q.from ? [] : timeseriesQueryErrors({ ...q, from, to, fromDefaulted: true });
+    if (spanErrors.length > 0) throw validationProblem(spanErrors);
     const answer = await timeseries(deps.clickhouse, { metric: q.metric, region, from, to, interval: q.interval, dim: q.dim, source, asOf });
     return c.json(answer, 200);
   });

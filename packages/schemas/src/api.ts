@@ -11,6 +11,8 @@ const metricSelectorSchema = z
     ctx.addIssue({ code: 'custom', message: s.includes('*') ? 'matches no metric (see GET /v1/metrics)' : 'is not a known metric (see GET /v1/metrics)' });
   });
 import { regionCodeSchema } from './events.ts';
+import { maxDenseDays } from './cross-field.ts';
+import { daysApart } from './days.ts';
 
 /** The answer to POST /v1/events: an import summary (partial success). */
 export const importSummarySchema = z.object({
@@ -29,6 +31,9 @@ export const importSummarySchema = z.object({
 export type ImportSummary = z.infer<typeof importSummarySchema>;
 
 export const regionLevelSchema = z.enum(['province', 'city', 'county', 'town', 'village']);
+export type RegionLevel = z.infer<typeof regionLevelSchema>;
+/** 0 for a province, 4 for a village: a lower rank is a higher level. */
+const levelRank = (level: RegionLevel): number => regionLevelSchema.options.indexOf(level);
 export const groupBySchema = z.enum(['none', 'day', 'week', 'region', 'site', 'dimension', 'siteKind']);
 export type GroupBy = z.infer<typeof groupBySchema>;
 
@@ -103,18 +108,29 @@ export const aggregatesQuerySchema = z.object({
   lang: csvLangSchema.optional(),
 });
 
-/** Checks between parameters, beyond each one's own schema. */
+/**
+ * Checks between parameters, beyond each one's own schema (the document
+ * states them: `aggregatesRules`). `regionLevel` is the level of the region
+ * asked about, once it is resolved.
+ */
 export function aggregatesQueryErrors(q: {
   metrics?: readonly MetricName[];
   from?: string | undefined;
   to?: string | undefined;
   groupBy: GroupBy;
-  level?: string | undefined;
+  level?: RegionLevel | undefined;
+  regionLevel?: RegionLevel | undefined;
   sort?: string | undefined;
 }): { path: string; message: string }[] {
   const errors: { path: string; message: string }[] = [];
   if (q.from && q.to && q.from > q.to) errors.push({ path: 'from', message: 'must not be after to' });
   if (q.groupBy === 'region' && !q.level) errors.push({ path: 'level', message: 'is required with groupBy=region' });
+  if (q.level && q.regionLevel && levelRank(q.level) < levelRank(q.regionLevel)) {
+    errors.push({ path: 'level', message: `must be at or below the region's own level (${q.regionLevel})` });
+  }
+  if ((q.groupBy === 'day' || q.groupBy === 'week') && q.from && q.to && q.from <= q.to && daysApart(q.from, q.to) > maxDenseDays) {
+    errors.push({ path: 'from', message: `a day or week breakdown spans at most ${maxDenseDays} days` });
+  }
   if (q.groupBy === 'dimension' && q.metrics) errors.push(...sharedDimensionErrors(q.metrics));
   if (q.sort !== undefined && q.metrics) {
     const name = q.sort.replace(/^-/, '');
@@ -277,10 +293,23 @@ export type TimeseriesAnswer = {
   points: TimeseriesPoint[];
 };
 
-/** Checks between the timeseries parameters, beyond each one's own schema. */
-export function timeseriesQueryErrors(q: { metric: MetricName; from?: string | undefined; to?: string | undefined; dim?: string | undefined }): { path: string; message: string }[] {
+/**
+ * Checks between the timeseries parameters, beyond each one's own schema (the
+ * document states them: `timeseriesRules`). The route checks again once a
+ * left-out `from` is known (`fromDefaulted`): the data's first day.
+ */
+export function timeseriesQueryErrors(q: {
+  metric: MetricName;
+  from?: string | undefined;
+  to?: string | undefined;
+  dim?: string | undefined;
+  fromDefaulted?: boolean;
+}): { path: string; message: string }[] {
   const errors: { path: string; message: string }[] = [];
   if (q.from && q.to && q.from > q.to) errors.push({ path: 'from', message: 'must not be after to' });
+  else if (q.from && q.to && daysApart(q.from, q.to) > maxDenseDays) {
+    errors.push({ path: 'from', message: `a timeseries spans at most ${maxDenseDays} days${q.fromDefaulted ? ' (the data starts earlier; give a from)' : ''}` });
+  }
   const def = metricCatalogue.get(q.metric);
   if (q.dim !== undefined && !def?.dimension) errors.push({ path: 'dim', message: `${q.metric} has no breakdown dimension` });
   else if (q.dim !== undefined && def?.kind === 'stock') errors.push({ path: 'dim', message: `cannot restrict the stock metric ${q.metric}: its ends carry no ${def.dimension}` });

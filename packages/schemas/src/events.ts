@@ -113,10 +113,16 @@ export const eventTypes = Object.keys(eventDataSchemas) as EventType[];
 /** Site events need a site: they are what makes a site exist. */
 const siteRequired: ReadonlySet<EventType> = new Set(['site.registered', 'site.closed']);
 
-/** Six digits (county and above), nine (town) or twelve (village). */
+/**
+ * Six digits (county and above), nine (town) or twelve (village), in the
+ * syntax parseRegionCode (@cordon/regions) accepts, so that the document
+ * promises no code the registry would refuse by its form: a province part
+ * other than 00, and a city part other than 00 except in a province's own
+ * PP0000 (a county part 00 is a city, or the county of a town in 东莞市 441900003).
+ */
 export const regionCodeSchema = z
   .string()
-  .regex(/^(\d{6}|\d{9}|\d{12})$/, 'must be a 6, 9 or 12 digit region code');
+  .regex(/^(?:0[1-9]|[1-9]\d)(?:0000|(?:0[1-9]|[1-9]\d)\d{2}(?:\d{3}|\d{6})?)$/, 'must be a 6, 9 or 12 digit region code');
 
 export const siteIdSchema = storableText({ max: 128 });
 

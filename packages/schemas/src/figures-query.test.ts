@@ -8,6 +8,7 @@ import {
   timeseriesQuerySchema,
   type TimeseriesAnswer,
 } from './api.ts';
+import { qualityQueryErrors } from './registry-api.ts';
 
 const paths = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) => r.error?.issues.map((i) => i.path.join('.')) ?? [];
 
@@ -35,6 +36,26 @@ describe('aggregates query: breakdowns, top N, knownAt', () => {
     expect(errors('fever_cases', { sort: 'people_screened' }).map((e) => e.path)).toEqual(['sort']);
     expect(errors('fever_cases', { sort: '-key' })).toEqual([]);
   });
+
+  it("checks level against the region's own level and the span of a day list (one style: every cross-field check here)", () => {
+    const errors = (extra: object, regionLevel?: 'county' | 'town') =>
+      aggregatesQueryErrors({ ...aggregatesQuerySchema.parse({ metrics: 'people_screened', ...extra }), regionLevel }).map((e) => `${e.path}: ${e.message}`);
+    expect(errors({ groupBy: 'region', level: 'town' }, 'county')).toEqual([]);
+    expect(errors({ groupBy: 'region', level: 'county' }, 'county')).toEqual([]);
+    expect(errors({ groupBy: 'region', level: 'city' }, 'county')).toEqual(["level: must be at or below the region's own level (county)"]);
+    expect(errors({ groupBy: 'region', level: 'county' }, 'town')).toEqual(["level: must be at or below the region's own level (town)"]);
+    expect(errors({ groupBy: 'day', from: '2000-01-01', to: '2010-02-17' })).toEqual([]); // 3700 days apart
+    expect(errors({ groupBy: 'week', from: '2000-01-01', to: '2010-02-18' })).toEqual(['from: a day or week breakdown spans at most 3700 days']);
+    expect(errors({ groupBy: 'none', from: '2000-01-01', to: '2020-01-01' })).toEqual([]);
+  });
+});
+
+describe('quality query', () => {
+  it('refuses from after to and a span over 92 days', () => {
+    expect(qualityQueryErrors({ from: '2020-01-01', to: '2020-04-01' })).toEqual([]); // 92 days inclusive
+    expect(qualityQueryErrors({ from: '2020-01-01', to: '2020-04-02' })).toEqual([{ path: 'from', message: 'from..to spans at most 92 days' }]);
+    expect(qualityQueryErrors({ from: '2020-02-02', to: '2020-02-01' })).toEqual([{ path: 'from', message: 'must not be after to' }]);
+  });
 });
 
 describe('timeseries query', () => {
@@ -46,6 +67,10 @@ describe('timeseries query', () => {
     expect(timeseriesQueryErrors({ metric: 'people_screened', dim: 'x' }).map((e) => e.path)).toEqual(['dim']);
     expect(timeseriesQueryErrors({ metric: 'quarantine_active', dim: 'x' }).map((e) => e.path)).toEqual(['dim']);
     expect(timeseriesQueryErrors({ metric: 'fever_cases', dim: "' --", from: '2020-02-02', to: '2020-02-01' }).map((e) => e.path)).toEqual(['from']);
+    expect(timeseriesQueryErrors({ metric: 'fever_cases', from: '2000-01-01', to: '2010-02-18' })).toEqual([{ path: 'from', message: 'a timeseries spans at most 3700 days' }]);
+    expect(timeseriesQueryErrors({ metric: 'fever_cases', from: '2000-01-01', to: '2010-02-18', fromDefaulted: true })[0]?.message).toBe(
+      'a timeseries spans at most 3700 days (the data starts earlier; give a from)',
+    );
   });
 
   it('keeps the hand-written answer type equal to the schema', () => {

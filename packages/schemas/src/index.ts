@@ -8,3 +8,4 @@ export * from './days.ts';
 export * from './routes/index.ts';
 export * from './text.ts';
 export * from './csv.ts';
+export * from './cross-field.ts';

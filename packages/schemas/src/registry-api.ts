@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { storableText } from './text.ts';
 import { regionCodeSchema, siteKinds } from './events.ts';
 import { asOfSchema, knownAtSchema, regionLevelSchema } from './api.ts';
+import { qualityRangeRules } from './cross-field.ts';
+import { addDays } from './days.ts';
 
 /**
  * Parameters and answers of the registry and data-quality routes:
@@ -183,6 +185,15 @@ export const qualityQuerySchema = z.object({
   to: day.optional().meta({ description: 'Last day, inclusive, in CORDON_TZ. Default: today.', example: '2020-02-13' }),
   knownAt: knownAtSchema.optional(),
 });
+
+/** Checks between the quality parameters once their defaults are filled in (the document states them: `qualityRules`). */
+export function qualityQueryErrors(q: { from: string; to: string }): { path: string; message: string }[] {
+  if (q.from > q.to) return [{ path: 'from', message: 'must not be after to' }];
+  if (addDays(q.from, qualityLimits.maxDays - 1) < q.to) return [{ path: 'from', message: `from..to spans at most ${qualityLimits.maxDays} days` }];
+  return [];
+}
+
+export const qualityRules = qualityRangeRules(qualityLimits.maxDays, qualityLimits.defaultDays);
 
 export const qualityFlagSchema = z
   .object({

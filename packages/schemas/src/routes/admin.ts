@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { apiRoles, createKeyBodySchema, createRegionBodySchema } from '../api.ts';
 import { bearerAuth, problemResponses } from './common.ts';
+import { addRegionRules, createKeyRules } from '../cross-field.ts';
 
 export const keySchema = z
   .object({
@@ -22,7 +23,8 @@ const adminProblems = problemResponses('validation', 'unauthorized', 'forbidden'
 const bodyProblems = problemResponses('payload_too_large');
 
 export const createKeyRoute = createRoute({
-  method: 'post', path: '/v1/keys', tags: ['admin'], security: bearerAuth,
+  method: 'post', path: '/v1/keys', 'x-cross-field-rules': createKeyRules,
+  tags: ['admin'], security: bearerAuth,
   summary: 'Create an API key with a role, optionally limited to a region subtree',
   request: { body: { required: true, content: { 'application/json': { schema: createKeyBodySchema } } } },
   responses: { 201: { description: 'The key, shown once', content: { 'application/json': { schema: createdKeySchema } } }, ...adminProblems, ...bodyProblems },
@@ -37,7 +39,8 @@ export const revokeKeyRoute = createRoute({
   responses: { 204: { description: 'Revoked' }, ...adminProblems, ...problemResponses('not_found') },
 });
 export const addRegionRoute = createRoute({
-  method: 'post', path: '/v1/regions', tags: ['admin'], security: bearerAuth,
+  method: 'post', path: '/v1/regions', 'x-cross-field-rules': addRegionRules,
+  tags: ['admin'], security: bearerAuth,
   summary: 'Add a region the registry lacks (a development zone, a merged township)',
   request: { body: { required: true, content: { 'application/json': { schema: createRegionBodySchema } } } },
   responses: { 201: { description: 'The region as added', content: { 'application/json': { schema: regionSchema } } }, ...adminProblems, ...bodyProblems },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { aggregatesAnswerSchema, aggregatesQuerySchema, metricListSchema, statusAnswerSchema, timeseriesAnswerSchema, timeseriesQuerySchema } from '../api.ts';
 import { problemSchema } from '../problem.ts';
 import { bearerAuth, problemResponses } from './common.ts';
+import { aggregatesRules, timeseriesRules } from '../cross-field.ts';
 
 export const healthRoute = createRoute({
   method: 'get',
@@ -73,6 +74,7 @@ export const aggregatesRoute = createRoute({
     'Flow metrics are summed over each row\'s period; stock metrics (quarantine_active, sites_active) are read at the end of each row\'s period, and of `to` in `totals`. A region-scoped key may only ask inside its subtree (403 otherwise, never a partial figure). ' +
     'Breakdowns: groupBy=dimension (by the metrics\' shared catalogue dimension) and groupBy=siteKind (by the kind of site); `sort` and `limit` give a top N of rows while `totals` stay over every row. ' +
     '`knownAt` answers as the figures were known at a past instant (events received later and voids that took effect later are left out).',
+  'x-cross-field-rules': aggregatesRules,
   tags: ['figures'],
   security: bearerAuth,
   request: { query: aggregatesQuerySchema },
@@ -88,6 +90,7 @@ export const timeseriesRoute = createRoute({
   summary: 'A trend: one metric per day or ISO week, with running total, 7-day average and change',
   description:
     'Dense points (every day or week from `from` to `to`, zeros included). Per point: `value` (flow: the period\'s sum; stock: the level at its end), `cumulative` (running total from the first event ever, not from `from`; equals value for stock metrics), `movingAverage7` (mean of the daily values of the 7 days ending on the period\'s last day, reaching before `from`), and `change` against the previous day or week. `dim` restricts a flow metric to one value of its dimension; `knownAt` answers as known at a past instant. A region-scoped key may only ask inside its subtree.',
+  'x-cross-field-rules': timeseriesRules,
   tags: ['figures'],
   security: bearerAuth,
   request: { query: timeseriesQuerySchema },

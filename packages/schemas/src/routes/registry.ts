@@ -4,6 +4,7 @@ import {
   completenessQuerySchema,
   qualityAnswerSchema,
   qualityQuerySchema,
+  qualityRules,
   regionCodeParamsSchema,
   regionDetailSchema,
   regionSearchAnswerSchema,
@@ -12,6 +13,7 @@ import {
   sitesQuerySchema,
 } from '../registry-api.ts';
 import { bearerAuth, problemResponses } from './common.ts';
+import { regionScopedRules, regionSearchRules } from '../cross-field.ts';
 
 /** Read routes about places: the region tree, the sites in it, and how well they report. */
 
@@ -37,6 +39,7 @@ export const regionSearchRoute = createRoute({
   path: '/v1/regions',
   summary: 'Find regions by name',
   description: `The text is matched literally against region names (simplified Chinese), anywhere in the name. ${scoped}`,
+  'x-cross-field-rules': regionSearchRules,
   tags: ['registry'],
   security: bearerAuth,
   request: { query: regionSearchQuerySchema },
@@ -52,6 +55,7 @@ export const sitesRoute = createRoute({
   summary: 'Sites (checkpoints, monitoring points, grid cells) in a region subtree',
   description:
     `A site exists once a site.registered event names it and no void took that event back; site.closed takes it out of service and a later site.registered brings it back. Only site events sent with a region inside the subtree are read. ${knownAt} ${scoped}`,
+  'x-cross-field-rules': regionScopedRules,
   tags: ['registry'],
   security: bearerAuth,
   request: { query: sitesQuerySchema },
@@ -67,6 +71,7 @@ export const completenessRoute = createRoute({
   summary: 'Which sites in service reported on a day',
   description:
     `A site is in service on a day when, at the end of that day, its latest site event is a registration: registered on or before the day and not closed on or before it. The closing day does not count as in service: a site closed that morning owes no report, and the count matches the sites_active metric for that day. A site reports when it sent at least one event that day (occurredAt in CORDON_TZ) of any type but site.registered, site.closed and void, not retracted by a void. ${knownAt} ${scoped}`,
+  'x-cross-field-rules': regionScopedRules,
   tags: ['registry'],
   security: bearerAuth,
   request: { query: completenessQuerySchema },
@@ -82,6 +87,7 @@ export const qualityRoute = createRoute({
   summary: 'Rule breaks and outliers per site and day',
   description:
     `Rule checks compare the site-day sums of the daily roll-up (turned back vs screened, fever cases vs people screened; with knownAt, the same sums of the raw events known at that instant); quarantine ends are paired with starts in the raw events of the region; outliers compare a site-day value with the site's own recent level (see QualityFlag.check). Events sent without a site are checked per region. Every flag lists the ids of the events behind it. ${knownAt} ${scoped}`,
+  'x-cross-field-rules': qualityRules,
   tags: ['registry'],
   security: bearerAuth,
   request: { query: qualityQuerySchema },

@@ -130,19 +130,19 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    /** @description Comma-separated metric names (GET /v1/metrics lists them), at most 50. A name with `*` is a family that counts as one of the 50: `donated:*` is every donated item and unit (66 metrics, one request for donations by item), `donated:masks:*` masks in every unit, `donated:*:kg` everything donated by weight. The answer's `metrics` lists the names a family expanded to, in catalogue order. */
+                    /** @description Comma-separated metric names (GET /v1/metrics lists them), at most 50. A name with `*` is a family that counts as one of the 50: `donated:*` is every donated item and unit (66 metrics, one request for donations by item), `donated:masks:*` masks in every unit, `donated:*:kg` everything donated by weight. The answer's `metrics` lists the names a family expanded to, in catalogue order. Checked with other parameters (400 naming the field when broken): groupBy=dimension needs metrics that all have a breakdown dimension (GET /v1/metrics, `dimension`), the same one, and are flow metrics; sort must be key, or one of the requested metrics, either optionally with a leading -. */
                     metrics: string;
-                    /** @description The subtree to count: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region. */
+                    /** @description The subtree to count: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region. Checked with other parameters (400 naming the field when broken): region is required unless the API key is limited to a region (it then defaults to the key's region); it must be a region of the registry (GET /v1/regions/{code}), and it must lie inside a region-limited key's subtree (403 otherwise); level must be at or below the region's own level (a county breaks down into towns or villages, not into cities). */
                     region?: string;
-                    /** @description First day, inclusive, in CORDON_TZ. Default: the first day with data. */
+                    /** @description First day, inclusive, in CORDON_TZ. Default: the first day with data. Checked with other parameters (400 naming the field when broken): from must not be after to (to defaults to today in CORDON_TZ); groupBy=day or week lists at most 3700 days from..to. */
                     from?: string;
-                    /** @description Last day, inclusive, in CORDON_TZ. Default: today. */
+                    /** @description Last day, inclusive, in CORDON_TZ. Default: today. Checked with other parameters (400 naming the field when broken): from must not be after to (to defaults to today in CORDON_TZ). */
                     to?: string;
-                    /** @description Rows per day, ISO week, region (with level), site, dimension or siteKind; none gives one row. `dimension`: one row per value of the metrics' catalogue dimension (GET /v1/metrics, `dimension`), keyed `{dimension, value}`; every requested metric must have the same dimension, and a value the events left out reads "(unspecified)". `siteKind`: one row per kind of site (`kind` of the site's latest site.registered event), "unknown" for events without a registered site. Rows whose values are all zero are left out of dimension and siteKind breakdowns. Donations by item and unit need no groupBy: each item and unit is its own metric (donated:masks:piece, donated:disinfectant:kg), since quantities in different units are never summed; `metrics=donated:*` asks for all of them in one request, and groupBy=dimension breaks them down by donorType. */
+                    /** @description Rows per day, ISO week, region (with level), site, dimension or siteKind; none gives one row. `dimension`: one row per value of the metrics' catalogue dimension (GET /v1/metrics, `dimension`), keyed `{dimension, value}`; every requested metric must have the same dimension, and a value the events left out reads "(unspecified)". `siteKind`: one row per kind of site (`kind` of the site's latest site.registered event), "unknown" for events without a registered site. Rows whose values are all zero are left out of dimension and siteKind breakdowns. Donations by item and unit need no groupBy: each item and unit is its own metric (donated:masks:piece, donated:disinfectant:kg), since quantities in different units are never summed; `metrics=donated:*` asks for all of them in one request, and groupBy=dimension breaks them down by donorType. Checked with other parameters (400 naming the field when broken): level is required with groupBy=region; groupBy=dimension needs metrics that all have a breakdown dimension (GET /v1/metrics, `dimension`), the same one, and are flow metrics; groupBy=day or week lists at most 3700 days from..to. */
                     groupBy?: "none" | "day" | "week" | "region" | "site" | "dimension" | "siteKind";
-                    /** @description With groupBy=region: the level to break the subtree down into */
+                    /** @description With groupBy=region: the level to break the subtree down into Checked with other parameters (400 naming the field when broken): level is required with groupBy=region; level must be at or below the region's own level (a county breaks down into towns or villages, not into cities). */
                     level?: "province" | "city" | "county" | "town" | "village";
-                    /** @description Order of `rows`: `key` (the default: days and weeks in time order, regions, sites and dimension values by their key), a requested metric ascending (`people_turned_back`), or either with a leading `-` for descending (`-people_turned_back`). Ties are ordered by key. */
+                    /** @description Order of `rows`: `key` (the default: days and weeks in time order, regions, sites and dimension values by their key), a requested metric ascending (`people_turned_back`), or either with a leading `-` for descending (`-people_turned_back`). Ties are ordered by key. Checked with other parameters (400 naming the field when broken): sort must be key, or one of the requested metrics, either optionally with a leading -. */
                     sort?: string;
                     /** @description Keep only the first N rows after sorting (top N). `totals` are still over every row. */
                     limit?: number;
@@ -513,6 +513,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
+            /** @description Checked beyond the schema (400 naming the field when broken): region, when given, must be a region of the registry. */
             requestBody: {
                 content: {
                     "application/json": {
@@ -687,7 +688,7 @@ export interface paths {
                     search: string;
                     /** @description Most regions to return, 1 to 100 */
                     limit?: number;
-                    /** @description Search only this subtree. A region-scoped key always searches inside its own region (403 for a wider one). */
+                    /** @description Search only this subtree. A region-scoped key always searches inside its own region (403 for a wider one). Checked with other parameters (400 naming the field when broken): region, when given, must be a region of the registry, inside a region-limited key's subtree (403 otherwise). */
                     region?: string;
                 };
                 header?: never;
@@ -760,6 +761,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
+            /** @description Checked beyond the schema (400 naming the field when broken): code must not already be in the registry; parent (default: the region the code names by its syntax) must be in the registry and above the code's level; a province needs none; name must not be empty once trimmed. */
             requestBody: {
                 content: {
                     "application/json": {
@@ -846,17 +848,17 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    /** @description One metric (GET /v1/metrics lists them) */
+                    /** @description One metric (GET /v1/metrics lists them) Checked with other parameters (400 naming the field when broken): dim only for a flow metric that has a breakdown dimension (GET /v1/metrics, `dimension`). */
                     metric: "vehicles_screened" | "people_screened" | "temperature_checks" | "vehicles_turned_back" | "people_turned_back" | "fever_cases" | "quarantine_started" | "quarantine_ended" | "quarantine_active" | "households_swept" | "people_swept" | "returnees_found" | "donations" | "staff_on_duty" | "shifts" | "people_deployed" | "incidents" | "enterprises_resumed" | "employees_returned" | "gatherings_stopped" | "talks_organizations" | "talks_people" | "sites_active" | "donated:masks:piece" | "donated:masks:kg" | "donated:masks:barrel" | "donated:masks:set" | "donated:masks:box" | "donated:masks:cny" | "donated:disinfectant:piece" | "donated:disinfectant:kg" | "donated:disinfectant:barrel" | "donated:disinfectant:set" | "donated:disinfectant:box" | "donated:disinfectant:cny" | "donated:sprayers:piece" | "donated:sprayers:kg" | "donated:sprayers:barrel" | "donated:sprayers:set" | "donated:sprayers:box" | "donated:sprayers:cny" | "donated:protective_suits:piece" | "donated:protective_suits:kg" | "donated:protective_suits:barrel" | "donated:protective_suits:set" | "donated:protective_suits:box" | "donated:protective_suits:cny" | "donated:goggles:piece" | "donated:goggles:kg" | "donated:goggles:barrel" | "donated:goggles:set" | "donated:goggles:box" | "donated:goggles:cny" | "donated:thermometers:piece" | "donated:thermometers:kg" | "donated:thermometers:barrel" | "donated:thermometers:set" | "donated:thermometers:box" | "donated:thermometers:cny" | "donated:soap:piece" | "donated:soap:kg" | "donated:soap:barrel" | "donated:soap:set" | "donated:soap:box" | "donated:soap:cny" | "donated:food:piece" | "donated:food:kg" | "donated:food:barrel" | "donated:food:set" | "donated:food:box" | "donated:food:cny" | "donated:vegetables:piece" | "donated:vegetables:kg" | "donated:vegetables:barrel" | "donated:vegetables:set" | "donated:vegetables:box" | "donated:vegetables:cny" | "donated:cash:piece" | "donated:cash:kg" | "donated:cash:barrel" | "donated:cash:set" | "donated:cash:box" | "donated:cash:cny" | "donated:other:piece" | "donated:other:kg" | "donated:other:barrel" | "donated:other:set" | "donated:other:box" | "donated:other:cny" | "issued:masks:piece" | "issued:masks:kg" | "issued:masks:barrel" | "issued:masks:set" | "issued:masks:box" | "issued:thermometers:piece" | "issued:thermometers:kg" | "issued:thermometers:barrel" | "issued:thermometers:set" | "issued:thermometers:box" | "issued:disinfectant:piece" | "issued:disinfectant:kg" | "issued:disinfectant:barrel" | "issued:disinfectant:set" | "issued:disinfectant:box" | "issued:protective_suits:piece" | "issued:protective_suits:kg" | "issued:protective_suits:barrel" | "issued:protective_suits:set" | "issued:protective_suits:box" | "issued:goggles:piece" | "issued:goggles:kg" | "issued:goggles:barrel" | "issued:goggles:set" | "issued:goggles:box" | "issued:sprayers:piece" | "issued:sprayers:kg" | "issued:sprayers:barrel" | "issued:sprayers:set" | "issued:sprayers:box" | "issued:soap:piece" | "issued:soap:kg" | "issued:soap:barrel" | "issued:soap:set" | "issued:soap:box" | "issued:clothing:piece" | "issued:clothing:kg" | "issued:clothing:barrel" | "issued:clothing:set" | "issued:clothing:box" | "issued:food:piece" | "issued:food:kg" | "issued:food:barrel" | "issued:food:set" | "issued:food:box" | "issued:other:piece" | "issued:other:kg" | "issued:other:barrel" | "issued:other:set" | "issued:other:box" | "publicity:blackboard" | "publicity:banner" | "publicity:notice" | "publicity:initiative_letter" | "publicity:brochure" | "publicity:leaflet" | "publicity:vehicle" | "publicity:other";
-                    /** @description The subtree to count: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region. */
+                    /** @description The subtree to count: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region. Checked with other parameters (400 naming the field when broken): region is required unless the API key is limited to a region (it then defaults to the key's region); it must be a region of the registry (GET /v1/regions/{code}), and it must lie inside a region-limited key's subtree (403 otherwise). */
                     region?: string;
-                    /** @description First day, inclusive, in CORDON_TZ. Default: the first day with data. */
+                    /** @description First day, inclusive, in CORDON_TZ. Default: the first day with data. Checked with other parameters (400 naming the field when broken): from must not be after to (to defaults to today in CORDON_TZ); from..to spans at most 3700 days; without from, the metric's first day with data in the region (give a from when that is earlier). */
                     from?: string;
-                    /** @description Last day, inclusive, in CORDON_TZ. Default: today. */
+                    /** @description Last day, inclusive, in CORDON_TZ. Default: today. Checked with other parameters (400 naming the field when broken): from must not be after to (to defaults to today in CORDON_TZ); from..to spans at most 3700 days; without from, the metric's first day with data in the region (give a from when that is earlier). */
                     to?: string;
                     /** @description One point per day, or per ISO week (Monday to Sunday, 2020-W07). With week, from is moved back to its Monday and to forward to its Sunday, so every point is a whole week. */
                     interval?: "day" | "week";
-                    /** @description Count only contributions with this value of the metric's dimension (GET /v1/metrics, `dimension`), e.g. dim=isolated for fever_cases; "(unspecified)" for events that did not say. Flow metrics with a dimension only. */
+                    /** @description Count only contributions with this value of the metric's dimension (GET /v1/metrics, `dimension`), e.g. dim=isolated for fever_cases; "(unspecified)" for events that did not say. Flow metrics with a dimension only. Checked with other parameters (400 naming the field when broken): dim only for a flow metric that has a breakdown dimension (GET /v1/metrics, `dimension`). */
                     dim?: string;
                     /** @description The answer as it was known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (figures are read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now. */
                     knownAt?: string;
@@ -1041,7 +1043,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description The subtree to look at: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region; required for other keys. */
+                    /** @description The subtree to look at: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region; required for other keys. Checked with other parameters (400 naming the field when broken): region is required unless the API key is limited to a region (it then defaults to the key's region); it must be a region of the registry (GET /v1/regions/{code}), and it must lie inside a region-limited key's subtree (403 otherwise). */
                     region?: string;
                     /** @description Only sites of this kind */
                     kind?: "road_checkpoint" | "community_gate" | "highway_service_area" | "monitoring_point" | "grid_cell" | "other";
@@ -1133,7 +1135,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description The subtree to look at: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region; required for other keys. */
+                    /** @description The subtree to look at: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region; required for other keys. Checked with other parameters (400 naming the field when broken): region is required unless the API key is limited to a region (it then defaults to the key's region); it must be a region of the registry (GET /v1/regions/{code}), and it must lie inside a region-limited key's subtree (403 otherwise). */
                     region?: string;
                     /** @description The day to check, in CORDON_TZ. Default: today. */
                     date?: string;
@@ -1223,11 +1225,11 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description The subtree to look at: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region; required for other keys. */
+                    /** @description The subtree to look at: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region; required for other keys. Checked with other parameters (400 naming the field when broken): region is required unless the API key is limited to a region (it then defaults to the key's region); it must be a region of the registry (GET /v1/regions/{code}), and it must lie inside a region-limited key's subtree (403 otherwise). */
                     region?: string;
-                    /** @description First day, inclusive, in CORDON_TZ. Default: 6 days before to. At most 92 days from..to. */
+                    /** @description First day, inclusive, in CORDON_TZ. Default: 6 days before to. At most 92 days from..to. Checked with other parameters (400 naming the field when broken): from must not be after to, and from..to spans at most 92 days (from defaults to 6 days before to, to to today). */
                     from?: string;
-                    /** @description Last day, inclusive, in CORDON_TZ. Default: today. */
+                    /** @description Last day, inclusive, in CORDON_TZ. Default: today. Checked with other parameters (400 naming the field when broken): from must not be after to, and from..to spans at most 92 days (from defaults to 6 days before to, to to today). */
                     to?: string;
                     /** @description The answer as it was known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (figures are read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now. */
                     knownAt?: string;
