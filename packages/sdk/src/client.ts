@@ -52,6 +52,11 @@ type Op<N extends RouteName> = Operation<(typeof routes)[N]['path'], (typeof rou
 
 type Answer<O> = Promise<Result<DataOf<O>>>;
 
+/** The figure routes that answer CSV on `Accept: text/csv` and take a query. */
+export const csvRoutes = ['aggregates', 'timeseries', 'completeness', 'quality', 'sites'] as const;
+export type CsvRouteName = (typeof csvRoutes)[number];
+type CsvMethod = <N extends CsvRouteName>(name: N, query: QueryInput<QueryOf<Op<N>>>, options?: CallOptions) => Promise<Result<string>>;
+
 /** A method taking the operation's query: required when a query parameter is, optional otherwise. */
 type QueryMethod<O> = [O] extends [never]
   ? never
@@ -126,6 +131,12 @@ export type CordonClient = Present<{
   quality: QueryMethod<Op<'quality'>>;
   /** GET /v1/sites: sites in a region subtree. */
   sites: QueryMethod<Op<'sites'>>;
+  /**
+   * The CSV the server writes for a figure route (`Accept: text/csv`): the
+   * same query as the JSON method, the answer's text exactly as sent, its
+   * byte-order mark included (Excel needs it to read Chinese names).
+   */
+  csv: CsvMethod;
   events: {
     /**
      * POST /v1/events, in as many requests as the server's limits need
@@ -220,7 +231,19 @@ export function createClient(options: ClientOptions): CordonClient {
     return { data: mergeSummaries(parts), response, events };
   }
 
+  const csv: CsvMethod = async (name, query, call = {}) => {
+    const route = routes[name];
+    const result = await transport.call<ArrayBuffer>(
+      { method: route.method, path: route.path, query: wireQuery(query as Record<string, unknown>), retryOnNetworkError: route.idempotent, parseAs: 'arrayBuffer' },
+      { ...call, headers: { ...call.headers, accept: 'text/csv' } },
+    );
+    if (result.error) return result;
+    // ignoreBOM keeps the mark in the text, so a download of it has the server's bytes.
+    return { data: new TextDecoder('utf-8', { ignoreBOM: true }).decode(result.data), response: result.response };
+  };
+
   const client = {
+    csv,
     aggregates: method(routes.aggregates),
     timeseries: method(routes.timeseries),
     metrics: method(routes.metrics),

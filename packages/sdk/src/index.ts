@@ -2,7 +2,18 @@
  * `@cordon/sdk`: a typed client of the Cordon API for browsers and Node.
  * Node-only parts (the file queue store) are in `@cordon/sdk/node`.
  */
-export { createClient, routes, type BulletinFormat, type ClientOptions, type CordonClient, type RouteName, type SendOptions, type SendResult } from './client.ts';
+export {
+  createClient,
+  csvRoutes,
+  routes,
+  type BulletinFormat,
+  type ClientOptions,
+  type CordonClient,
+  type CsvRouteName,
+  type RouteName,
+  type SendOptions,
+  type SendResult,
+} from './client.ts';
 export {
   CordonAbortError,
   CordonNetworkError,

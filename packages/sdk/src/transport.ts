@@ -45,6 +45,12 @@ export interface CallOptions {
   /** Overrides the client's policy for this call; false: one attempt. */
   retry?: RetryOptions | false | undefined;
   headers?: Record<string, string> | undefined;
+  /**
+   * An ETag from an earlier answer of the same request (figure routes carry
+   * one). When nothing has changed the server answers 304, which comes back
+   * as a problem with status 304 (not retriable): keep what you have.
+   */
+  ifNoneMatch?: string | undefined;
 }
 
 export interface TransportOptions {
@@ -70,8 +76,8 @@ export interface RequestSpec {
    * (event ids make it idempotent); keys.create and regions.add no.
    */
   retryOnNetworkError: boolean;
-  /** How to read a success body: JSON (the default) or text (Markdown, HTML, SVG). */
-  parseAs?: 'json' | 'text' | undefined;
+  /** How to read a success body: JSON (the default), text (Markdown, HTML, SVG), or bytes (CSV, so its BOM survives). */
+  parseAs?: 'json' | 'text' | 'arrayBuffer' | undefined;
 }
 
 export const defaultTimeoutMs = 30_000;
@@ -128,7 +134,7 @@ export function createTransport(options: TransportOptions): Transport {
       const retryOption = call.retry === undefined ? options.retry : call.retry;
       const policy = retryOption === false ? { ...defaultRetry, retries: 0 } : { ...defaultRetry, ...retryOption };
       const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? defaultTimeoutMs;
-      const headers = { ...baseHeaders, ...call.headers };
+      const headers = { ...baseHeaders, ...call.headers, ...(call.ifNoneMatch ? { 'if-none-match': call.ifNoneMatch } : {}) };
 
       for (let tries = 0; ; tries++) {
         if (call.signal?.aborted) return { error: new CordonAbortError(call.signal.reason), response: undefined };
