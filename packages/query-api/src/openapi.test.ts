@@ -18,4 +18,8 @@ describe('openapi.json', () => {
     expect(Object.keys(doc.paths['/v1/aggregates']!['get']!.responses).sort()).toEqual(['200', '304', '400', '401', '403', '429']);
     expect(Object.keys(doc.paths['/v1/bulletins/{region}/{date}']!['get']!.responses).sort()).toEqual(['200', '400', '401', '403', '404', '429']);
   });
+
+  it('names no fixed host: "Try it out" in /docs calls whichever host and PORT served the document', () => {
+    expect(buildOpenApiDocument().servers).toEqual([{ url: '/', description: 'The server that serves this document' }]);
+  });
 });

@@ -23,7 +23,8 @@ export function buildOpenApiDocument() {
       description:
         'Public-health field data in, county-wide figures out. Every error is application/problem+json (RFC 9457). Days are in the server\'s CORDON_TZ (default Asia/Shanghai).',
     },
-    servers: [{ url: 'http://127.0.0.1:8787', description: 'npm start / npm run demo' }],
+    // Relative: "Try it out" in /docs calls the server that served the document, whatever its PORT and host.
+    servers: [{ url: '/', description: 'The server that serves this document' }],
     tags: [
       { name: 'events', description: 'What field apps send' },
       { name: 'figures', description: 'What the office and other apps read' },

@@ -23,6 +23,8 @@ export interface CordonConfig {
   metricsKey: string | null;
   /** CORDON_STUCK_AFTER_MS: how long the consumer may retry, the lag not shrinking, before its health says `stuck` (30000). */
   stuckAfterMs: number;
+  /** Origins whose pages may call the API from a browser (CORS); none by default. */
+  corsOrigins: string[];
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
@@ -58,5 +60,23 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
     bulletinAt,
     metricsKey: env['CORDON_METRICS_KEY'] || null,
     stuckAfterMs,
+    corsOrigins: parseOrigins(env['CORDON_CORS_ORIGINS'] ?? ''),
   };
+}
+
+/** CORDON_CORS_ORIGINS: comma-separated origins (scheme://host[:port]), as a browser sends them in Origin. */
+export function parseOrigins(value: string): string[] {
+  const origins = value.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new Error(`CORDON_CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port])`);
+    }
+    if (url.origin !== origin.replace(/\/$/, '') || !/^https?:$/.test(url.protocol)) {
+      throw new Error(`CORDON_CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path); did you mean ${url.origin}?`);
+    }
+  }
+  return origins.map((o) => o.replace(/\/$/, ''));
 }
