@@ -20,6 +20,7 @@ import {
 import { createQueryRoutes, createRegistryRoutes, csvExport, pipelineEtag } from '@cordon/query-api';
 import { loadRegionRegistry, type RegionRegistry } from '@cordon/regions';
 import type { ConsumerHealth } from '@cordon/schemas';
+import { createDashboardRoutes } from '@cordon/dashboard';
 import type { CordonConfig } from './config.ts';
 import { createAdminRoutes } from './admin-routes.ts';
 import { createCustomRegionStore, type CustomRegionStore } from './custom-regions.ts';
@@ -148,7 +149,13 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       parts.push(createBulletinRoutes({ store: createBulletinStore(bulletinsDir(config.dataDir)), keys, regions }));
     }
     if (servesHttp) {
-      parts.push(createAdminRoutes({ keys, regions, customRegions }), createDocsRoutes(), createMetricsRoute(metrics, { key: config.metricsKey }), createReadinessRoutes({ log, clickhouse, groupId, ...(consumer ? { consumerHealth: () => consumer!.health() } : {}) }));
+      parts.push(
+        createAdminRoutes({ keys, regions, customRegions }),
+        createDocsRoutes(),
+        createMetricsRoute(metrics, { key: config.metricsKey }),
+        createReadinessRoutes({ log, clickhouse, groupId, ...(consumer ? { consumerHealth: () => consumer!.health() } : {}) }),
+        createDashboardRoutes({ onBuildError: (error) => logger.error({ err: error }, 'building the dashboard page failed') }),
+      );
     }
     // A consumer in this process knows when it writes; the nonce tells this
     // process's epochs from those of an earlier start.
@@ -157,7 +164,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     const localPosition = local ? () => `${nonce}.${local.writeEpoch}` : undefined;
     const figureMiddleware = [pipelineEtag({ clickhouse, extra: () => String(regions.size), ...(localPosition ? { localPosition } : {}) }), csvExport()];
     const requestMiddleware = [observeRequests({ logger, observe: metrics.observeRequest })];
-    const app = parts.length > 0 ? createHttpApp(parts, logger, figureMiddleware, requestMiddleware) : null;
+    const app = parts.length > 0 ? createHttpApp(parts, logger, figureMiddleware, requestMiddleware, { corsOrigins: config.corsOrigins }) : null;
 
     let url: string | null = null;
     if (app && options.listen !== false) {

@@ -1,0 +1,123 @@
+import { addDays } from '@cordon/schemas/days';
+import type { CordonClient, CordonError, Result, Schemas } from '@cordon/sdk';
+import { cardMetrics, nextLevel, type View } from './view.ts';
+
+export interface ViewData {
+  region: Schemas['RegionDetail'];
+  totals: Schemas['Aggregates'];
+  /** groupBy=day over to−1..to: the cards' last day and the day before. */
+  days: Schemas['Aggregates'];
+  series: Schemas['Timeseries'];
+  /** null for a village: nothing below it. */
+  breakdown: Schemas['Aggregates'] | null;
+  completeness: Schemas['Completeness'];
+  quality: Schemas['Quality'];
+  /** The totals answer's ETag: the refresh loop asks with it and gets 304 until new events are counted. */
+  etag: string | null;
+}
+
+/** Why a view could not be shown, as the page tells it. */
+export type Failure =
+  | { kind: 'unauthorized' }
+  | { kind: 'forbidden'; detail: string }
+  | { kind: 'unreachable' }
+  | { kind: 'invalid'; detail: string }
+  | { kind: 'other'; detail: string };
+
+export type Loaded<T> = { ok: true; value: T } | { ok: false; failure: Failure };
+
+export function failureOf(error: CordonError): Failure {
+  switch (error.kind) {
+    case 'problem':
+      if (error.status === 401) return { kind: 'unauthorized' };
+      if (error.status === 403) return { kind: 'forbidden', detail: error.detail };
+      if (error.status === 400 || error.status === 404) return { kind: 'invalid', detail: error.detail };
+      return { kind: 'other', detail: `${error.status} ${error.title}` };
+    case 'network':
+    case 'timeout':
+      return { kind: 'unreachable' };
+    case 'aborted':
+      return { kind: 'other', detail: error.message };
+  }
+}
+
+class LoadError extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.kind);
+  }
+}
+
+async function need<T>(call: Promise<Result<T>>): Promise<{ data: T; response: Response }> {
+  const result = await call;
+  if (result.error) throw new LoadError(failureOf(result.error));
+  return { data: result.data, response: result.response };
+}
+
+/**
+ * Every answer one view needs, asked at once. Only the breakdown waits, for
+ * the region's level (a county breaks down by towns); a region seen before
+ * is in `regions`, so then nothing waits.
+ */
+export async function loadView(client: CordonClient, view: View, regions: Map<string, Schemas['RegionDetail']>, signal?: AbortSignal): Promise<Loaded<ViewData>> {
+  const call = { signal };
+  const range = { region: view.region, ...(view.from ? { from: view.from } : {}), to: view.to, ...(view.knownAt ? { knownAt: view.knownAt } : {}) };
+  const known = view.knownAt ? { knownAt: view.knownAt } : {};
+  try {
+    const cached = regions.get(view.region);
+    const region = cached ? Promise.resolve(cached) : need(client.regions.get(view.region, call)).then(({ data }) => data);
+    const totals = need(client.aggregates({ metrics: cardMetrics, ...range }, call));
+    const days = need(client.aggregates({ metrics: cardMetrics, region: view.region, from: addDays(view.to, -1), to: view.to, groupBy: 'day', ...known }, call));
+    const series = need(client.timeseries({ metric: view.metric, ...range, interval: view.interval }, call));
+    const completeness = need(client.completeness({ region: view.region, date: view.to, ...known }, call));
+    const quality = need(client.quality({ region: view.region, from: view.to, to: view.to, ...known }, call));
+    const breakdown = region.then((detail) => {
+      const level = nextLevel(detail.level);
+      return level ? need(client.aggregates({ metrics: cardMetrics, ...range, groupBy: 'region', level }, call)).then(({ data }) => data) : null;
+    });
+    const [detail, t, d, s, c, q, b] = await Promise.all([region, totals, days, series, completeness, quality, breakdown]);
+    regions.set(detail.code, detail);
+    return {
+      ok: true,
+      value: { region: detail, totals: t.data, days: d.data, series: s.data, breakdown: b, completeness: c.data, quality: q.data, etag: t.response.headers.get('etag') },
+    };
+  } catch (error) {
+    if (error instanceof LoadError) return { ok: false, failure: error.failure };
+    throw error;
+  }
+}
+
+/**
+ * Has anything been counted since `etag`? The totals request again with
+ * If-None-Match: 304 while no new event is counted (the ETag is the
+ * pipeline's position), 200 once one is.
+ */
+export async function hasChanged(client: CordonClient, view: View, etag: string | null): Promise<Loaded<boolean>> {
+  const result = await client.aggregates(
+    { metrics: cardMetrics, region: view.region, ...(view.from ? { from: view.from } : {}), to: view.to },
+    { ...(etag ? { ifNoneMatch: etag } : {}), retry: false },
+  );
+  if (result.error) {
+    if (result.error.kind === 'problem' && result.error.status === 304) return { ok: true, value: false };
+    return { ok: false, failure: failureOf(result.error) };
+  }
+  return { ok: true, value: result.response.headers.get('etag') !== etag };
+}
+
+/** The region a key sees by default (a region-scoped key's own), or null for a key of the whole country. */
+export async function defaultRegion(client: CordonClient): Promise<Loaded<string | null>> {
+  const result = await client.aggregates({ metrics: ['people_screened'] });
+  if (result.error) {
+    const failure = failureOf(result.error);
+    return failure.kind === 'invalid' ? { ok: true, value: null } : { ok: false, failure };
+  }
+  return { ok: true, value: result.data.region.code };
+}
+
+/** The last day with an event at any site of the region, or null when it has none. */
+export async function lastDayWithData(client: CordonClient, region: string, dayOf: (iso: string) => string): Promise<Loaded<string | null>> {
+  const result = await client.sites({ region });
+  if (result.error) return { ok: false, failure: failureOf(result.error) };
+  let latest: string | null = null;
+  for (const site of result.data.sites) if (site.lastEventAt && (latest === null || site.lastEventAt > latest)) latest = site.lastEventAt;
+  return { ok: true, value: latest ? dayOf(latest) : null };
+}
