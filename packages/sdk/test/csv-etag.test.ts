@@ -53,6 +53,6 @@ describe('ifNoneMatch', () => {
     const changed = await cordon.aggregates(query, { ifNoneMatch: etag! });
     expect(changed.error).toBeUndefined();
     expect(changed.data?.totals).toEqual({ people_screened: 17 });
-    expect(changed.response.headers.get('etag')).not.toBe(etag);
+    expect(changed.response?.headers.get('etag')).not.toBe(etag);
   });
 });
