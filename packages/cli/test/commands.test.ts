@@ -30,7 +30,7 @@ describe('help and usage errors', () => {
       expect(run.code, command).toBe(0);
       expect(run.stdout, command).toContain(`Usage: cordon ${command}`);
     }
-  });
+  }, 240_000); // eleven processes, each starting tsx, on a shared machine
 
   it('refuses an unknown command, an unknown option and a missing argument in one line, exit 2', async () => {
     expect(await cordonCli(['frobnicate'])).toMatchObject({ code: 2, stdout: '', stderr: "cordon: unknown command 'frobnicate' (see cordon --help)\n" });
