@@ -15,13 +15,13 @@ import { guardedPage, launchBrowser, viewDrawn, viewports, type Guarded } from '
 
 let served: ServedCordon;
 let browser: Browser;
-let readKey: { key: string; id: string };
+let readKey: { key: string; keyId: string };
 const open: Guarded[] = [];
 
-async function createKey(body: object): Promise<{ key: string; id: string }> {
+async function createKey(body: object): Promise<{ key: string; keyId: string }> {
   const response = await served.cordon.request('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect(response.status).toBe(201);
-  return (await response.json()) as { key: string; id: string };
+  return (await response.json()) as { key: string; keyId: string };
 }
 
 beforeAll(async () => {
@@ -94,5 +94,113 @@ describe('signing in and reading the county', () => {
     // Nothing wider than the screen: the page works at a phone's width.
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
     await screenshot(`county-${name}`);
+  });
+});
+
+const longhu = { 卡点排查人员: '38,961', 卡点排查车辆: '24,499', 劝返人员: '3,715', 劝返车辆: '2,362', 发热人员: '6' };
+
+describe('moving around', () => {
+  it('switches to a township and shows its exact figures, then drills from the breakdown into a village level', async () => {
+    const { page, screenshot } = await newPage();
+    await signIn(page, readKey.key);
+    let drawn = await viewDrawn(page);
+    await page.getByLabel('下级地区', { exact: true }).selectOption({ label: '龙湖镇' });
+    drawn = await viewDrawn(page, drawn);
+    for (const [label, figure] of Object.entries(longhu)) expect(await cardTotal(page, label), label).toBe(figure);
+    await expect(page.getByRole('navigation', { name: '地区层级' }).getByRole('button', { name: '新郑市' }).isVisible()).resolves.toBe(true);
+    await screenshot('township');
+    // Back up, then drill from the table, sorted by fever cases.
+    await page.getByRole('navigation', { name: '地区层级' }).getByRole('button', { name: '新郑市' }).click();
+    drawn = await viewDrawn(page, drawn);
+    await page.getByRole('button', { name: '发热人员', exact: true }).click();
+    await expect(page.getByRole('columnheader', { name: /发热人员/ }).getAttribute('aria-sort')).resolves.toBe('descending');
+    const table = page.getByRole('table', { name: '下级地区分布' });
+    await expect(table.getByRole('row').nth(1).getByRole('rowheader').textContent()).resolves.toBe('龙湖镇');
+    await table.getByRole('button', { name: '梨河镇' }).click();
+    drawn = await viewDrawn(page, drawn);
+    expect(await cardTotal(page, '卡点排查人员')).toBe('24,771');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('梨河镇');
+    await screenshot('drilled');
+  });
+
+  it('finds a region by name', async () => {
+    const { page } = await newPage();
+    await signIn(page, readKey.key);
+    const drawn = await viewDrawn(page);
+    await page.getByLabel('按名称搜索地区').fill('龙湖');
+    await page.getByRole('list', { name: '搜索结果' }).getByRole('button', { name: /^龙湖镇/ }).click();
+    await viewDrawn(page, drawn);
+    for (const [label, figure] of Object.entries(longhu)) expect(await cardTotal(page, label), label).toBe(figure);
+  });
+
+  it('downloads the breakdown CSV, byte for byte the API\'s', async () => {
+    const { page } = await newPage();
+    await signIn(page, readKey.key);
+    await viewDrawn(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载下级地区 CSV' }).click()]);
+    const file = await readFile((await download.path())!);
+    const api = await fetch(
+      `${served.url}/v1/aggregates?metrics=people_screened,vehicles_screened,people_turned_back,vehicles_turned_back,fever_cases,quarantine_active,sites_active&region=410184&to=2020-02-13&groupBy=region&level=town&lang=zh`,
+      { headers: { authorization: `Bearer ${readKey.key}`, accept: 'text/csv' } },
+    );
+    expect(file.equals(Buffer.from(await api.arrayBuffer()))).toBe(true);
+    expect(file.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+    // Headed in the page's language, as the table on screen.
+    expect(file.toString('utf8')).toContain('卡点排查人员');
+  });
+
+  it('says when a region is outside the key\'s scope and goes back', async () => {
+    const { page, screenshot, allow } = await newPage();
+    allow(/status of 403/);
+    await signIn(page, readKey.key);
+    await viewDrawn(page);
+    await page.getByRole('navigation', { name: '地区层级' }).getByRole('button', { name: '郑州市' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: '该地区不在此密钥的权限范围内' }).waitFor()).resolves.toBeUndefined();
+    await screenshot('out-of-scope');
+    await page.getByRole('button', { name: '回到可查看的地区' }).click();
+    await page.getByRole('alert').filter({ hasText: '该地区不在此密钥的权限范围内' }).waitFor({ state: 'detached' });
+    expect(await cardTotal(page, '卡点排查车辆')).toBe('115,814');
+  });
+});
+
+describe('the wall screen', () => {
+  it('signs in from the fragment, drops the key from the address bar, and refreshes in place as events are counted', async () => {
+    const wall = await createKey({ name: 'wall screen', role: 'read', region: '410184' });
+    const { page, screenshot, allow } = await newPage();
+    allow(/status of 401/);
+    const statuses: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().includes('/v1/aggregates')) statuses.push(response.status());
+    });
+    await page.goto(`${served.url}/dashboard#key=${wall.key}&region=410184&to=2020-02-13&refresh=1`);
+    let drawn = await viewDrawn(page);
+    expect(page.url()).not.toContain(wall.key);
+    expect(page.url()).toContain('region=410184');
+    expect(await cardTotal(page, '发热人员')).toBe('27');
+    await screenshot('wall');
+    // Marks the document: a full reload would lose it.
+    await page.evaluate('window.__sameDocument = true');
+    await expect.poll(() => statuses.filter((s) => s === 304).length, { timeout: 15_000 }).toBeGreaterThan(0);
+    const sent = await served.cordon.send([event('fever', { people: 2, disposition: 'referred' }, { occurredAt: '2020-02-13T09:00:00+08:00' })]);
+    expect(sent.body.accepted).toBe(1);
+    await served.cordon.settled();
+    drawn = await viewDrawn(page, drawn);
+    await expect.poll(() => cardTotal(page, '发热人员'), { timeout: 15_000 }).toBe('29');
+    expect(await page.evaluate<boolean>('window.__sameDocument === true')).toBe(true);
+    await screenshot('wall-refreshed');
+
+    // Revoked: the next check gets 401 and the page is back at the sign-in.
+    await served.cordon.request(`/v1/keys/${wall.keyId}`, { method: 'DELETE' });
+    await expect(page.getByText('密钥已失效或已被撤销，请重新登录。').waitFor({ timeout: 15_000 })).resolves.toBeUndefined();
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('cordon.apiKey')")).toBeNull();
+    await screenshot('revoked');
+  });
+
+  it('refuses a wrong key at the sign-in', async () => {
+    const { page, allow } = await newPage(viewports.phone);
+    allow(/status of 401/);
+    await signIn(page, 'ck_not_a_real_key');
+    await expect(page.getByText('密钥已失效或已被撤销，请重新登录。').waitFor()).resolves.toBeUndefined();
+    await expect(page.getByLabel('API 密钥').isVisible()).resolves.toBe(true);
   });
 });

@@ -284,11 +284,11 @@ async function downloadCsv(what: 'breakdown' | 'trend') {
   if (!client || !view || !data) return;
   const range = { region: view.region, ...(view.from ? { from: view.from } : {}), to: view.to, ...(view.knownAt ? { knownAt: view.knownAt } : {}) };
   const level = nextLevel(data.region.level);
-  // The same query as the one on screen, so the file is what the page shows, as the API writes it.
+  // The same query as the one on screen, headed in the page's language: the file is what the page shows, as the API writes it.
   const result =
     what === 'breakdown' && level
-      ? await client.csv('aggregates', { metrics: cardMetrics, ...range, groupBy: 'region', level })
-      : await client.csv('timeseries', { metric: view.metric, ...range, interval: view.interval });
+      ? await client.csv('aggregates', { metrics: cardMetrics, ...range, groupBy: 'region', level, lang: state.lang })
+      : await client.csv('timeseries', { metric: view.metric, ...range, interval: view.interval, lang: state.lang });
   if (result.error) return fail(failureOf(result.error), null);
   const url = URL.createObjectURL(new Blob([result.data], { type: 'text/csv;charset=utf-8' }));
   const link = document.createElement('a');
@@ -300,16 +300,22 @@ async function downloadCsv(what: 'breakdown' | 'trend') {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** The day's bulletin as the server wrote it (HTML), opened in a new tab; a day without one says so. */
 async function openBulletin() {
   const view = state.view;
   if (!client || !view || !frame) return;
   const t = words[state.lang];
-  const bulletins = (client as unknown as { bulletins?: { get?: (params: { region: string; date: string }) => Promise<{ data?: unknown; error?: { kind: string; status?: number } }> } }).bulletins;
-  const result = bulletins?.get ? await bulletins.get({ region: view.region, date: view.to }) : { error: { kind: 'problem', status: 404 } };
+  // Opened before the request: a window opened after an await is blocked as a pop-up.
+  const tab = window.open('', '_blank');
+  const result = await client.bulletins.get({ region: view.region, date: view.to, format: 'html' });
   if (result.error) {
+    tab?.close();
     state.bulletinMessage = result.error.kind === 'problem' && result.error.status === 404 ? t.bulletinMissing : t.bulletinFailed;
   } else {
     state.bulletinMessage = null;
+    const url = URL.createObjectURL(new Blob([result.data], { type: 'text/html;charset=utf-8' }));
+    if (tab) tab.location.href = url;
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
   ui.renderFooter(frame, state, actions);
 }
