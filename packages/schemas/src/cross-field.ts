@@ -28,6 +28,7 @@ const fromNotAfterTo: CrossFieldRule = { fields: ['from', 'to'], rule: 'from mus
 
 export const aggregatesRules: readonly CrossFieldRule[] = [
   regionRule('it must lie'),
+  { fields: ['metrics'], rule: 'every name must be a metric of the catalogue (GET /v1/metrics) or a family of them (donated:*)' },
   fromNotAfterTo,
   { fields: ['level', 'groupBy'], rule: 'level is required with groupBy=region' },
   { fields: ['level', 'region'], rule: "level must be at or below the region's own level (a county breaks down into towns or villages, not into cities)" },

@@ -35,7 +35,8 @@ export const regionDetailSchema = z
     name: z.string(),
     level: regionLevelSchema,
     custom: z.boolean().meta({ description: 'True for a region an admin added (POST /v1/regions), false for the national division data' }),
-    parent: regionRefSchema.nullable().meta({ description: 'The region directly above; null for a province' }),
+    // A union, not .nullable(): that becomes allOf [RegionRef, object|null], which null never meets.
+    parent: z.union([regionRefSchema, z.null()]).meta({ description: 'The region directly above; null for a province' }),
     ancestors: z.array(regionRefSchema).meta({ description: 'Every region above, from the province down to the parent' }),
     children: z
       .array(z.object({ code: z.string(), name: z.string(), level: regionLevelSchema }))
@@ -67,7 +68,7 @@ export const regionSearchAnswerSchema = z
   .object({
     search: z.string().meta({ description: 'The search text, trimmed' }),
     regions: z.array(
-      z.object({ code: z.string(), name: z.string(), level: regionLevelSchema, parent: regionRefSchema.nullable() }).meta({ id: 'RegionMatch' }),
+      z.object({ code: z.string(), name: z.string(), level: regionLevelSchema, parent: z.union([regionRefSchema, z.null()]) }).meta({ id: 'RegionMatch' }),
     ).meta({ description: 'Exact names first, then names starting with the text, then names containing it; within each, higher levels, then shorter names, then by code' }),
   })
   .meta({ id: 'RegionSearch' });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { regionCodeSchema } from '../events.ts';
 import { regionRefSchema } from '../registry-api.ts';
 import { bearerAuth, problemResponses } from './common.ts';
+import { regionScopedRules } from '../cross-field.ts';
 
 /**
  * The bulletins the server's schedule wrote (CORDON_BULLETIN_REGIONS):
@@ -75,6 +76,7 @@ export const bulletinQuerySchema = z.object({
 export const bulletinRoute = createRoute({
   method: 'get',
   path: '/v1/bulletins/{region}/{date}',
+  'x-cross-field-rules': regionScopedRules,
   summary: 'One bulletin: HTML, Markdown or its figures as JSON',
   description:
     'The latest revision unless `revision` names one. The format follows `format`, else the Accept header: `text/markdown`, `application/json`, `image/svg+xml` (the chart), otherwise HTML. A region-scoped key sees only its subtree (403 outside it); 404 when there is no such bulletin or revision.',
@@ -100,6 +102,7 @@ export const bulletinRoute = createRoute({
 export const bulletinListRoute = createRoute({
   method: 'get',
   path: '/v1/bulletins',
+  'x-cross-field-rules': regionScopedRules,
   summary: 'The bulletins written so far, with their revisions',
   description: 'A region-scoped key sees only its subtree: a wider region is answered 403, never with a partial list.',
   tags: ['bulletins'],

@@ -130,7 +130,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    /** @description Comma-separated metric names (GET /v1/metrics lists them), at most 50. A name with `*` is a family that counts as one of the 50: `donated:*` is every donated item and unit (66 metrics, one request for donations by item), `donated:masks:*` masks in every unit, `donated:*:kg` everything donated by weight. The answer's `metrics` lists the names a family expanded to, in catalogue order. Checked with other parameters (400 naming the field when broken): groupBy=dimension needs metrics that all have a breakdown dimension (GET /v1/metrics, `dimension`), the same one, and are flow metrics; sort must be key, or one of the requested metrics, either optionally with a leading -. */
+                    /** @description Comma-separated metric names (GET /v1/metrics lists them), at most 50. A name with `*` is a family that counts as one of the 50: `donated:*` is every donated item and unit (66 metrics, one request for donations by item), `donated:masks:*` masks in every unit, `donated:*:kg` everything donated by weight. The answer's `metrics` lists the names a family expanded to, in catalogue order. Checked with other parameters (400 naming the field when broken): every name must be a metric of the catalogue (GET /v1/metrics) or a family of them (donated:*); groupBy=dimension needs metrics that all have a breakdown dimension (GET /v1/metrics, `dimension`), the same one, and are flow metrics; sort must be key, or one of the requested metrics, either optionally with a leading -. */
                     metrics: string;
                     /** @description The subtree to count: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region. Checked with other parameters (400 naming the field when broken): region is required unless the API key is limited to a region (it then defaults to the key's region); it must be a region of the registry (GET /v1/regions/{code}), and it must lie inside a region-limited key's subtree (403 otherwise); level must be at or below the region's own level (a county breaks down into towns or villages, not into cities). */
                     region?: string;
@@ -1317,7 +1317,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Bulletins of this region and the regions under it. Defaults to a region-scoped key's own region; every bulletin for other keys. */
+                    /** @description Bulletins of this region and the regions under it. Defaults to a region-scoped key's own region; every bulletin for other keys. Checked with other parameters (400 naming the field when broken): region is required unless the API key is limited to a region (it then defaults to the key's region); it must be a region of the registry (GET /v1/regions/{code}), and it must lie inside a region-limited key's subtree (403 otherwise). */
                     region?: string;
                 };
                 header?: never;
@@ -1402,7 +1402,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    /** @description The region code */
+                    /** @description The region code Checked with other parameters (400 naming the field when broken): region is required unless the API key is limited to a region (it then defaults to the key's region); it must be a region of the registry (GET /v1/regions/{code}), and it must lie inside a region-limited key's subtree (403 otherwise). */
                     region: string;
                     /** @description The reporting day */
                     date: string;
@@ -2097,11 +2097,7 @@ export interface components {
             /** @description True for a region an admin added (POST /v1/regions), false for the national division data */
             custom: boolean;
             /** @description The region directly above; null for a province */
-            parent: {
-                /** @description Public region code (6, 9 or 12 digits) */
-                code: string;
-                name: string;
-            } | null;
+            parent: components["schemas"]["RegionRef"] | null;
             /** @description Every region above, from the province down to the parent */
             ancestors: components["schemas"]["RegionRef"][];
             /** @description The regions directly below, ordered by code; empty for a village */
@@ -2129,7 +2125,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             level: "province" | "city" | "county" | "town" | "village";
-            parent: components["schemas"]["RegionRef"] & (Record<string, never> | null);
+            parent: components["schemas"]["RegionRef"] | null;
         };
         SiteList: {
             region: components["schemas"]["RegionRef"];
