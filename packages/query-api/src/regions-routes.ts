@@ -58,13 +58,13 @@ export function createRegistryRoutes(deps: RegistryRoutesDeps) {
   app.openapi(sitesRoute, async (c) => {
     const q = c.req.valid('query');
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
-    return c.json(await listSites(deps.clickhouse, deps.regions, region, q, await readFigureSource(deps.status, q.knownAt)), 200);
+    return c.json(await listSites(deps.clickhouse, deps.regions, region, q, await readFigureSource(deps.status, q.knownAt, deps.clickhouse)), 200);
   });
 
   app.openapi(completenessRoute, async (c) => {
     const q = c.req.valid('query');
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
-    return c.json(await checkCompleteness(deps.clickhouse, deps.regions, region, q.date ?? dayOf(new Date()), await readFigureSource(deps.status, q.knownAt)), 200);
+    return c.json(await checkCompleteness(deps.clickhouse, deps.regions, region, q.date ?? dayOf(new Date()), await readFigureSource(deps.status, q.knownAt, deps.clickhouse)), 200);
   });
 
   app.openapi(qualityRoute, async (c) => {
@@ -74,7 +74,7 @@ export function createRegistryRoutes(deps: RegistryRoutesDeps) {
     const crossErrors = qualityQueryErrors({ from, to });
     if (crossErrors.length > 0) throw validationProblem(crossErrors);
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
-    return c.json(await checkQuality(deps.clickhouse, deps.regions, region, { from, to }, await readFigureSource(deps.status, q.knownAt)), 200);
+    return c.json(await checkQuality(deps.clickhouse, deps.regions, region, { from, to }, await readFigureSource(deps.status, q.knownAt, deps.clickhouse)), 200);
   });
 
   return app;

@@ -70,7 +70,7 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
     const region = resolveRegion(deps.regions, q.region, principal);
     const levelErrors = aggregatesQueryErrors({ ...q, to, regionLevel: region.level });
     if (levelErrors.length > 0) throw validationProblem(levelErrors);
-    const { source, asOf } = await readFigureSource(deps.status, q.knownAt);
+    const { source, asOf } = await readFigureSource(deps.status, q.knownAt, deps.clickhouse);
     const answer = await aggregate(deps.clickhouse, {
       metrics: q.metrics,
       region: { code: region.code, name: region.name },
@@ -95,7 +95,7 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
     if (crossErrors.length > 0) throw validationProblem(crossErrors);
     const found = resolveRegion(deps.regions, q.region, c.get('principal'));
     const region = { code: found.code, name: found.name };
-    const { source, asOf } = await readFigureSource(deps.status, q.knownAt);
+    const { source, asOf } = await readFigureSource(deps.status, q.knownAt, deps.clickhouse);
     const from = q.from ?? (await timeseriesDefaultFrom(deps.clickhouse, { metric: q.metric, regionCode: region.code, to, dim: q.dim, source }));
     // Again with the from the data gave: its span is known only now.
     const spanErrors = q.from ? [] : timeseriesQueryErrors({ ...q, from, to, fromDefaulted: true });
