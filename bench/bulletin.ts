@@ -1,0 +1,153 @@
+/**
+ * npm run bench:bulletin — how long the morning bulletin of a county-day
+ * takes on the query benchmark's data (bench/README.md): BENCH_BULLETIN_EVENTS
+ * events (default 10,000,000) for 新郑市 over 90 days, generated inside
+ * ClickHouse (bench/query-data.ts), the server started as `npm start` runs
+ * it, and the bulletin written as the schedule writes it: an SDK client over
+ * real HTTP with a read key, `knownAt` = the pipeline's asOf, the files
+ * written atomically into a bulletins folder.
+ *
+ * Prints the time per bulletin (p50/p99 over BENCH_BULLETIN_RUNS runs) and
+ * per SDK request it makes. Goal: under 1 s per bulletin. Asserts nothing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse';
+import { silentLogger } from '@cordon/ingest';
+import { loadRegionRegistry } from '@cordon/regions';
+import { createClient, type FetchLike } from '@cordon/sdk';
+import { readConfig, type CordonConfig } from '../packages/server/src/config.ts';
+import { startCordon } from '../packages/server/src/runtime.ts';
+import { createBulletinStore } from '../packages/server/src/bulletins/store.ts';
+import { sdkBulletinSource } from '../packages/server/src/bulletins/service.ts';
+import { bulletinGeneratorFor } from './bulletin-generator.ts';
+import { loadEvents, planLoad, type Places } from './query-data.ts';
+
+const totalEvents = Number(process.env['BENCH_BULLETIN_EVENTS'] ?? 10_000_000);
+const runs = Number(process.env['BENCH_BULLETIN_RUNS'] ?? 20);
+const warmup = 2;
+const county = '410184';
+const date = '2020-02-13';
+const adminKey = 'bench-bulletin-admin-key';
+const goalMs = 1000;
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const ms = (n: number) => `${n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : Math.round(n).toString()} ms`;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+async function waitForMerges(ch: ClickHouse, limitMs: number): Promise<void> {
+  const started = performance.now();
+  let quiet = 0;
+  while (performance.now() - started < limitMs && quiet < 3) {
+    const [row] = await (await ch.client.query({ query: `SELECT count() AS n FROM system.merges WHERE database = {db:String}`, query_params: { db: ch.database }, format: 'JSONEachRow' })).json<{ n: string }>();
+    quiet = Number(row?.n ?? 0) === 0 ? quiet + 1 : 0;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+async function main() {
+  out(`Cordon bulletin benchmark — ${fmt(totalEvents)} events, 新郑市 ${county}, the bulletin of ${date}; ${new Date().toISOString()}`);
+  out(`${warmup} warm-up + ${runs} bulletins; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
+  const chdbDir = mkdtempSync(join(tmpdir(), 'cordon-bench-bulletin-chdb-'));
+  const serverDir = mkdtempSync(join(tmpdir(), 'cordon-bench-bulletin-'));
+  process.once('exit', () => {
+    for (const dir of [chdbDir, serverDir]) rmSync(dir, { recursive: true, force: true });
+  });
+  const ch = await connectClickHouse({ dataDir: chdbDir, database: 'bench_bulletin' });
+  await migrate(ch);
+  const regions = await loadRegionRegistry();
+  const places: Places = {
+    county: `${county}000000`,
+    towns: regions.descendantsAtLevel(county, 'town').map((r) => `${r.code}000`),
+    villages: regions.descendantsAtLevel(county, 'village').map((r) => r.code),
+  };
+  const plan = planLoad(totalEvents);
+  const loadStarted = performance.now();
+  await loadEvents(ch, places, plan, 1_000_000, (done) => process.stderr.write(`  loaded ${fmt(done)} / ${fmt(plan.bulk)} field events\n`));
+  await waitForMerges(ch, 900_000);
+  out(`data: ${fmt(plan.events)} events loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (merges settled)`);
+
+  const config: CordonConfig = { ...readConfig({}), port: 0, dataDir: serverDir, bootstrapKey: adminKey, kafkaBrokers: null };
+  const runtime = await startCordon(config, { roles: ['ingest', 'consumer', 'query'], logger: silentLogger, listen: true, clickhouse: ch, regions });
+  const { key } = await runtime.keys.create({ name: 'bench bulletin', role: 'read' });
+
+  // Times every request the generator makes, by route and parameters (knownAt left out: it is the same in a run).
+  let current: Map<string, number> | null = null;
+  const seen = new Map<string, string>();
+  const perRequest = new Map<string, number[]>();
+  const timedFetch: FetchLike = async (request) => {
+    const started = performance.now();
+    const response = await globalThis.fetch(request);
+    const body = await response.arrayBuffer();
+    const elapsed = performance.now() - started;
+    const url = new URL(request.url);
+    url.searchParams.delete('knownAt');
+    const label = `${url.pathname}?${decodeURIComponent(url.searchParams.toString())}`;
+    if (current) current.set(label, (current.get(label) ?? 0) + elapsed);
+    seen.set(label, request.url);
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+  const client = createClient({ baseUrl: runtime.url!, apiKey: key, fetch: timedFetch, retry: false });
+  const { generator, name } = await bulletinGeneratorFor(client);
+  out(`generator: ${name}`);
+  const store = createBulletinStore(join(serverDir, 'bulletins'));
+  const source = sdkBulletinSource(client);
+
+  const totals: number[] = [];
+  let requests = 0;
+  let lastKnownAt = '';
+  for (let i = 0; i < warmup + runs; i++) {
+    current = new Map();
+    const started = performance.now();
+    // As the schedule does: the pipeline position, the bulletin, the files (each run a new revision, since a published one is never rewritten).
+    const knownAt = await source.knownAt();
+    lastKnownAt = knownAt;
+    const files = await generator({ region: county, date, knownAt });
+    await store.write(county, date, i, files);
+    const elapsed = performance.now() - started;
+    if (i >= warmup) {
+      totals.push(elapsed);
+      requests = current.size;
+      for (const [label, t] of current) perRequest.set(label, [...(perRequest.get(label) ?? []), t]);
+    }
+  }
+  current = null;
+
+  out();
+  const p50 = percentile(totals, 50);
+  const p99 = percentile(totals, 99);
+  out(`bulletin (status + ${requests - 1} figure requests + write): p50 ${ms(p50)}, p99 ${ms(p99)}, max ${ms(Math.max(...totals))}; goal < ${goalMs} ms: ${p99 < goalMs ? 'met' : 'NOT met'}`);
+  out();
+  out(`knownAt of the last run: ${lastKnownAt}`);
+  out('per SDK request, inside the bulletin (p50 / p99 over the runs; the generator sends them together), and alone (the same request replayed one at a time, p50 of 5):');
+  const alone = new Map<string, number>();
+  for (const [label, url] of seen) {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await (await globalThis.fetch(url, { headers: { authorization: `Bearer ${key}` } })).arrayBuffer();
+      times.push(performance.now() - started);
+    }
+    alone.set(label, percentile(times, 50));
+  }
+  const rows = [...perRequest].map(([label, t]) => ({ label, p50: percentile(t, 50), p99: percentile(t, 99), alone: alone.get(label) ?? NaN })).sort((a, b) => b.alone - a.alone);
+  out(`  ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'alone'.padStart(9)}`);
+  for (const r of rows) out(`  ${ms(r.p50).padStart(9)} ${ms(r.p99).padStart(9)} ${ms(r.alone).padStart(9)}  ${r.label}`);
+  out(`  sum of the requests alone: ${ms(rows.reduce((s, r) => s + r.alone, 0))}`);
+
+  await runtime.close();
+  await ch.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench:bulletin failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);
