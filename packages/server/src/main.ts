@@ -72,7 +72,10 @@ async function main() {
   const roles = commands[command]!;
   const config = readConfig();
   const logger = pino({ level: config.logLevel, base: { service: `cordon-${command}` } });
-  const runtime = await startCordon(config, { roles, logger, listen: roles.some((r) => r !== 'consumer') });
+  // The morning bulletin's generator, loaded only when CORDON_BULLETIN_REGIONS asks for it.
+  const bulletins =
+    config.bulletinRegions.length > 0 ? { generator: (await import('@cordon/bulletin')).createBulletinGenerator } : undefined;
+  const runtime = await startCordon(config, { roles, logger, listen: roles.some((r) => r !== 'consumer'), ...(bulletins ? { bulletins } : {}) });
 
   const say = (line: string) => process.stdout.write(`${line}\n`);
   if (runtime.url) say(`Cordon ${command} listening on ${runtime.url} (log: ${runtime.log.kind}, ClickHouse: ${runtime.clickhouse.kind}, data: ${config.dataDir})`);
