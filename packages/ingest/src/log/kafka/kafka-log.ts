@@ -43,7 +43,8 @@ import {
   type LogConsumer,
   type LogRecord,
 } from '../event-log.ts';
-import { createRetryPolicy } from '../retry-policy.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+import { backoffMs, createRetryPolicy, retriableFlag } from '../retry-policy.ts';
 
 export type KafkaLogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -97,6 +98,10 @@ const RECORD_ERRORS = new Set([
   'INVALID_TIMESTAMP',
   'INVALID_REQUIRED_ACKS',
 ]);
+
+/** Admin reads (lag, committed offsets, rewind) ride out a coordinator or leader move: about 3 s in all. */
+const adminAttempts = 6;
+const adminBackoff = { initialMs: 100, maxMs: 1_000 } as const;
 
 /** Creates the topics if missing and returns the log; rejects with LogUnavailableError when no broker answers. */
 export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog> {
@@ -468,6 +473,26 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
     return handle;
   }
 
+  /**
+   * An admin read or write, retried a few times while the broker answers with
+   * a retriable error (a group coordinator or partition leader that moved:
+   * "not the correct coordinator", "not the leader"), as kafkajs's own
+   * clients do. Without it one leader election fails a lag read or the
+   * start-up heal check. Non-retriable errors and the last attempt's error
+   * go to the caller.
+   */
+  async function adminRetrying<T>(work: (client: Admin) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work(await getAdmin());
+      } catch (error) {
+        if (attempt >= adminAttempts - 1 || retriableFlag(error) !== true) throw error;
+        dropAdmin();
+        await delay(backoffMs(attempt, adminBackoff));
+      }
+    }
+  }
+
   // ---- the log --------------------------------------------------------------
 
   return {
@@ -484,25 +509,26 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
 
     async lag(groupId: string): Promise<number> {
       try {
-        const client = await getAdmin();
-        const [ends, committed] = await Promise.all([
-          client.fetchTopicOffsets(topic),
-          client.fetchOffsets({ groupId, topics: [topic] }),
-        ]);
-        const committedByPartition = new Map<number, bigint>();
-        for (const entry of committed.find((t) => t.topic === topic)?.partitions ?? []) {
-          committedByPartition.set(entry.partition, BigInt(entry.offset));
-        }
-        let lag = 0n;
-        for (const end of ends) {
-          const high = BigInt(end.high);
-          const low = BigInt(end.low);
-          const done = committedByPartition.get(end.partition) ?? -1n;
-          // Nothing committed yet (-1): everything still in the log is lag.
-          const from = done < 0n ? low : done;
-          if (high > from) lag += high - from;
-        }
-        return Number(lag);
+        return await adminRetrying(async (client) => {
+          const [ends, committed] = await Promise.all([
+            client.fetchTopicOffsets(topic),
+            client.fetchOffsets({ groupId, topics: [topic] }),
+          ]);
+          const committedByPartition = new Map<number, bigint>();
+          for (const entry of committed.find((t) => t.topic === topic)?.partitions ?? []) {
+            committedByPartition.set(entry.partition, BigInt(entry.offset));
+          }
+          let lag = 0n;
+          for (const end of ends) {
+            const high = BigInt(end.high);
+            const low = BigInt(end.low);
+            const done = committedByPartition.get(end.partition) ?? -1n;
+            // Nothing committed yet (-1): everything still in the log is lag.
+            const from = done < 0n ? low : done;
+            if (high > from) lag += high - from;
+          }
+          return Number(lag);
+        });
       } catch (error) {
         dropAdmin();
         throw unavailable(`cannot read the lag of group ${groupId} on ${topic}`, error);
@@ -511,13 +537,14 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
 
     async committedOffsets(groupId: string): Promise<Map<number, bigint>> {
       try {
-        const client = await getAdmin();
-        const committed = await client.fetchOffsets({ groupId, topics: [topic] });
-        const offsets = new Map<number, bigint>();
-        for (const entry of committed.find((t) => t.topic === topic)?.partitions ?? []) {
-          if (BigInt(entry.offset) >= 0n) offsets.set(entry.partition, BigInt(entry.offset));
-        }
-        return offsets;
+        return await adminRetrying(async (client) => {
+          const committed = await client.fetchOffsets({ groupId, topics: [topic] });
+          const offsets = new Map<number, bigint>();
+          for (const entry of committed.find((t) => t.topic === topic)?.partitions ?? []) {
+            if (BigInt(entry.offset) >= 0n) offsets.set(entry.partition, BigInt(entry.offset));
+          }
+          return offsets;
+        });
       } catch (error) {
         dropAdmin();
         throw unavailable(`cannot read the committed offsets of group ${groupId} on ${topic}`, error);
@@ -526,13 +553,14 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
 
     async rewindGroup(groupId: string): Promise<Map<number, bigint>> {
       try {
-        const client = await getAdmin();
-        const ends = await client.fetchTopicOffsets(topic);
-        // Explicit offsets rather than resetOffsets({ earliest }): kafkajs's
-        // "earliest" is -2, which a group with no consumer keeps as is, and
-        // lag() would then read the group as having committed nothing yet.
-        await client.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.low })) });
-        return new Map(ends.map((e) => [e.partition, BigInt(e.low)]));
+        return await adminRetrying(async (client) => {
+          const ends = await client.fetchTopicOffsets(topic);
+          // Explicit offsets rather than resetOffsets({ earliest }): kafkajs's
+          // "earliest" is -2, which a group with no consumer keeps as is, and
+          // lag() would then read the group as having committed nothing yet.
+          await client.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.low })) });
+          return new Map(ends.map((e) => [e.partition, BigInt(e.low)]));
+        });
       } catch (error) {
         dropAdmin();
         throw unavailable(`cannot rewind group ${groupId} on ${topic}`, error);
