@@ -173,7 +173,13 @@ format_storage() {
   fi
   # A Kafka Uuid is 16 random bytes in URL-safe base64 without padding.
   local cluster_id
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  # A cluster id is 16 random bytes in URL-safe base64. One that begins with
+  # '-' is read by kafka-storage's argument parser as an option and the format
+  # fails (about 1 start in 64), so draw again until it does not.
+  cluster_id="-"
+  while [[ "$cluster_id" == -* ]]; do
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  done
   say "formatting $KRAFT_DIR (cluster $cluster_id)"
   local opts
   mapfile -t opts < <(java_opts)
