@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { fromClickHouseTime, toClickHouseTime, type ClickHouse } from '@cordon/clickhouse';
-import type { ApiRole } from '@cordon/schemas';
+import type { ApiKeyRecord, ApiRole } from '@cordon/schemas';
 import type { RateLimiter } from './rate-limit.ts';
 
 /** Who is calling: resolved from the API key on every request. */
@@ -22,28 +21,47 @@ interface StoredKey extends Principal {
   revoked: boolean;
 }
 
+/** Where key records go: the admin log (packages/ingest/src/log/admin), which every process tails. */
+export interface KeyRecordSink {
+  append(record: ApiKeyRecord): Promise<void>;
+}
+
 /**
- * API keys, stored hashed in ClickHouse so every process of a deployment
- * sees the same keys. The secret is 32 random bytes, so a plain SHA-256 is
- * enough (no password-stretching needed for a non-guessable secret).
+ * API keys, stored hashed as records of the admin log, not in ClickHouse: a
+ * ClickHouse rebuild cannot lose them, and every process of a deployment
+ * tails the log and calls `apply` for each record, so a key created or
+ * revoked anywhere takes effect everywhere within the tail's poll (under
+ * 2 s). The secret is 32 random bytes, so a plain SHA-256 is enough (no
+ * password-stretching needed for a non-guessable secret).
  *
- * Keys are cached in memory; an unknown key id triggers a reload at most once
- * a second, so a key created by another process works within a second and a
- * flood of bad keys cannot hammer ClickHouse.
+ * `verify` answers from memory only: a flood of bad keys costs nothing.
  */
 export class KeyStore {
-  private cache = new Map<string, StoredKey>();
-  private loadedAt = 0;
+  private readonly cache = new Map<string, StoredKey & { createdAt: string; revokedAt: string | null }>();
   private bootstrapHash: string | null;
   /** Limits each key's request rate (requireRole asks it); none: unlimited. */
   readonly rateLimiter: RateLimiter | undefined;
 
   constructor(
-    private readonly ch: ClickHouse,
+    private readonly sink: KeyRecordSink,
     options: { bootstrapKey?: string | undefined; rateLimiter?: RateLimiter | undefined } = {},
   ) {
     this.bootstrapHash = options.bootstrapKey ? sha256(options.bootstrapKey) : null;
     this.rateLimiter = options.rateLimiter;
+  }
+
+  /**
+   * Takes a record from the admin log. A revocation is final: a record of the
+   * same key without it (an older state replayed, a migration racing a
+   * revoke) never brings the key back.
+   */
+  apply(record: ApiKeyRecord): void {
+    const known = this.cache.get(record.id);
+    const revokedAt = known?.revokedAt ?? record.revokedAt;
+    this.cache.set(record.id, {
+      keyId: record.id, name: record.name, role: record.role, region: record.region,
+      hash: record.hash, revoked: revokedAt !== null, createdAt: record.createdAt, revokedAt,
+    });
   }
 
   async verify(token: string): Promise<Principal | undefined> {
@@ -53,11 +71,7 @@ export class KeyStore {
     const match = /^ck_([a-z0-9]{16})_([A-Za-z0-9_-]{43})$/.exec(token);
     if (!match) return undefined;
     const [, id, secret] = match as unknown as [string, string, string];
-    let stored = this.cache.get(id);
-    if (!stored && Date.now() - this.loadedAt > 1000) {
-      await this.reload();
-      stored = this.cache.get(id);
-    }
+    const stored = this.cache.get(id);
     if (!stored || stored.revoked || !safeEqual(sha256(secret), stored.hash)) return undefined;
     return { keyId: stored.keyId, name: stored.name, role: stored.role, region: stored.region };
   }
@@ -65,62 +79,37 @@ export class KeyStore {
   async create(input: { name: string; role: ApiRole; region?: string | null | undefined }): Promise<CreatedKey> {
     const id = randomBytes(10).toString('hex').slice(0, 16);
     const secret = randomBytes(32).toString('base64url');
-    const now = toClickHouseTime(new Date());
-    await this.ch.client.insert({
-      table: `${this.ch.database}.api_keys`,
-      values: [{ id, name: input.name, role: input.role, region: input.region ?? '', hash: sha256(secret), created_at: now, revoked_at: null, version: Date.now() }],
-      format: 'JSONEachRow',
-    });
+    const record: ApiKeyRecord = {
+      kind: 'key', id, name: input.name, role: input.role, region: input.region ?? null,
+      hash: sha256(secret), createdAt: new Date().toISOString(), revokedAt: null,
+    };
+    await this.sink.append(record);
+    this.apply(record);
     const principal: Principal = { keyId: id, name: input.name, role: input.role, region: input.region ?? null };
-    this.cache.set(id, { ...principal, hash: sha256(secret), revoked: false });
     return { ...principal, key: `ck_${id}_${secret}` };
   }
 
   async list(): Promise<(Principal & { createdAt: string; revokedAt: string | null })[]> {
-    const result = await this.ch.client.query({
-      query: `SELECT id, name, role, region, created_at, revoked_at FROM ${this.ch.database}.api_keys FINAL ORDER BY created_at`,
-      format: 'JSONEachRow',
-    });
-    const rows = await result.json<{ id: string; name: string; role: ApiRole; region: string; created_at: string; revoked_at: string | null }>();
-    return rows.map((r) => ({
-      keyId: r.id, name: r.name, role: r.role, region: r.region || null,
-      createdAt: fromClickHouseTime(r.created_at),
-      revokedAt: r.revoked_at ? fromClickHouseTime(r.revoked_at) : null,
-    }));
+    return [...this.cache.values()]
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0))
+      .map((k) => ({ keyId: k.keyId, name: k.name, role: k.role, region: k.region, createdAt: k.createdAt, revokedAt: k.revokedAt }));
   }
 
   async revoke(keyId: string): Promise<boolean> {
-    const result = await this.ch.client.query({
-      query: `SELECT name, role, region, hash, created_at FROM ${this.ch.database}.api_keys FINAL WHERE id = {id:String}`,
-      query_params: { id: keyId },
-      format: 'JSONEachRow',
-    });
-    const [row] = await result.json<Record<string, string>>();
-    if (!row) return false;
-    await this.ch.client.insert({
-      table: `${this.ch.database}.api_keys`,
-      values: [{ ...row, id: keyId, revoked_at: toClickHouseTime(new Date()), version: Date.now() }],
-      format: 'JSONEachRow',
-    });
-    const cached = this.cache.get(keyId);
-    if (cached) cached.revoked = true;
+    const known = this.cache.get(keyId);
+    if (!known) return false;
+    const record: ApiKeyRecord = {
+      kind: 'key', id: keyId, name: known.name, role: known.role, region: known.region,
+      hash: known.hash, createdAt: known.createdAt, revokedAt: known.revokedAt ?? new Date().toISOString(),
+    };
+    await this.sink.append(record);
+    this.apply(record);
     return true;
   }
 
   /** Whether any admin key exists (the first start creates one when none does and no bootstrap key is set). */
   async hasAdminKey(): Promise<boolean> {
-    await this.reload();
     return [...this.cache.values()].some((k) => k.role === 'admin' && !k.revoked);
-  }
-
-  private async reload(): Promise<void> {
-    this.loadedAt = Date.now();
-    const result = await this.ch.client.query({
-      query: `SELECT id, name, role, region, hash, revoked_at FROM ${this.ch.database}.api_keys FINAL`,
-      format: 'JSONEachRow',
-    });
-    const rows = await result.json<{ id: string; name: string; role: ApiRole; region: string; hash: string; revoked_at: string | null }>();
-    this.cache = new Map(rows.map((r) => [r.id, { keyId: r.id, name: r.name, role: r.role, region: r.region || null, hash: r.hash, revoked: r.revoked_at !== null }]));
   }
 }
 

@@ -13,3 +13,4 @@ export { noIngestMetrics, type IngestMetrics } from './metrics.ts';
 export { readDeadLetters, type DeadLetter } from './log/embedded/embedded-log.ts';
 export { createRetryPolicy, backoffMs, retriableFlag, RecordsRejectedError, type Backoff, type RetryPolicy, type RetryDecision } from './log/retry-policy.ts';
 export { createVoidScopeCheck, type VoidScopeCheck } from './http/void-scope.ts';
+export { openAdminLog, type AdminLog, type OpenAdminLogOptions } from './log/admin/admin-log.ts';

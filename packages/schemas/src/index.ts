@@ -9,3 +9,4 @@ export * from './routes/index.ts';
 export * from './text.ts';
 export * from './csv.ts';
 export * from './cross-field.ts';
+export * from './admin-records.ts';

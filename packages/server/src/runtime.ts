@@ -10,6 +10,7 @@ import {
   createVoidScopeCheck,
   createIdIndex,
   defaultGroupId,
+  openAdminLog,
   openEventLog,
   startRollupConsumer,
   type EventLog,
@@ -19,11 +20,11 @@ import {
 } from '@cordon/ingest';
 import { createQueryRoutes, createRegistryRoutes, csvExport, pipelineEtag } from '@cordon/query-api';
 import { loadRegionRegistry, type RegionRegistry } from '@cordon/regions';
-import type { ConsumerHealth } from '@cordon/schemas';
+import type { AdminRecord, ConsumerHealth } from '@cordon/schemas';
 import { createDashboardRoutes } from '@cordon/dashboard';
 import type { CordonConfig } from './config.ts';
 import { createAdminRoutes } from './admin-routes.ts';
-import { createCustomRegionStore, type CustomRegionStore } from './custom-regions.ts';
+import { applyRegionRecord, createCustomRegionStore, migrateAdminRecords, type CustomRegionStore } from './custom-regions.ts';
 import { createHttpApp } from './app.ts';
 import { createPipelineStatus } from './pipeline-status.ts';
 import { createDocsRoutes } from './docs-routes.ts';
@@ -94,7 +95,8 @@ export interface StartOptions {
 
 /**
  * Starts the parts of Cordon this process runs. Order matters: ClickHouse
- * and its tables first (keys and custom regions live there), then the log,
+ * and its tables first, then the admin log read to its end (keys and custom
+ * regions; copied from ClickHouse on the first start), then the event log,
  * then the consumer, then HTTP, so a request never finds a half-started
  * server.
  */
@@ -114,9 +116,33 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
   try {
     await migrate(clickhouse);
     const regions = options.regions ?? (await loadRegionRegistry());
-    const customRegions = createCustomRegionStore(clickhouse);
-    await customRegions.loadInto(regions);
-    const keys = new KeyStore(clickhouse, { bootstrapKey: config.bootstrapKey ?? undefined, rateLimiter: createRateLimiter(config.rateLimit) });
+    // Keys and admin-added regions: the admin log, read whole, then tailed.
+    const adminLog = await openAdminLog({
+      kafka: config.kafkaBrokers ? { brokers: config.kafkaBrokers, topic: config.kafkaTopic } : null,
+      dataDir: config.dataDir,
+      logger,
+    });
+    closers.push(() => adminLog.close());
+    const customRegions = createCustomRegionStore(adminLog);
+    const keys = new KeyStore(adminLog, { bootstrapKey: config.bootstrapKey ?? undefined, rateLimiter: createRateLimiter(config.rateLimit) });
+    const applyAdmin = (record: AdminRecord) => {
+      try {
+        if (record.kind === 'key') keys.apply(record);
+        else applyRegionRecord(regions, record);
+      } catch (error) {
+        logger.error({ err: error, record: { ...record, hash: undefined } }, 'admin log: a record could not be applied');
+      }
+    };
+    let adminRecords = 0;
+    await adminLog.start((record) => {
+      adminRecords++;
+      applyAdmin(record);
+    });
+    if (adminRecords === 0) {
+      const migrated = await migrateAdminRecords(clickhouse, adminLog);
+      for (const record of migrated) applyAdmin(record);
+      if (migrated.length > 0) logger.warn({ records: migrated.length }, 'moved API keys and custom regions from ClickHouse into the admin log');
+    }
     const servesHttp = roles.includes('ingest') || roles.includes('query');
     // The first start of a server without a bootstrap key makes the admin key it prints once.
     const createdAdminKey =

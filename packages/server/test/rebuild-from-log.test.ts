@@ -19,13 +19,16 @@ const bulletin = '/v1/aggregates?metrics=vehicles_screened,people_screened,vehic
 const expected = { vehicles_screened: 115814, people_screened: 184735, vehicles_turned_back: 10899, people_turned_back: 16966, fever_cases: 27 };
 
 describe('ClickHouse deleted from the data folder (issue 7, item 4)', () => {
-  it('is rebuilt from the log at start, exactly once', async () => {
+  it('is rebuilt from the log at start, exactly once, and keys and custom regions survive it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cordon-rebuild-'));
     const env = { CORDON_DATA_DIR: dataDir, CORDON_BOOTSTRAP_KEY: key };
     const demo = await startServer(env, 'demo');
     await waitFor(() => demo.output().includes('Demo data:'), { timeoutMs: 120_000, what: 'the demo to load' });
     const first = client(demo.url, key);
     expect((await first.get(bulletin)).body.totals).toEqual(expected);
+    // A key made through the API, and the demo's admin-added regions: both must outlive ClickHouse.
+    const office = (await (await first.post('/v1/keys', { name: '新郑市 office', role: 'read', region: '410184' })).json()) as { key: string };
+    expect((await first.get(bulletin, office.key)).status).toBe(200);
     expect(await demo.stop()).toBe(0);
 
     await rm(join(dataDir, 'clickhouse'), { recursive: true, force: true });
@@ -39,6 +42,9 @@ describe('ClickHouse deleted from the data folder (issue 7, item 4)', () => {
     const demoEvents = readFileSync(demoEventsPath, 'utf8').trim().split('\n').length;
     expect(rebuilt?.['reason']).toBe(`partition 0: the log committed ${demoEvents} records, ClickHouse holds no events`);
     expect(healed.lines().find((l) => l['msg']?.includes?.('replaying the log'))?.['replayFrom']).toEqual({ 0: '0' });
+    // Kept in the admin log, not in ClickHouse: the key still works, the custom region is still known.
+    expect((await api.get(bulletin, office.key)).body.totals).toEqual(expected);
+    expect((await api.get('/v1/regions/410184499')).body.name).toBe('郑州新郑教育园区');
     const status = await api.get('/v1/status');
     expect(status.body.lag).toBe(0);
     expect(await healed.stop()).toBe(0);
