@@ -27,7 +27,7 @@ describe('keys and regions found in ClickHouse on the first start with the admin
     const gone = await old.create({ name: 'old revoked', role: 'ingest' });
     const row = (r: ApiKeyRecord, revoked: boolean) => ({
       id: r.id, name: r.name, role: r.role, region: r.region ?? '', hash: r.hash,
-      created_at: '2020-02-01 00:00:00.000', revoked_at: revoked ? '2020-02-02 00:00:00.000' : null, version: 1,
+      created_at: revoked ? '2020-02-01 00:00:01.000' : '2020-02-01 00:00:00.000', revoked_at: revoked ? '2020-02-02 00:00:00.000' : null, version: 1,
     });
     await clickhouse.client.insert({ table: `${clickhouse.database}.api_keys`, values: [row(records[0]!, false), row(records[1]!, true)], format: 'JSONEachRow' });
     await clickhouse.client.insert({
