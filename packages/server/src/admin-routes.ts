@@ -49,6 +49,10 @@ export function createAdminRoutes(deps: { keys: KeyStore; regions: RegionRegistr
     // never see it).
     const region = registryCheck(() => deps.regions.check(input));
     await deps.customRegions.save(region);
+    // The admin log's tail may have applied this very record already (it
+    // adds every region record it reads, this process's too).
+    const applied = deps.regions.get(code);
+    if (applied && applied.name === region.name && (applied.parent ?? null) === (region.parent ?? null)) return c.json(applied, 201);
     // A concurrent request may have added the same code meanwhile: a duplicate, not a 500.
     return c.json(registryCheck(() => deps.regions.add(input)), 201);
   });
