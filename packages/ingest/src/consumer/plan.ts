@@ -3,7 +3,7 @@ import type { LogEnvelope } from '@cordon/schemas';
 import type { LogRecord } from '../log/event-log.ts';
 import { eventRow, retractionRow, type EventRow } from './rows.ts';
 import { fromClickHouseTime } from '@cordon/clickhouse';
-import type { StoredVoid, VoidIndex } from './void-index.ts';
+import { storedVoidsFor, type StoredVoid } from './stored-voids.ts';
 import { storedIds } from '../stored-ids.ts';
 
 export interface DecodedRecord {
@@ -19,8 +19,6 @@ export interface BatchPlan {
   duplicates: number;
   /** Voids that took an event back in this batch (either side may be the new one). */
   retractions: number;
-  /** The voids this batch stores (for the void index, once written). */
-  newVoids: StoredVoid[];
 }
 
 /**
@@ -35,7 +33,7 @@ export interface BatchPlan {
  * Only one consumer step runs at a time per partition, and a void is keyed by
  * its target, so a void and its target never race in two partitions.
  */
-export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse, dayOf: (instant: string) => string, voids: VoidIndex): Promise<BatchPlan> {
+export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse, dayOf: (instant: string) => string): Promise<BatchPlan> {
   const firsts = new Map<string, DecodedRecord>();
   for (const item of batch) if (!firsts.has(item.envelope.event.id)) firsts.set(item.envelope.event.id, item);
 
@@ -59,8 +57,8 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
     if (e.type === 'void') newVoids.push({ target: e.data.target, voidId: e.id, voidReceivedAt: envelope.receivedAt });
   }
   const freshTargets = fresh.filter(({ envelope }) => envelope.event.type !== 'void').map(({ envelope }) => envelope.event.id);
-  const pairs = [...newVoids, ...(await voids.voidsFor(freshTargets))];
-  const summary = { fresh: fresh.length, duplicates: batch.length - fresh.length, newVoids };
+  const pairs = [...newVoids, ...(await storedVoidsFor(ch, freshTargets))];
+  const summary = { fresh: fresh.length, duplicates: batch.length - fresh.length };
   if (pairs.length === 0) return { rows, ...summary, retractions: 0 };
 
   const targetIds = [...new Set(pairs.map((p) => p.target))];

@@ -4,7 +4,6 @@ import type { LogBatch, LogRecord } from '../log/event-log.ts';
 import { decodeRecord } from './decode.ts';
 import { planBatch, type DecodedRecord } from './plan.ts';
 import { writeRows } from './write.ts';
-import { createVoidIndex } from './void-index.ts';
 
 export interface RollupStepResult {
   counted: number;
@@ -21,7 +20,6 @@ export interface RollupStepResult {
  */
 export function createRollupStep(deps: { clickhouse: ClickHouse; timeZone: string }) {
   const dayOf = createDayOf(deps.timeZone);
-  const voids = createVoidIndex(deps.clickhouse);
   return async (batch: LogBatch): Promise<RollupStepResult> => {
     const decoded: DecodedRecord[] = [];
     const undecodable: RollupStepResult['undecodable'] = [];
@@ -29,9 +27,8 @@ export function createRollupStep(deps: { clickhouse: ClickHouse; timeZone: strin
       if (result.ok) decoded.push(result);
       else undecodable.push({ record: result.record, reason: result.reason });
     }
-    const plan = await planBatch(decoded, deps.clickhouse, dayOf, voids);
+    const plan = await planBatch(decoded, deps.clickhouse, dayOf);
     await writeRows(deps.clickhouse, plan.rows);
-    voids.written(plan.newVoids);
     return { counted: plan.fresh, duplicates: plan.duplicates, retractions: plan.retractions, undecodable };
   };
 }

@@ -1,0 +1,31 @@
+import { fromClickHouseTime, type ClickHouse } from '@cordon/clickhouse';
+
+export interface StoredVoid {
+  target: string;
+  voidId: string;
+  voidReceivedAt: string;
+}
+
+/**
+ * Stored voids of these targets, oldest first, asked of the `voids` table
+ * (ordered by target, so the look-up reads only the granules of these ids).
+ * One query per batch, as for the ids already counted; nothing is held in
+ * memory between batches, so voids whose target never arrives cost disk,
+ * not the consumer's memory, and a start loads nothing. Being read fresh
+ * each batch, it also sees voids written by another consumer process or a
+ * roll-up rebuild without any bookkeeping.
+ */
+export async function storedVoidsFor(ch: ClickHouse, targets: readonly string[]): Promise<StoredVoid[]> {
+  if (targets.length === 0) return [];
+  const result = await ch.client.query({
+    query: `SELECT target, void_id AS voidId, received_at AS receivedAt
+            FROM ${ch.database}.voids WHERE target IN {targets:Array(UUID)} ORDER BY received_at, void_id`,
+    query_params: { targets },
+    format: 'JSONEachRow',
+  });
+  return (await result.json<{ target: string; voidId: string; receivedAt: string }>()).map((v) => ({
+    target: v.target,
+    voidId: v.voidId,
+    voidReceivedAt: fromClickHouseTime(v.receivedAt),
+  }));
+}
