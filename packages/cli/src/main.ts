@@ -23,7 +23,8 @@ try {
     process.exitCode = 0;
   } else {
     await program.parseAsync(process.argv);
-    process.exitCode = program.exitCode ?? 0;
+    // A mounted command (bulletin) may set process.exitCode itself.
+    process.exitCode = program.exitCode ?? process.exitCode ?? 0;
   }
 } catch (error) {
   if (error instanceof CommanderError) {

@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { bulletinCommand } from '@cordon/bulletin';
 import { apiRoles, labelLanguages } from '@cordon/schemas';
 import { keysCreate, keysList, keysRevoke, regionsAdd, status } from './admin-commands.ts';
 import { connect, type ConnectionOptions } from './connect.ts';
@@ -136,6 +137,24 @@ the server failed, 2 a usage error.`,
     .command('status')
     .description('How far the pipeline has come (GET /v1/status)')
     .action(async () => done(await status(client(), say)));
+
+  // The bulletin package's own command, as `npm run bulletin` runs it. It
+  // reads CORDON_URL and CORDON_API_KEY, so --url/--key reach it as those,
+  // read when it runs (after commander has parsed them).
+  program.addCommand(
+    bulletinCommand({
+      env: {
+        get CORDON_URL() {
+          return program.opts<ConnectionOptions>().url ?? io.defaults.url;
+        },
+        get CORDON_API_KEY() {
+          return program.opts<ConnectionOptions>().key ?? io.defaults.key;
+        },
+      },
+      stdout: say,
+      stderr: (line) => io.stderr.write(`${line}\n`),
+    }),
+  );
 
   for (const command of allCommands(program)) {
     command.exitOverride().allowExcessArguments(false).configureOutput(output);

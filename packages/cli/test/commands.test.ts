@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -25,12 +25,12 @@ describe('help and usage errors', () => {
     const top = await cordonCli(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('Usage: cordon [options] [command]');
-    for (const command of ['import', 'export', 'export aggregates', 'export timeseries', 'keys', 'keys create', 'keys list', 'keys revoke', 'regions add', 'status']) {
+    for (const command of ['import', 'export', 'export aggregates', 'export timeseries', 'keys', 'keys create', 'keys list', 'keys revoke', 'regions add', 'status', 'bulletin']) {
       const run = await cordonCli([...command.split(' '), '--help']);
       expect(run.code, command).toBe(0);
       expect(run.stdout, command).toContain(`Usage: cordon ${command}`);
     }
-  }, 240_000); // eleven processes, each starting tsx, on a shared machine
+  }, 260_000); // twelve processes, each starting tsx, on a shared machine
 
   it('refuses an unknown command, an unknown option and a missing argument in one line, exit 2', async () => {
     expect(await cordonCli(['frobnicate'])).toMatchObject({ code: 2, stdout: '', stderr: "cordon: unknown command 'frobnicate' (see cordon --help)\n" });
@@ -39,6 +39,24 @@ describe('help and usage errors', () => {
     expect(await cordonCli(['status', 'extra'])).toMatchObject({ code: 2, stderr: "cordon: too many arguments for 'status'. Expected 0 arguments but got 1: extra. (see cordon --help)\n" });
     expect(await cordonCli(['status'])).toMatchObject({ code: 2, stderr: 'cordon: no server: give --url or set CORDON_URL\n' });
   });
+});
+
+describe('cordon bulletin', () => {
+  it('writes the bulletin with --url/--key, as npm run bulletin does', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cordon-cli-bulletin-'));
+    const run = await cordonCli(['--url', served.url, '--key', adminKey, 'bulletin', '--region', '410184', '--date', '2020-02-13', '--out', out]);
+    expect(run.code).toBe(0);
+    const base = join(out, '410184', '2020-02-13');
+    expect(run.stdout).toBe(`${base}.md\n${base}.html\n${base}.json\n${base}.svg\n`);
+    expect(readFileSync(`${base}.md`, 'utf8')).toContain('截至2月13日，累计排查车辆115814台、184735人，劝返车辆10899台、16966人，发现发热人员27名');
+  }, 120_000);
+
+  it('fails in one line with exit 1 for an unknown region', async () => {
+    const run = await cordonCli(['bulletin', '--region', '999999', '--date', '2020-02-13', '--out', dir], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^bulletin: /);
+  }, 120_000);
 });
 
 describe('cordon export', () => {
