@@ -15,11 +15,10 @@
  * a finished segment that ends before the next segment's base is damage and
  * the consumer stops there (see consumer.ts).
  */
-import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { errorCode, fsyncDir } from './files.ts';
+import { errorCode, writeFileDurably } from './files.ts';
 
 export interface Gap {
   /** First lost offset; the gap ends where the segment named after the gap file begins. */
@@ -32,23 +31,6 @@ const END_MARKER = 'end.json';
 
 function gapName(base: bigint): string {
   return `${base.toString().padStart(20, '0')}.gap`;
-}
-
-async function writeDurably(dir: string, name: string, body: string): Promise<void> {
-  const target = join(dir, name);
-  const temp = `${target}.${process.pid}.${randomUUID()}.tmp`;
-  const fh = await open(temp, 'w');
-  try {
-    await fh.writeFile(body, 'utf8');
-    await fh.sync();
-  } catch (error) {
-    await fh.close();
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await fh.close();
-  await rename(temp, target);
-  await fsyncDir(dir);
 }
 
 async function readJson(path: string): Promise<Record<string, unknown> | undefined> {
@@ -73,7 +55,7 @@ export async function readEndMarker(segmentsDir: string): Promise<bigint | undef
 }
 
 export async function writeEndMarker(segmentsDir: string, offset: bigint): Promise<void> {
-  await writeDurably(segmentsDir, END_MARKER, JSON.stringify({ offset: offset.toString(), closedAt: new Date().toISOString() }));
+  await writeFileDurably(segmentsDir, END_MARKER, JSON.stringify({ offset: offset.toString(), closedAt: new Date().toISOString() }));
 }
 
 export async function readGap(segmentsDir: string, base: bigint): Promise<Gap | undefined> {
@@ -85,5 +67,5 @@ export async function readGap(segmentsDir: string, base: bigint): Promise<Gap | 
 /** Records that offsets [gap.from, gap.to) are lost, before the segment named gap.to is created. */
 export async function writeGap(segmentsDir: string, gap: Gap): Promise<void> {
   const body = { from: gap.from.toString(), to: gap.to.toString(), reason: gap.reason, at: new Date().toISOString() };
-  await writeDurably(segmentsDir, gapName(gap.to), JSON.stringify(body));
+  await writeFileDurably(segmentsDir, gapName(gap.to), JSON.stringify(body));
 }

@@ -5,11 +5,10 @@
  * never a torn one, and a reader in another process sees one or the other.
  * The offset stored is the next record to deliver (Kafka's convention).
  */
-import { randomUUID } from 'node:crypto';
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { errorCode, fsyncDir } from './files.ts';
+import { errorCode, writeFileDurably } from './files.ts';
 
 /** A file-name-safe stem for a group id ('/' and every other special character escaped). */
 export function groupStem(groupId: string): string {
@@ -19,8 +18,12 @@ export function groupStem(groupId: string): string {
   return stem;
 }
 
+function offsetFileName(groupId: string): string {
+  return `${groupStem(groupId)}.offset`;
+}
+
 function offsetPath(groupsDir: string, groupId: string): string {
-  return join(groupsDir, `${groupStem(groupId)}.offset`);
+  return join(groupsDir, offsetFileName(groupId));
 }
 
 export function groupLockPath(groupsDir: string, groupId: string): string {
@@ -43,26 +46,8 @@ export async function readGroupOffset(groupsDir: string, groupId: string): Promi
 }
 
 export async function writeGroupOffset(groupsDir: string, groupId: string, offset: bigint): Promise<void> {
-  const target = offsetPath(groupsDir, groupId);
-  const temp = `${target}.${process.pid}.${randomUUID()}.tmp`;
   const body = JSON.stringify({ groupId, offset: offset.toString(), committedAt: new Date().toISOString() });
-  const fh = await open(temp, 'w');
-  try {
-    await fh.writeFile(body, 'utf8');
-    await fh.sync();
-  } catch (error) {
-    await fh.close();
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await fh.close();
-  try {
-    await rename(temp, target);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await fsyncDir(groupsDir);
+  await writeFileDurably(groupsDir, offsetFileName(groupId), body);
 }
 
 /** Every group's committed offset in the folder (the writer's floor on open: see SegmentWriter). */
