@@ -22,7 +22,7 @@ import { startCordon } from '../packages/server/src/runtime.ts';
 import { createBulletinStore } from '../packages/server/src/bulletins/store.ts';
 import { sdkBulletinSource } from '../packages/server/src/bulletins/service.ts';
 import { bulletinGeneratorFor } from './bulletin-generator.ts';
-import { loadEvents, planLoad, type Places } from './query-data.ts';
+import { countyPlaces, loadEvents, planLoad } from './query-data.ts';
 
 const totalEvents = Number(process.env['BENCH_BULLETIN_EVENTS'] ?? 10_000_000);
 const runs = Number(process.env['BENCH_BULLETIN_RUNS'] ?? 20);
@@ -61,11 +61,7 @@ async function main() {
   const ch = await connectClickHouse({ dataDir: chdbDir, database: 'bench_bulletin' });
   await migrate(ch);
   const regions = await loadRegionRegistry();
-  const places: Places = {
-    county: `${county}000000`,
-    towns: regions.descendantsAtLevel(county, 'town').map((r) => `${r.code}000`),
-    villages: regions.descendantsAtLevel(county, 'village').map((r) => r.code),
-  };
+  const places = countyPlaces(regions, county);
   const plan = planLoad(totalEvents);
   const loadStarted = performance.now();
   await loadEvents(ch, places, plan, 1_000_000, (done) => process.stderr.write(`  loaded ${fmt(done)} / ${fmt(plan.bulk)} field events\n`));

@@ -12,7 +12,7 @@
  * the consumer's own `eventRow` / `retractionRow` on them and compares.
  */
 import type { ClickHouse } from '@cordon/clickhouse';
-import { mostSpecificCode } from '@cordon/regions';
+import { mostSpecificCode, type RegionRegistry } from '@cordon/regions';
 import { createDayOf, eventSchema, type CordonEvent } from '@cordon/schemas';
 import { eventRow, retractionRow, type EventRow } from '../packages/ingest/src/consumer/rows.ts';
 
@@ -32,6 +32,15 @@ export interface Places {
   towns: string[];
   villages: string[];
   county: string;
+}
+
+/** A county's places from the registry, keyed as the generated rows store them (12 digits). */
+export function countyPlaces(regions: RegionRegistry, county: string): Places {
+  return {
+    county: `${county}000000`,
+    towns: regions.descendantsAtLevel(county, 'town').map((r) => `${r.code}000`),
+    villages: regions.descendantsAtLevel(county, 'village').map((r) => r.code),
+  };
 }
 
 export function siteId(i: number): string {

@@ -23,7 +23,7 @@ import { silentLogger } from '@cordon/ingest';
 import { loadRegionRegistry } from '@cordon/regions';
 import { readConfig, type CordonConfig } from '../packages/server/src/config.ts';
 import { startCordon, type Role } from '../packages/server/src/runtime.ts';
-import { donatedMetrics, firstDay, loadEvents, planLoad, siteRegions, verifySample, verifyTotals, type Places } from './query-data.ts';
+import { countyPlaces, donatedMetrics, firstDay, loadEvents, planLoad, siteRegions, verifySample, verifyTotals } from './query-data.ts';
 
 const totalEvents = Number(process.env['BENCH_QUERY_EVENTS'] ?? 10_000_000);
 const runs = Number(process.env['BENCH_QUERY_RUNS'] ?? 100);
@@ -324,11 +324,7 @@ async function main() {
   const ch = await connectClickHouse({ dataDir: chdbDir, database: 'bench_query' });
   await migrate(ch);
   const regions = await loadRegionRegistry();
-  const places: Places = {
-    county: `${county}000000`,
-    towns: regions.descendantsAtLevel(county, 'town').map((r) => `${r.code}000`),
-    villages: regions.descendantsAtLevel(county, 'village').map((r) => r.code),
-  };
+  const places = countyPlaces(regions, county);
   const village = siteRegions(places)[1]!;
 
   // --- Load -----------------------------------------------------------------
