@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 
 /**
  * One ClickHouse client for both modes: a ClickHouse server over HTTP
@@ -9,6 +9,8 @@ export interface ClickHouse {
   /** The database every table of this Cordon lives in. */
   database: string;
   kind: 'chdb' | 'server';
+  /** The cluster whose DDL `migrate()` runs (`ON CLUSTER`, replicated tables); null: one node. */
+  cluster: string | null;
   close(): Promise<void>;
 }
 
@@ -19,17 +21,44 @@ export interface ConnectOptions {
   dataDir?: string;
   /** Database name; defaults to the URL's path or "cordon". Tests use one per test. */
   database?: string;
+  /**
+   * A ClickHouse cluster (`<remote_servers>` name) to migrate and write as one:
+   * the cluster schema (cluster-schema.ts), quorum inserts and reads that see
+   * them. Only with `url`: chDB is one node.
+   */
+  cluster?: string;
 }
+
+/**
+ * On a cluster, what keeps counting exactly once. The consumer asks "is this
+ * event counted yet" on whichever replica it reaches, so an insert must be on
+ * a majority of replicas before it is acknowledged (`insert_quorum`), and a
+ * read must see every quorum insert (`select_sequential_consistency`, which
+ * needs non-parallel quorum inserts). Inserts through a Distributed table go
+ * to their shard before the call returns, so a retried batch meets its first
+ * try in that shard's deduplication window, views included.
+ */
+const CLUSTER_SETTINGS: ClickHouseSettings = {
+  insert_quorum: 'auto',
+  insert_quorum_parallel: 0,
+  select_sequential_consistency: '1',
+  // distributed_foreground_insert in newer servers' words; the client's types know the older alias.
+  insert_distributed_sync: 1,
+  deduplicate_blocks_in_dependent_materialized_views: 1,
+};
 
 export async function connectClickHouse(options: ConnectOptions): Promise<ClickHouse> {
   if (options.url) {
     const url = new URL(options.url);
     const database = options.database ?? (url.pathname.replace(/^\//, '') || 'cordon');
     url.pathname = '/';
-    const client = createClient({ url: url.toString(), request_timeout: 30_000 });
-    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}` });
-    return { client, database, kind: 'server', close: () => client.close() };
+    const cluster = options.cluster ?? null;
+    const client = createClient({ url: url.toString(), request_timeout: 30_000, ...(cluster ? { clickhouse_settings: CLUSTER_SETTINGS } : {}) });
+    const onCluster = cluster ? ` ON CLUSTER ${quoteIdentifier(cluster)}` : '';
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}${onCluster}` });
+    return { client, database, kind: 'server', cluster, close: () => client.close() };
   }
+  if (options.cluster) throw new Error('a ClickHouse cluster needs a server url: chDB is one node');
   if (!options.dataDir) throw new Error('connectClickHouse needs a url or a dataDir');
   // Loaded lazily: the native engine is large and a server deployment never needs it.
   const { createChdbConnection } = await import('chdb/connection');
@@ -37,7 +66,7 @@ export async function connectClickHouse(options: ConnectOptions): Promise<ClickH
   const client = createClient({ connection: createChdbConnection({ path: options.dataDir }) } as unknown as Parameters<typeof createClient>[0]);
   const database = options.database ?? 'cordon';
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}` });
-  return { client, database, kind: 'chdb', close: () => client.close() };
+  return { client, database, kind: 'chdb', cluster: null, close: () => client.close() };
 }
 
 /**

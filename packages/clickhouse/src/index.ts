@@ -1,3 +1,6 @@
 export * from './connect.ts';
 export * from './migrations.ts';
+export * from './migrate.ts';
 export * from './time.ts';
+export * from './cluster-schema.ts';
+export * from './schema-files.ts';

@@ -1,4 +1,3 @@
-import type { ClickHouse } from './connect.ts';
 import { quoteIdentifier } from './connect.ts';
 
 /**
@@ -86,10 +85,4 @@ export function migrationStatements(database: string): string[] {
       created_at DateTime64(3, 'UTC')
     ) ENGINE = ReplacingMergeTree(created_at) ORDER BY code`,
   ];
-}
-
-export async function migrate(ch: ClickHouse): Promise<void> {
-  for (const query of migrationStatements(ch.database)) {
-    await ch.client.command({ query });
-  }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { connectClickHouse, type ClickHouse } from './connect.ts';
-import { migrate } from './migrations.ts';
+import { migrate } from './migrate.ts';
 
 /**
  * For tests: a fresh, migrated database in chDB. chDB allows one data folder

@@ -10,6 +10,8 @@ export interface CordonConfig {
   kafkaBrokers: string[] | null;
   kafkaTopic: string;
   clickhouseUrl: string | null;
+  /** CORDON_CLICKHOUSE_CLUSTER: the ClickHouse cluster to migrate and write as one (infra/clickhouse/); null: one server. */
+  clickhouseCluster: string | null;
   bootstrapKey: string | null;
   timeZone: string;
   logLevel: string;
@@ -52,6 +54,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
     kafkaBrokers: brokers.length > 0 ? brokers : null,
     kafkaTopic: env['CORDON_KAFKA_TOPIC'] ?? 'cordon.events',
     clickhouseUrl: env['CORDON_CLICKHOUSE_URL'] || null,
+    clickhouseCluster: readCluster(env),
     bootstrapKey: env['CORDON_BOOTSTRAP_KEY'] || null,
     timeZone,
     logLevel: env['CORDON_LOG_LEVEL'] ?? 'info',
@@ -79,4 +82,12 @@ export function parseOrigins(value: string): string[] {
     }
   }
   return origins.map((o) => o.replace(/\/$/, ''));
+}
+
+function readCluster(env: NodeJS.ProcessEnv): string | null {
+  const cluster = env['CORDON_CLICKHOUSE_CLUSTER']?.trim() || null;
+  if (cluster === null) return null;
+  if (!env['CORDON_CLICKHOUSE_URL']) throw new Error('CORDON_CLICKHOUSE_CLUSTER needs CORDON_CLICKHOUSE_URL: chDB is one node');
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(cluster)) throw new Error(`CORDON_CLICKHOUSE_CLUSTER must be a cluster name from the servers' <remote_servers>, not ${JSON.stringify(cluster)}`);
+  return cluster;
 }

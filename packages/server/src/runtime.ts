@@ -107,6 +107,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     options.clickhouse ??
     (await connectClickHouse({
       ...(config.clickhouseUrl ? { url: config.clickhouseUrl } : { dataDir: join(config.dataDir, 'clickhouse') }),
+      ...(config.clickhouseCluster ? { cluster: config.clickhouseCluster } : {}),
       ...(options.database ? { database: options.database } : {}),
     }));
   const closers: (() => Promise<unknown>)[] = options.clickhouse ? [] : [() => clickhouse.close()];

@@ -1,0 +1,81 @@
+-- The cluster schema for cluster `cordon` (CORDON_CLICKHOUSE_CLUSTER=cordon); macros {shard} and {replica} from each server's config.
+-- Generated from packages/clickhouse/src/migrations.ts by `npm run generate`: do not edit.
+-- Cordon runs these itself at every start (idempotent); this file is for reading and for running by hand.
+
+CREATE DATABASE IF NOT EXISTS `cordon` ON CLUSTER `cordon`;
+
+CREATE TABLE IF NOT EXISTS `cordon`.events_local ON CLUSTER `cordon` (
+      id UUID,
+      sign Int8 COMMENT '+1: the event as sent; -1: a retraction written for a void',
+      type LowCardinality(String),
+      occurred_at DateTime64(3, 'UTC'),
+      day Date COMMENT 'occurred_at as a day in CORDON_TZ',
+      region FixedString(12) COMMENT 'region code, zero-padded to 12 digits: subtree = prefix',
+      site String,
+      source String,
+      received_at DateTime64(3, 'UTC') COMMENT 'when ingest acknowledged it (retractions: when the void took effect)',
+      void_id Nullable(UUID) COMMENT 'retractions: the void that took the event back',
+      data String COMMENT 'the event data as JSON',
+      contributions Nested(metric LowCardinality(String), dim LowCardinality(String), value Float64),
+      log_partition UInt32,
+      log_offset UInt64
+    ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/cordon/events_local', '{replica}') ORDER BY (id, sign) SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS `cordon`.events ON CLUSTER `cordon` AS `cordon`.events_local
+    ENGINE = Distributed('cordon', `cordon`, events_local, cityHash64(id));
+
+CREATE TABLE IF NOT EXISTS `cordon`.metric_daily_local ON CLUSTER `cordon` (
+      metric LowCardinality(String),
+      region FixedString(12),
+      site String,
+      dim LowCardinality(String),
+      day Date,
+      value Float64,
+      events Int64 COMMENT 'contributions summed into this row, net of retractions'
+    ) ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/cordon/metric_daily_local', '{replica}') ORDER BY (metric, region, site, dim, day) SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS `cordon`.metric_daily ON CLUSTER `cordon` AS `cordon`.metric_daily_local
+    ENGINE = Distributed('cordon', `cordon`, metric_daily_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.metric_daily_mv ON CLUSTER `cordon` TO `cordon`.metric_daily_local AS
+      SELECT c.metric AS metric, region, site, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events
+      FROM `cordon`.events_local ARRAY JOIN contributions AS c;
+
+CREATE TABLE IF NOT EXISTS `cordon`.voids_local ON CLUSTER `cordon` (
+      target UUID,
+      void_id UUID,
+      received_at DateTime64(3, 'UTC')
+    ) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/cordon/voids_local', '{replica}') ORDER BY target SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS `cordon`.voids ON CLUSTER `cordon` AS `cordon`.voids_local
+    ENGINE = Distributed('cordon', `cordon`, voids_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.voids_mv ON CLUSTER `cordon` TO `cordon`.voids_local AS
+      SELECT toUUID(JSONExtractString(data, 'target')) AS target, id AS void_id, received_at
+      FROM `cordon`.events_local WHERE type = 'void' AND sign = 1;
+
+CREATE TABLE IF NOT EXISTS `cordon`.consumer_progress ON CLUSTER `cordon` (
+      group_id String,
+      partition UInt32,
+      next_offset UInt64 COMMENT 'the next offset of the partition to count',
+      rows UInt64 COMMENT 'rows of events for this partition after the batch',
+      at DateTime64(3, 'UTC')
+    ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/cordon/consumer_progress', '{replica}', next_offset) ORDER BY (group_id, partition);
+
+CREATE TABLE IF NOT EXISTS `cordon`.api_keys ON CLUSTER `cordon` (
+      id String,
+      name String,
+      role LowCardinality(String),
+      region String COMMENT 'public region code the key is limited to; empty: everywhere',
+      hash String COMMENT 'sha256 of the secret, hex',
+      created_at DateTime64(3, 'UTC'),
+      revoked_at Nullable(DateTime64(3, 'UTC')),
+      version UInt64
+    ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/cordon/api_keys', '{replica}', version) ORDER BY id;
+
+CREATE TABLE IF NOT EXISTS `cordon`.custom_regions ON CLUSTER `cordon` (
+      code String,
+      name String,
+      parent String,
+      created_at DateTime64(3, 'UTC')
+    ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/cordon/custom_regions', '{replica}', created_at) ORDER BY code;

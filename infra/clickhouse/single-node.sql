@@ -1,0 +1,70 @@
+-- The single-node schema (chDB or one ClickHouse server).
+-- Generated from packages/clickhouse/src/migrations.ts by `npm run generate`: do not edit.
+-- Cordon runs these itself at every start (idempotent); this file is for reading and for running by hand.
+
+CREATE TABLE IF NOT EXISTS `cordon`.events (
+      id UUID,
+      sign Int8 COMMENT '+1: the event as sent; -1: a retraction written for a void',
+      type LowCardinality(String),
+      occurred_at DateTime64(3, 'UTC'),
+      day Date COMMENT 'occurred_at as a day in CORDON_TZ',
+      region FixedString(12) COMMENT 'region code, zero-padded to 12 digits: subtree = prefix',
+      site String,
+      source String,
+      received_at DateTime64(3, 'UTC') COMMENT 'when ingest acknowledged it (retractions: when the void took effect)',
+      void_id Nullable(UUID) COMMENT 'retractions: the void that took the event back',
+      data String COMMENT 'the event data as JSON',
+      contributions Nested(metric LowCardinality(String), dim LowCardinality(String), value Float64),
+      log_partition UInt32,
+      log_offset UInt64
+    ) ENGINE = MergeTree ORDER BY (id, sign) SETTINGS non_replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS `cordon`.metric_daily (
+      metric LowCardinality(String),
+      region FixedString(12),
+      site String,
+      dim LowCardinality(String),
+      day Date,
+      value Float64,
+      events Int64 COMMENT 'contributions summed into this row, net of retractions'
+    ) ENGINE = SummingMergeTree ORDER BY (metric, region, site, dim, day) SETTINGS non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.metric_daily_mv TO `cordon`.metric_daily AS
+      SELECT c.metric AS metric, region, site, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events
+      FROM `cordon`.events ARRAY JOIN contributions AS c;
+
+CREATE TABLE IF NOT EXISTS `cordon`.voids (
+      target UUID,
+      void_id UUID,
+      received_at DateTime64(3, 'UTC')
+    ) ENGINE = MergeTree ORDER BY target SETTINGS non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.voids_mv TO `cordon`.voids AS
+      SELECT toUUID(JSONExtractString(data, 'target')) AS target, id AS void_id, received_at
+      FROM `cordon`.events WHERE type = 'void' AND sign = 1;
+
+CREATE TABLE IF NOT EXISTS `cordon`.consumer_progress (
+      group_id String,
+      partition UInt32,
+      next_offset UInt64 COMMENT 'the next offset of the partition to count',
+      rows UInt64 COMMENT 'rows of events for this partition after the batch',
+      at DateTime64(3, 'UTC')
+    ) ENGINE = ReplacingMergeTree(next_offset) ORDER BY (group_id, partition);
+
+CREATE TABLE IF NOT EXISTS `cordon`.api_keys (
+      id String,
+      name String,
+      role LowCardinality(String),
+      region String COMMENT 'public region code the key is limited to; empty: everywhere',
+      hash String COMMENT 'sha256 of the secret, hex',
+      created_at DateTime64(3, 'UTC'),
+      revoked_at Nullable(DateTime64(3, 'UTC')),
+      version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY id;
+
+CREATE TABLE IF NOT EXISTS `cordon`.custom_regions (
+      code String,
+      name String,
+      parent String,
+      created_at DateTime64(3, 'UTC')
+    ) ENGINE = ReplacingMergeTree(created_at) ORDER BY code;
