@@ -56,8 +56,12 @@ export const csvLangSchema = z.enum(labelLanguages).meta({
 export const knownAtSchema = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2020-02-13T18:00:00+08:00' })
   // No event can be older (instantSchema), and the bound keeps the instant inside ClickHouse's DateTime64 range.
-  .refine((s) => !(Date.parse(s) < Date.UTC(2000, 0, 1)), 'must not be before 2000')
+  // A pattern on the written year, not a refine: the OpenAPI document then states the bound
+  // (`pattern` beside `format: date-time`), and generated clients and Schemathesis keep to it.
+  .regex(/^[2-9]\d{3}-/, 'must not be before 2000')
   .meta({
+    // zod writes a string's pattern in place of its format: the format is kept by hand.
+    format: 'date-time',
     description:
       'The answer as it was known at this instant: only events acknowledged at or before it, and only voids that had taken effect by then, are counted (figures are read from the raw event table instead of the roll-up). `asOf` in the answer becomes this instant (or the pipeline position, if that is earlier). Default: now.',
     example: '2020-02-13T18:00:00+08:00',

@@ -1,6 +1,6 @@
 import { bodyLimit } from 'hono/body-limit';
-import { eventsRoute, eventTypes, type CordonEvent, type ImportSummary, type LogEnvelope } from '@cordon/schemas';
-import { createRouter, ProblemError, requireRole, type AuthEnv, type KeyStore } from '@cordon/edge';
+import { eventsRoute, eventTypes, fieldErrorsOf, type CordonEvent, type ImportSummary, type LogEnvelope } from '@cordon/schemas';
+import { createRouter, ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
 import { LogUnavailableError, type EventLog } from '../log/event-log.ts';
 import { encodeEnvelope } from '../consumer/decode.ts';
 import type { IdIndex } from '../id-index.ts';
@@ -48,12 +48,16 @@ export function createEventsRoute(deps: EventsRouteDeps) {
       },
     }),
     async (c) => {
+      // The query is checked against the route's schema before the body is read:
+      // a misspelt dryRun must never write what was meant as a trial.
+      const query = eventsRoute.request.query.safeParse(c.req.query());
+      if (!query.success) throw validationProblem(fieldErrorsOf(query.error.issues));
+      const dryRun = query.data.dryRun === 'true';
       const items = parseEventsBody(new Uint8Array(await c.req.arrayBuffer()), c.req.header('content-type') ?? '');
       const checked = validateEvents(items, deps.regions, c.get('principal'));
       const scoped = deps.voidScope ? await deps.voidScope(checked.valid, c.get('principal')) : { valid: checked.valid, errors: [] };
       const valid = scoped.valid;
       const errors = [...checked.errors, ...scoped.errors];
-      const dryRun = c.req.query('dryRun') === 'true';
 
       // The first occurrence of an id in the request is the one that counts.
       const firstIndex = new Map<string, number>();

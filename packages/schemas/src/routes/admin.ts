@@ -19,8 +19,9 @@ export const regionSchema = z
   .meta({ id: 'Region' });
 
 const adminProblems = problemResponses('validation', 'unauthorized', 'forbidden');
-// Admin bodies are small: past 16 KiB the answer is 413 before the body is read.
-const bodyProblems = problemResponses('payload_too_large');
+// Admin bodies are small: past 16 KiB the answer is 413 before the body is read;
+// a body that is not application/json is 415.
+const bodyProblems = problemResponses('payload_too_large', 'unsupported_media_type');
 
 export const createKeyRoute = createRoute({
   method: 'post', path: '/v1/keys', 'x-cross-field-rules': createKeyRules,

@@ -63,6 +63,9 @@ export const bulletinParamsSchema = z.object({
 export const bulletinQuerySchema = z.object({
   revision: z.coerce
     .number({ error: 'must be a whole number' })
+    // Stated so the document says it (zod's int() refuses what is past a double's exact
+    // integers anyway); checked first and alone, so a number past it gets this one message.
+    .max(Number.MAX_SAFE_INTEGER, { error: `must be at most ${Number.MAX_SAFE_INTEGER}`, abort: true })
     .int('must be a whole number')
     .min(0, 'must be 0 (the original) or more')
     .optional()

@@ -13,7 +13,7 @@ export const eventsRoute = createRoute({
   tags: ['events'],
   security: bearerAuth,
   request: {
-    query: z.object({ dryRun: z.enum(['true', 'false']).optional().meta({ description: 'true: validate and report, write nothing' }) }),
+    query: z.object({ dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).optional().meta({ description: 'true: validate and report, write nothing' }) }),
     body: {
       required: true,
       content: {
