@@ -18,3 +18,9 @@ export function dayLabel(day: string, lang: ChartLang): string {
   const date = Number(day.slice(8, 10));
   return lang === 'zh' ? `${month}月${date}日` : `${enMonths[month - 1] ?? '?'} ${date}`;
 }
+
+/** 2020-W07 → 第7周 / Week 7: the axis label of an ISO week as `interval=week` names it. */
+export function weekLabel(week: string, lang: ChartLang): string {
+  const n = Number(week.slice(week.indexOf('W') + 1));
+  return lang === 'zh' ? `第${n}周` : `Week ${n}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dailyTrendOption, dayLabel, renderSvg } from '../src/index.ts';
+import { breakdownBarHeight, breakdownBarOption, dailyTrendOption, dayLabel, renderSvg, weekLabel } from '../src/index.ts';
 import { parseXml } from './xml.ts';
 
 const screened = {
@@ -53,6 +53,53 @@ describe('dailyTrendOption', () => {
   it('labels days from the string, whatever the time zone', () => {
     expect(dayLabel('2020-01-01', 'zh')).toBe('1月1日');
     expect(dayLabel('2020-12-31', 'en')).toBe('Dec 31');
+  });
+
+  it('draws ISO weeks as bars alone, labelled by week number', () => {
+    const weeks = { name: '排查人员', points: [{ period: '2020-W06', value: 63000, movingAverage7: 9000 }, { period: '2020-W07', value: 66500, movingAverage7: 9500 }] };
+    const option = dailyTrendOption({ series: [weeks], interval: 'week' });
+    expect((option.xAxis as { data: string[] }).data).toEqual(['第6周', '第7周']);
+    expect((option.series as { type: string; data: number[] }[]).map((s) => [s.type, s.data])).toEqual([['bar', [63000, 66500]]]);
+    expect(weekLabel('2020-W53', 'en')).toBe('Week 53');
+  });
+
+  it('fits the axis labels into the grid and puts the legend on top on a screen; the print frame stays the bulletin\'s', () => {
+    const screen = dailyTrendOption({ series: [screened], layout: 'screen' });
+    expect(screen.grid).toEqual({ left: 8, right: 16, top: 36, bottom: 8, containLabel: true });
+    expect(screen.legend).toMatchObject({ top: 0 });
+    expect((screen.xAxis as { axisLabel: object }).axisLabel).toMatchObject({ hideOverlap: true });
+    expect((screen.yAxis as { minInterval: number }).minInterval).toBe(1);
+    const print = dailyTrendOption({ series: [screened] });
+    expect(print.grid).toEqual({ left: 56, right: 24, top: 24, bottom: 64 });
+    expect(print.legend).toMatchObject({ bottom: 4 });
+  });
+});
+
+describe('breakdownBarOption', () => {
+  const items = [
+    { code: '410184104', name: '梨河镇', value: 24771 },
+    { code: '410184109', name: '龙湖镇', value: 38961 },
+    { code: '410184001', name: '新建路街道', value: 24771 },
+  ];
+
+  it('puts the largest bar on top (ECharts draws categories bottom-up), ties by code, each bar with its figure and its region code', () => {
+    const option = breakdownBarOption({ items, name: '卡点排查人员' });
+    expect((option.yAxis as { data: string[] }).data).toEqual(['梨河镇', '新建路街道', '龙湖镇']);
+    const [bars] = option.series as { name: string; type: string; data: unknown[]; label: { show: boolean } }[];
+    expect(bars!.name).toBe('卡点排查人员');
+    expect(bars!.data).toEqual([{ value: 24771, code: '410184104' }, { value: 24771, code: '410184001' }, { value: 38961, code: '410184109' }]);
+    expect(bars!.label.show).toBe(true);
+    expect(option.animation).toBe(false);
+  });
+
+  it('gives every region a row of its own', () => {
+    expect(breakdownBarHeight(15)).toBe(384);
+    expect(breakdownBarHeight(2)).toBe(160);
+  });
+
+  it('renders as SVG with every region name and figure', () => {
+    const { texts } = parseXml(renderSvg(breakdownBarOption({ items, name: '卡点排查人员' }), { width: 480, height: breakdownBarHeight(items.length) }));
+    for (const text of ['梨河镇', '龙湖镇', '新建路街道', '24,771', '38,961']) expect(texts).toContain(text);
   });
 });
 
