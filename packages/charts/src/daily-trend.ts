@@ -75,7 +75,8 @@ export function dailyTrendOption(input: DailyTrendInput): EChartsOption {
     textStyle: { fontFamily: chartFontFamily },
     ...(input.title ? { title: { text: input.title, left: 'center', top: 4, textStyle: { fontSize: 15, fontWeight: 'bold', fontFamily: chartFontFamily } } } : {}),
     legend: screen ? { top: 0, textStyle: { fontFamily: chartFontFamily } } : { bottom: 4, textStyle: { fontFamily: chartFontFamily } },
-    grid: screen ? { ...screen.grid, top: screen.grid.top + (input.title ? 28 : 0) } : { left: 56, right: 24, top: input.title ? 44 : 24, bottom: 64 },
+    // On a screen the legend sits on top and may wrap; the unit's name above the axis needs its own line below it.
+    grid: screen ? { ...screen.grid, top: screen.grid.top + (input.title ? 28 : 0) + (input.unit ? 14 : 0) } : { left: 56, right: 24, top: input.title ? 44 : 24, bottom: 64 },
     tooltip: { trigger: 'axis' },
     xAxis: {
       type: 'category',

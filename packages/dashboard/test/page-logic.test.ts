@@ -69,21 +69,24 @@ describe('cards and breakdown', () => {
 
 describe('chart options', () => {
   const point = (period: string, value: number, avg: number) => ({ period, start: period, end: period, value, cumulative: 0, movingAverage7: avg, change: { absolute: 0, relative: null } });
+  type Series = { name: string; type: string; data: unknown[] };
 
-  it('draw the daily values as bars with the 7-day average as a line; weekly without the average', () => {
-    const daily = trendOption([point('2020-02-12', 10, 8.5), point('2020-02-13', 12, 9)], 'day', { value: '卡点排查人员', movingAverage: '7日平均' });
-    expect(daily.xAxis.data).toEqual(['02-12', '02-13']);
-    expect(daily.series.map((s) => [s.name, s.type, s.data])).toEqual([['卡点排查人员', 'bar', [10, 12]], ['7日平均', 'line', [8.5, 9]]]);
+  it('draw the daily values as bars with the 7-day average as a line, through the shared builder in its screen layout; weekly without the average', () => {
+    const daily = trendOption([point('2020-02-12', 10, 8.54), point('2020-02-13', 12, 9)], 'day', { metric: '卡点排查人员', unit: '人' }, 'zh');
+    expect((daily.xAxis as { data: string[] }).data).toEqual(['2月12日', '2月13日']);
+    expect((daily.series as Series[]).map((s) => [s.name, s.type, s.data])).toEqual([['卡点排查人员', 'bar', [10, 12]], ['卡点排查人员（7日平均）', 'line', [8.5, 9]]]);
     expect(daily.animation).toBe(false);
-    const weekly = trendOption([point('2020-W07', 70, 10)], 'week', { value: '卡点排查人员', movingAverage: '7日平均' });
-    expect(weekly.series.map((s) => s.type)).toEqual(['bar']);
-    expect(weekly.xAxis.data).toEqual(['2020-W07']);
+    expect(daily.grid).toEqual({ left: 8, right: 16, top: 50, bottom: 8, containLabel: true });
+    expect((daily.yAxis as { name: string }).name).toBe('人');
+    const weekly = trendOption([point('2020-W07', 70, 10)], 'week', { metric: 'People screened', unit: 'people' }, 'en');
+    expect((weekly.series as Series[]).map((s) => s.type)).toEqual(['bar']);
+    expect((weekly.xAxis as { data: string[] }).data).toEqual(['Week 7']);
   });
 
   it('order the breakdown bars largest on top and keep each region code for the click', () => {
     const option = breakdownOption([{ code: 'a', name: '甲', value: 3 }, { code: 'b', name: '乙', value: 9 }], '卡点排查人员');
     // ECharts draws a category axis bottom-up: the last item is on top.
-    expect(option.yAxis.data).toEqual(['甲', '乙']);
-    expect(option.series[0]!.data).toEqual([{ value: 3, code: 'a' }, { value: 9, code: 'b' }]);
+    expect((option.yAxis as { data: string[] }).data).toEqual(['甲', '乙']);
+    expect((option.series as Series[])[0]!.data).toEqual([{ value: 3, code: 'a' }, { value: 9, code: 'b' }]);
   });
 });

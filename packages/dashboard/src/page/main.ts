@@ -10,7 +10,7 @@ import { dayIn } from './format.ts';
 import { formatFragment, parseFragment, type Fragment } from './fragment.ts';
 import { words } from './i18n.ts';
 import { defaultRegion, failureOf, hasChanged, lastDayWithData, loadView, type Failure } from './load.ts';
-import { metricLabel } from './labels.ts';
+import { metricLabel, unitLabel } from './labels.ts';
 import { initialState } from './state.ts';
 import * as ui from './ui.ts';
 import { breakdownRows, cardMetrics, chartMetrics, nextLevel, type View } from './view.ts';
@@ -214,7 +214,7 @@ function renderAll(charts: boolean, mine = generation): Promise<void> {
   if (!charts || !data || !view) return Promise.resolve();
   const t = words[state.lang];
   const label = metricLabel(state.catalogue, view.metric, state.lang);
-  const drawn = [draw(frame.trendChart, trendOption(data.series.points, view.interval, { value: label, movingAverage: t.movingAverage }))];
+  const drawn = [draw(frame.trendChart, trendOption(data.series.points, view.interval, { metric: label, unit: unitLabel(state.catalogue, view.metric, state.lang) }, state.lang))];
   if (data.breakdown && !frame.breakdownChart.hidden) {
     const rows = breakdownRows(data.breakdown, view.region);
     const items = rows.map((row) => ({ code: row.code, name: row.own ? `${row.name}${t.ownRegion}` : row.name, value: row.values[view.metric] ?? 0, own: row.own }));
