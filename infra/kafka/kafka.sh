@@ -7,6 +7,9 @@
 #   kafka.sh up [--fresh]     start (or find) the broker; last stdout line is 127.0.0.1:PORT
 #   kafka.sh down             stop it (SIGTERM, then SIGKILL); the data stays
 #   kafka.sh status           say whether it runs; exit 0 if it does, 3 if not
+#   kafka.sh up --brokers N [--node I] [--fresh]
+#                             a cluster of N nodes instead (kafka-cluster.sh); `down` and
+#                             `status` find it too (see kafka-cluster.sh)
 #
 # Environment:
 #   KAFKA_PORT            client port on 127.0.0.1 (default 19092)
@@ -17,6 +20,10 @@
 #   KAFKA_OWNER_PID       if set, the broker is stopped once that process is gone
 #                         (test runs that die without their teardown leave nothing behind)
 #   KAFKA_OWNER_WIPE=1    with KAFKA_OWNER_PID: also delete KAFKA_DATA_DIR then
+#
+# Set by kafka-cluster.sh for one node of a cluster (a single broker leaves them unset):
+#   KAFKA_NODE_ID, KAFKA_CONTROLLER_PORT, KAFKA_QUORUM_VOTERS, KAFKA_CLUSTER_ID,
+#   KAFKA_REPLICATION (default replication factor), KAFKA_MIN_ISR (min.insync.replicas)
 #
 # Messages go to stderr; stdout carries only the bootstrap address, so
 # `BROKERS=$(kafka.sh up)` works.
@@ -36,6 +43,9 @@ CONFIG="$DATA_DIR/server.properties"
 LOG_DIR="$DATA_DIR/logs"
 KRAFT_DIR="$DATA_DIR/kraft-combined-logs"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+NODE_ID="${KAFKA_NODE_ID:-1}"
+REPLICATION="${KAFKA_REPLICATION:-1}"
+MIN_ISR="${KAFKA_MIN_ISR:-1}"
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 
 say() { printf 'kafka.sh: %s\n' "$*" >&2; }
@@ -93,8 +103,8 @@ free_port() {
 write_config() {
   # The controller port is kept in the data dir: a restart on the same data
   # reuses it, unless something else took it meanwhile.
-  local cport=""
-  if [[ -f "$DATA_DIR/controller.port" ]]; then
+  local cport="${KAFKA_CONTROLLER_PORT:-}"
+  if [[ -z "$cport" && -f "$DATA_DIR/controller.port" ]]; then
     cport="$(cat "$DATA_DIR/controller.port")"
     if port_open "$cport"; then cport=""; fi
   fi
@@ -106,8 +116,8 @@ write_config() {
   cat >"$CONFIG" <<EOF
 # Written by infra/kafka/kafka.sh; rewritten on every start.
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$cport
+node.id=$NODE_ID
+controller.quorum.voters=${KAFKA_QUORUM_VOTERS:-$NODE_ID@127.0.0.1:$cport}
 listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$cport
 advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
 controller.listener.names=CONTROLLER
@@ -115,14 +125,15 @@ inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=$KRAFT_DIR
 
-# One node: every replication factor and ISR is 1.
+# One node: every replication factor and ISR is 1. A cluster node
+# (kafka-cluster.sh): 3 and 2 on three nodes, so one node may be down.
 num.partitions=3
-default.replication.factor=1
-min.insync.replicas=1
-offsets.topic.replication.factor=1
+default.replication.factor=$REPLICATION
+min.insync.replicas=$MIN_ISR
+offsets.topic.replication.factor=$REPLICATION
 offsets.topic.num.partitions=10
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$REPLICATION
+transaction.state.log.min.isr=$MIN_ISR
 transaction.state.log.num.partitions=5
 auto.create.topics.enable=true
 delete.topic.enable=true
@@ -176,7 +187,7 @@ format_storage() {
   # A cluster id is 16 random bytes in URL-safe base64. One that begins with
   # '-' is read by kafka-storage's argument parser as an option and the format
   # fails (about 1 start in 64), so draw again until it does not.
-  cluster_id="-"
+  cluster_id="${KAFKA_CLUSTER_ID:--}"
   while [[ "$cluster_id" == -* ]]; do
     cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
   done
@@ -193,7 +204,7 @@ format_storage() {
 broker_answers() {
   local remaining_ms="$1"
   if [[ -f "$REPO_DIR/node_modules/kafkajs/package.json" ]] && command -v node >/dev/null; then
-    node "$KAFKA_DIR/wait-ready.mjs" "127.0.0.1:$PORT" "$remaining_ms" >&2
+    node "$KAFKA_DIR/wait-ready.mjs" "127.0.0.1:$PORT" "$remaining_ms" "$NODE_ID" >&2
   else
     java -Dlog4j.configuration=file:/dev/null -cp "$LIB_DIR/*" org.apache.kafka.tools.ClusterTool \
       cluster-id --bootstrap-server "127.0.0.1:$PORT" >/dev/null 2>&1
@@ -331,13 +342,37 @@ cmd_status() {
   return 3
 }
 
+# A cluster (`up --brokers N`, or a data dir kafka-cluster.sh made) is kafka-cluster.sh's.
+is_cluster_call() {
+  local arg
+  for arg in "$@"; do [[ "$arg" == --brokers* || "$arg" == --node* ]] && return 0; done
+  [[ -f "$(cluster_dir)/cluster.env" ]]
+}
+cluster_dir() { printf '%s\n' "${KAFKA_DATA_DIR:-$CACHE_DIR/cluster-$PORT}"; }
+
 case "${1:-}" in
   fetch) cmd_fetch ;;
-  up) shift; cmd_up "$@" ;;
-  down | stop-keep-data) cmd_down ;;
-  status) cmd_status ;;
+  up)
+    shift
+    if is_cluster_call "$@"; then exec bash "$KAFKA_DIR/kafka-cluster.sh" up "$@"; fi
+    cmd_up "$@"
+    ;;
+  down | stop-keep-data)
+    shift
+    if is_cluster_call "$@"; then
+      # `kafka:down` stops all of it: a single broker on this port too, if there is one.
+      if [[ -z "${KAFKA_DATA_DIR:-}" && -d "$DATA_DIR" ]]; then cmd_down; fi
+      exec bash "$KAFKA_DIR/kafka-cluster.sh" down "$@"
+    fi
+    cmd_down
+    ;;
+  status)
+    shift
+    if is_cluster_call "$@"; then exec bash "$KAFKA_DIR/kafka-cluster.sh" status "$@"; fi
+    cmd_status
+    ;;
   *)
-    say "usage: kafka.sh fetch | up [--fresh] | down | status"
+    say "usage: kafka.sh fetch | up [--fresh] [--brokers N [--node I]] | down [--node I] | status"
     exit 2
     ;;
 esac

@@ -14,8 +14,8 @@
  * temporary folder, that only that test knows.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,4 +135,83 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
       await rm(place.dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A cluster of one's own (kafka-cluster.sh): every node a broker and a voter, replication factor 3 from three nodes. */
+export interface PrivateCluster {
+  /** Bootstrap servers of every node, "127.0.0.1:PORT" each. */
+  readonly brokers: string[];
+  readonly dataDir: string;
+  /** Kills node `node` (1-based) with SIGKILL: no clean shutdown, as in a crash. */
+  kill(node: number): Promise<void>;
+  /** Starts node `node` again on its port and data. */
+  start(node: number): Promise<void>;
+  /** Stops every node and deletes the data folder. */
+  destroy(): Promise<void>;
+}
+
+/** Starts an N-node KRaft cluster on free ports in a fresh temporary folder. */
+export async function startPrivateCluster(nodes = 3): Promise<PrivateCluster> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cordon-kafka-cluster-'));
+  const ports: number[] = [];
+  const controllerPorts: number[] = [];
+  while (ports.length < nodes || controllerPorts.length < nodes) {
+    const port = await freePort();
+    if (ports.includes(port) || controllerPorts.includes(port)) continue;
+    (ports.length < nodes ? ports : controllerPorts).push(port);
+  }
+  const run = (args: string[]) =>
+    runCluster(args, { KAFKA_DATA_DIR: dataDir, KAFKA_PORTS: ports.join(','), KAFKA_CONTROLLER_PORTS: controllerPorts.join(',') });
+  try {
+    await run(['up', '--brokers', String(nodes)]);
+  } catch (error) {
+    await run(['down']).catch(() => {});
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    brokers: ports.map((port) => `127.0.0.1:${port}`),
+    dataDir,
+    kill: async (node) => {
+      const pid = Number((await readFile(join(dataDir, `node-${node}`, 'broker.pid'), 'utf8')).trim());
+      process.kill(pid, 'SIGKILL');
+      // Gone once its client port refuses connections.
+      while (await portTakesConnections(ports[node - 1]!)) await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+    start: async (node) => {
+      await run(['up', '--node', String(node)]);
+    },
+    destroy: async () => {
+      try {
+        await run(['down']);
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+const clusterScript = join(dirname(fileURLToPath(import.meta.url)), 'kafka-cluster.sh');
+
+function runCluster(args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', [clusterScript, ...args], { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new Error(`kafka-cluster.sh ${args.join(' ')} failed: ${error.message}\n${stderr}`, { cause: error }));
+        return;
+      }
+      resolve(stdout.trim());
+    });
+  });
+}
+
+function portTakesConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
