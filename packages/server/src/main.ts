@@ -7,6 +7,8 @@
  *   cordon ingest      the ingest API alone (npm run ingest)
  *   cordon consumer    the roll-up consumer alone (npm run consumer)
  *   cordon query-api   the query API alone (npm run query-api)
+ *   cordon consumer-query  the consumer and the query API in one process (npm run consumer-query):
+ *                      beside stateless ingest processes on Kafka, one per chDB data folder
  */
 import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
@@ -19,6 +21,7 @@ const commands: Record<string, readonly Role[]> = {
   ingest: ['ingest'],
   consumer: ['consumer'],
   'query-api': ['query'],
+  'consumer-query': ['consumer', 'query'],
 };
 
 const descriptions: Record<string, string> = {
@@ -27,6 +30,7 @@ const descriptions: Record<string, string> = {
   ingest: 'the ingest API alone (npm run ingest)',
   consumer: 'the roll-up consumer alone (npm run consumer)',
   'query-api': 'the query API alone (npm run query-api)',
+  'consumer-query': 'the roll-up consumer and the query API in one process, beside ingest processes on Kafka (npm run consumer-query)',
 };
 
 /**
@@ -78,7 +82,7 @@ async function main() {
   const runtime = await startCordon(config, { roles, logger, listen: roles.some((r) => r !== 'consumer'), ...(bulletins ? { bulletins } : {}) });
 
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  if (runtime.url) say(`Cordon ${command} listening on ${runtime.url} (log: ${runtime.log.kind}, ClickHouse: ${runtime.clickhouse.kind}, data: ${config.dataDir})`);
+  if (runtime.url) say(`Cordon ${command} listening on ${runtime.url} (log: ${runtime.log.kind}, ClickHouse: ${runtime.clickhouse?.kind ?? 'none'}, data: ${runtime.clickhouse || runtime.log.kind === 'embedded' ? config.dataDir : 'none'})`);
   if (runtime.createdAdminKey) {
     say(`First start: created an admin API key. It is shown only this once; store it now:\n\n  ${runtime.createdAdminKey.key}\n`);
   }

@@ -10,7 +10,8 @@ type Check = ReadinessChecks['log'];
 
 export interface ReadinessDeps {
   log: EventLog;
-  clickhouse: ClickHouse;
+  /** Absent in a stateless ingest process (no ClickHouse): not checked, not listed. */
+  clickhouse?: ClickHouse;
   /** The consumer group whose offsets Kafka must be able to answer for. */
   groupId: string;
   /** Absent when this process runs no consumer. */
@@ -30,8 +31,9 @@ export function createReadinessRoutes(deps: ReadinessDeps) {
   const timeoutMs = deps.timeoutMs ?? 2000;
   const app = createRouter<Env>();
   app.openapi(readyRoute, async (c) => {
-    const [log, clickhouse] = await Promise.all([timed(() => probeLog(deps), timeoutMs), timed(() => probeClickHouse(deps.clickhouse), timeoutMs)]);
-    const checks: ReadinessChecks = { log, clickhouse, ...(deps.consumerHealth ? { consumer: consumerCheck(deps.consumerHealth()) } : {}) };
+    const ch = deps.clickhouse;
+    const [log, clickhouse] = await Promise.all([timed(() => probeLog(deps), timeoutMs), ch ? timed(() => probeClickHouse(ch), timeoutMs) : undefined]);
+    const checks: ReadinessChecks = { log, ...(clickhouse ? { clickhouse } : {}), ...(deps.consumerHealth ? { consumer: consumerCheck(deps.consumerHealth()) } : {}) };
     const failed = Object.entries(checks).filter((entry): entry is [string, Check] => entry[1] !== undefined && !entry[1].ok);
     if (failed.length === 0) return c.json({ status: 'ready' as const, checks }, 200);
     const body = {

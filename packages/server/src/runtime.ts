@@ -45,7 +45,12 @@ export interface CordonRuntime {
   /** http://host:port once listening. */
   url: string | null;
   log: EventLog;
-  clickhouse: ClickHouse;
+  /**
+   * Null in an ingest-only process on Kafka without CORDON_CLICKHOUSE_URL:
+   * stateless, it needs only the brokers (duplicate reporting then looks at
+   * this process's recent ids only; counting stays exactly once).
+   */
+  clickhouse: ClickHouse | null;
   keys: KeyStore;
   regions: RegionRegistry;
   consumer: RollupConsumer | null;
@@ -94,6 +99,17 @@ export interface StartOptions {
 }
 
 /**
+ * Whether this process opens ClickHouse. The consumer and the query API
+ * always do. Ingest alone does only when told where a ClickHouse server is,
+ * or on the embedded log (one process per data folder anyway, and chDB
+ * there answers "already counted" for the import summary): ingest processes
+ * on Kafka are stateless, so any number of them can run side by side.
+ */
+export function needsClickHouse(config: Pick<CordonConfig, 'kafkaBrokers' | 'clickhouseUrl'>, roles: readonly Role[]): boolean {
+  return roles.some((role) => role !== 'ingest') || config.clickhouseUrl !== null || config.kafkaBrokers === null;
+}
+
+/**
  * Starts the parts of Cordon this process runs. Order matters: ClickHouse
  * and its tables first, then the admin log read to its end (keys and custom
  * regions; copied from ClickHouse on the first start), then the event log,
@@ -102,20 +118,23 @@ export interface StartOptions {
  */
 export async function startCordon(config: CordonConfig, options: StartOptions): Promise<CordonRuntime> {
   const { logger, roles } = options;
-  await mkdir(config.dataDir, { recursive: true });
-  const clickhouse =
-    options.clickhouse ??
-    (await connectClickHouse({
-      ...(config.clickhouseUrl ? { url: config.clickhouseUrl } : { dataDir: join(config.dataDir, 'clickhouse') }),
-      ...(config.clickhouseCluster ? { cluster: config.clickhouseCluster } : {}),
-      ...(options.database ? { database: options.database } : {}),
-    }));
-  const closers: (() => Promise<unknown>)[] = options.clickhouse ? [] : [() => clickhouse.close()];
+  const withClickHouse = needsClickHouse(config, roles);
+  // A stateless ingest process writes nothing locally: no data folder.
+  if (withClickHouse || config.kafkaBrokers === null) await mkdir(config.dataDir, { recursive: true });
+  const clickhouse = !withClickHouse
+    ? null
+    : (options.clickhouse ??
+      (await connectClickHouse({
+        ...(config.clickhouseUrl ? { url: config.clickhouseUrl } : { dataDir: join(config.dataDir, 'clickhouse') }),
+        ...(config.clickhouseCluster ? { cluster: config.clickhouseCluster } : {}),
+        ...(options.database ? { database: options.database } : {}),
+      })));
+  const closers: (() => Promise<unknown>)[] = options.clickhouse || !clickhouse ? [] : [() => clickhouse.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'error while closing'));
   };
   try {
-    await migrate(clickhouse);
+    if (clickhouse) await migrate(clickhouse);
     const regions = options.regions ?? (await loadRegionRegistry());
     // Keys and admin-added regions: the admin log, read whole, then tailed.
     const adminLog = await openAdminLog({
@@ -139,7 +158,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       adminRecords++;
       applyAdmin(record);
     });
-    if (adminRecords === 0) {
+    if (adminRecords === 0 && clickhouse) {
       const migrated = await migrateAdminRecords(clickhouse, adminLog);
       for (const record of migrated) applyAdmin(record);
       if (migrated.length > 0) logger.warn({ records: migrated.length }, 'moved API keys and custom regions from ClickHouse into the admin log');
@@ -160,6 +179,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
 
     let consumer: RollupConsumer | null = null;
     if (roles.includes('consumer')) {
+      if (!clickhouse) throw new Error('the roll-up consumer needs ClickHouse');
       consumer = await startRollupConsumer({ log, clickhouse, timeZone: config.timeZone, logger, groupId, metrics: metrics.ingest, stuckAfterMs: config.stuckAfterMs, ...options.consumerHooks });
       const started = consumer;
       closers.push(() => started.stop());
@@ -167,9 +187,11 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
 
     const parts: Hono<any>[] = [];
     if (roles.includes('ingest')) {
-      parts.push(createEventsRoute({ log, keys, regions, ids: createIdIndex({ clickhouse }), voidScope: createVoidScopeCheck(clickhouse, regions), metrics: metrics.ingest }));
+      // Without ClickHouse a void's target region is unknown here; the consumer judges it.
+      parts.push(createEventsRoute({ log, keys, regions, ids: createIdIndex({ clickhouse }), ...(clickhouse ? { voidScope: createVoidScopeCheck(clickhouse, regions) } : {}), metrics: metrics.ingest }));
     }
     if (roles.includes('query')) {
+      if (!clickhouse) throw new Error('the query API needs ClickHouse');
       const status = createPipelineStatus(log, groupId, { consumer, stuckAfterMs: config.stuckAfterMs });
       parts.push(createQueryRoutes({ clickhouse, keys, regions, logKind: log.kind, timeZone: config.timeZone, status }));
       parts.push(createRegistryRoutes({ clickhouse, keys, regions, timeZone: config.timeZone, status }));
@@ -180,7 +202,7 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
         createAdminRoutes({ keys, regions, customRegions }),
         createDocsRoutes(),
         createMetricsRoute(metrics, { key: config.metricsKey }),
-        createReadinessRoutes({ log, clickhouse, groupId, ...(consumer ? { consumerHealth: () => consumer!.health() } : {}) }),
+        createReadinessRoutes({ log, ...(clickhouse ? { clickhouse } : {}), groupId, ...(consumer ? { consumerHealth: () => consumer!.health() } : {}) }),
         createDashboardRoutes({ onBuildError: (error) => logger.error({ err: error }, 'building the dashboard page failed') }),
       );
     }
@@ -189,7 +211,8 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     const local = consumer;
     const nonce = randomBytes(4).toString('hex');
     const localPosition = local ? () => `${nonce}.${local.writeEpoch}` : undefined;
-    const figureMiddleware = [pipelineEtag({ clickhouse, extra: () => String(regions.size), ...(localPosition ? { localPosition } : {}) }), csvExport()];
+    // Figure routes exist only in a process with the query API, hence with ClickHouse.
+    const figureMiddleware = clickhouse ? [pipelineEtag({ clickhouse, extra: () => String(regions.size), ...(localPosition ? { localPosition } : {}) }), csvExport()] : [];
     const requestMiddleware = [observeRequests({ logger, observe: metrics.observeRequest })];
     const app = parts.length > 0 ? createHttpApp(parts, logger, figureMiddleware, requestMiddleware, { corsOrigins: config.corsOrigins }) : null;
 

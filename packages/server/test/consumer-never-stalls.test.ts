@@ -30,7 +30,7 @@ async function restart(old: TestClient, roles: Role[]) {
     roles,
     logger: silentLogger,
     listen: false,
-    clickhouse: old.runtime.clickhouse,
+    clickhouse: old.runtime.clickhouse!,
     regions: old.runtime.regions,
     groupId: old.runtime.groupId,
   });
@@ -40,7 +40,7 @@ async function restart(old: TestClient, roles: Role[]) {
 }
 
 async function refuseSource(c: TestClient, source: string) {
-  const ch = c.runtime.clickhouse;
+  const ch = c.runtime.clickhouse!;
   await ch.client.command({ query: `ALTER TABLE ${ch.database}.events ADD CONSTRAINT refuse_${source.replace(/\W/g, '_')} CHECK source != '${source}'` });
 }
 
@@ -109,7 +109,7 @@ describe('GET /v1/status says when the consumer is stuck (regression: health sai
     const c = await start({ config: { stuckAfterMs: 1500 } });
     await c.send([screening(5)]);
     expect(await c.totals(['vehicles_screened'])).toEqual({ vehicles_screened: 5 });
-    const ch = c.runtime.clickhouse;
+    const ch = c.runtime.clickhouse!;
     await ch.client.command({ query: `DETACH TABLE ${ch.database}.events` });
     try {
       await c.send([screening(6), screening(7)]);

@@ -11,7 +11,7 @@ let cordon: TestClient;
 const sent: string[] = [];
 beforeAll(async () => {
   cordon = await startTestCordon();
-  const client = cordon.runtime.clickhouse.client;
+  const client = cordon.runtime.clickhouse!.client;
   const query = client.query.bind(client);
   client.query = ((params: { query: string }) => {
     sent.push(params.query);

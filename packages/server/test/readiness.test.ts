@@ -81,7 +81,7 @@ describe('GET /v1/ready while the roll-up consumer is stuck', () => {
       return { status: response.status, body: (await response.json()) as any };
     };
     try {
-      const ch = cordon.runtime.clickhouse;
+      const ch = cordon.runtime.clickhouse!;
       // ClickHouse refuses the consumer's inserts (its raw table is gone) but still answers queries.
       await ch.client.command({ query: `DETACH TABLE ${ch.database}.events` });
       try {

@@ -21,7 +21,7 @@ const readinessCheckSchema = z.object({
 const readinessChecksSchema = z
   .object({
     log: readinessCheckSchema.describe('The event log takes writes (embedded: a file written and fsynced in its folder; Kafka: the brokers answer)'),
-    clickhouse: readinessCheckSchema.describe('ClickHouse answers a query'),
+    clickhouse: readinessCheckSchema.optional().describe('ClickHouse answers a query (absent in an ingest process that runs without ClickHouse)'),
     consumer: readinessCheckSchema.optional().describe('The roll-up consumer is not stuck (only in a process that runs it)'),
   })
   .meta({ id: 'ReadinessChecks' });

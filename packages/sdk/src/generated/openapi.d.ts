@@ -2011,8 +2011,8 @@ export interface components {
                 /** @description What was checked, or why it failed */
                 detail: string;
             };
-            /** @description ClickHouse answers a query */
-            clickhouse: {
+            /** @description ClickHouse answers a query (absent in an ingest process that runs without ClickHouse) */
+            clickhouse?: {
                 ok: boolean;
                 /** @description How long the check took */
                 ms: number;
