@@ -29,7 +29,7 @@ import { migrationStatements } from './migrations.ts';
  */
 
 /** Held whole on every node: bookkeeping, not event data. */
-export const CLUSTER_WIDE_TABLES: ReadonlySet<string> = new Set(['consumer_progress', 'api_keys', 'custom_regions']);
+export const CLUSTER_WIDE_TABLES: ReadonlySet<string> = new Set(['consumer_progress', 'api_keys', 'custom_regions', 'backfills']);
 
 /** How rows are spread over shards when inserted through the Distributed table. */
 const SHARDING_KEYS: Readonly<Record<string, string>> = { events: 'cityHash64(id)' };

@@ -84,5 +84,80 @@ export function migrationStatements(database: string): string[] {
       parent String,
       created_at DateTime64(3, 'UTC')
     ) ENGINE = ReplacingMergeTree(created_at) ORDER BY code`,
+    ...eventIndexes.flatMap((index) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.${index.table} (${index.columns}) ENGINE = MergeTree ORDER BY (${index.orderBy}) SETTINGS ${dedup}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${index.table}_mv TO ${db}.${index.table} AS ${indexSelect(index, db)}`,
+    ]),
+    // Which event indexes were filled from the rows `events` held when they were created.
+    `CREATE TABLE IF NOT EXISTS ${db}.backfills (
+      name String,
+      at DateTime64(3, 'UTC')
+    ) ENGINE = ReplacingMergeTree(at) ORDER BY name`,
   ];
+}
+
+/**
+ * Narrow copies of `events`, row for row (sign and received_at kept, so a
+ * read with knownAt is as exact on them as on `events`), ordered for the
+ * questions `events`, ordered by id, can only answer by reading every row:
+ *
+ * - `event_days`: every row without its data, by day and site: a day's
+ *   reports per site (completeness) and the events behind a quality flag.
+ * - `quarantine_events`: quarantine rows with their subject, by subject: the
+ *   pairing of starts and ends without parsing every event's JSON.
+ * - `site_events`: site.registered / site.closed with name and kind: site
+ *   lifecycles (a few rows per site).
+ *
+ * Each is fed by a materialized view as rows go into `events`, and filled
+ * once from the rows already there when it is created (see {@link migrate}).
+ */
+export interface EventIndex {
+  table: string;
+  columns: string;
+  orderBy: string;
+  /** Expressions over `events`, one per column, in order, each named as its column (a view fills its target by name, a backfill by position). */
+  select: string;
+  where?: string;
+}
+
+export const eventIndexes: readonly EventIndex[] = [
+  {
+    table: 'event_days',
+    columns: `id UUID, sign Int8, type LowCardinality(String), day Date, region FixedString(12), site String,
+      received_at DateTime64(3, 'UTC'), metrics Array(LowCardinality(String)) COMMENT 'contributions.metric'`,
+    orderBy: 'day, site, region, id',
+    select: 'id, sign, type, day, region, site, received_at, contributions.metric AS metrics',
+  },
+  {
+    table: 'quarantine_events',
+    columns: `id UUID, sign Int8, type LowCardinality(String), subject String, occurred_at DateTime64(3, 'UTC'), day Date,
+      region FixedString(12), site String, received_at DateTime64(3, 'UTC')`,
+    orderBy: 'subject, id',
+    select: `id, sign, type, JSONExtractString(data, 'subject') AS subject, occurred_at, day, region, site, received_at`,
+    where: `type IN ('quarantine.started', 'quarantine.ended')`,
+  },
+  {
+    table: 'site_events',
+    columns: `id UUID, sign Int8, type LowCardinality(String), site String, occurred_at DateTime64(3, 'UTC'), day Date,
+      region FixedString(12), received_at DateTime64(3, 'UTC'), name String, kind String`,
+    orderBy: 'site, id',
+    select: `id, sign, type, site, occurred_at, day, region, received_at, JSONExtractString(data, 'name') AS name, JSONExtractString(data, 'kind') AS kind`,
+    where: `type IN ('site.registered', 'site.closed')`,
+  },
+];
+
+/** The tables derived from `events` (views first), dropped with it when ClickHouse is rebuilt from the log. */
+export const eventIndexTables: readonly string[] = [...eventIndexes.map((i) => `${i.table}_mv`), ...eventIndexes.map((i) => i.table)];
+
+/** The rows of `events` an index copies, as a SELECT (`db` an identifier, already quoted). */
+export function indexSelect(index: EventIndex, db: string): string {
+  return `SELECT ${index.select} FROM ${db}.events${index.where ? ` WHERE ${index.where}` : ''}`;
+}
+
+/** A scalar subquery pair for an index: the rows of `events` it must hold, and the rows it holds. */
+export function eventIndexCountSql(index: EventIndex, db: string): { raw: string; indexed: string } {
+  return {
+    raw: `(SELECT count() FROM ${db}.events${index.where ? ` WHERE ${index.where}` : ''})`,
+    indexed: `(SELECT count() FROM ${db}.${index.table})`,
+  };
 }

@@ -168,6 +168,20 @@ describe('roll-up check', () => {
     expect(await verifyRollups(ch)).toMatchObject({ ok: true, voids: { raw: 1, indexed: 1 } });
     expect(await totals()).toEqual({ people_screened: 1, vehicles_screened: 1 });
   });
+
+  it('finds event indexes missing rows of the raw events (a crash between the parts) and makes them again', async () => {
+    const target = screening(3, 4);
+    await step(batch([target, screening(1, 1), ev('void', { target: target.id, reason: 'x' })]));
+    const before = await verifyRollups(ch);
+    expect(before.indexes['event_days']).toEqual({ raw: 4, indexed: 4 });
+    expect(before.ok).toBe(true);
+    await ch.client.command({ query: `TRUNCATE TABLE ${ch.database}.event_days` });
+    const broken = await verifyRollups(ch);
+    expect(broken.ok).toBe(false);
+    expect(broken.indexes['event_days']).toEqual({ raw: before.indexes['event_days']!.raw, indexed: 0 });
+    await rebuildRollups(ch);
+    expect(await verifyRollups(ch)).toEqual(before);
+  });
 });
 
 describe('poison records', () => {

@@ -12,7 +12,11 @@ import type { Place, PlaceDayValue, QuarantineEvent } from './quality-rules.ts';
  *
  * Each read takes a {@link FigureSource}: without knownAt the site-day sums
  * come from the roll-up; with it they, like every raw read here, come from
- * the rows of `events` received by then (figure-source.ts).
+ * the rows of `events` received by then (figure-source.ts). The raw reads
+ * other than the sums go to the narrow copies of `events` ordered for them
+ * (`quarantine_events`, `event_days`: packages/clickhouse migrations.ts),
+ * which keep every row with its sign and received_at, so they answer
+ * exactly as `events` would, with knownAt too.
  */
 
 /** Site-day sums of `metrics` from the source, days from..to; days whose events were all retracted are left out. */
@@ -40,15 +44,15 @@ export async function readPlaceDays(ch: ClickHouse, source: FigureSource, prefix
  * pairing of those ends depends on, and nothing later.
  */
 export async function readQuarantineEvents(ch: ClickHouse, source: FigureSource, prefix: string, from: string, to: string): Promise<QuarantineEvent[]> {
-  const subject = `JSONExtractString(data, 'subject')`;
+  // quarantine_events: the quarantine rows of `events` with their subject (migrations.ts), ordered by subject.
   const result = await ch.client.query({
-    query: `SELECT id AS e_id, argMax(type, sign) AS e_type, argMax(${subject}, sign) AS e_subject,
+    query: `SELECT id AS e_id, argMax(type, sign) AS e_type, argMax(subject, sign) AS e_subject,
                    toString(argMax(occurred_at, sign)) AS e_at, toString(argMax(day, sign)) AS e_day,
                    argMax(site, sign) AS e_site, toString(argMax(region, sign)) AS e_region
-            FROM ${ch.database}.events
-            WHERE type IN ('quarantine.started', 'quarantine.ended') AND startsWith(region, {prefix:String}) AND day <= {to:Date} ${knownCondition(source)}
-              AND ${subject} IN (
-                SELECT ${subject} FROM ${ch.database}.events
+            FROM ${ch.database}.quarantine_events
+            WHERE startsWith(region, {prefix:String}) AND day <= {to:Date} ${knownCondition(source)}
+              AND subject IN (
+                SELECT subject FROM ${ch.database}.quarantine_events
                 WHERE type = 'quarantine.ended' AND startsWith(region, {prefix:String}) AND day >= {from:Date} AND day <= {to:Date}
                   ${knownCondition(source)})
             GROUP BY id
@@ -84,11 +88,11 @@ export async function readEvidence(ch: ClickHouse, source: FigureSource, prefix:
   const days = placeDays.map((p) => p.day).sort();
   const result = await ch.client.query({
     query: `SELECT id AS e_id, any(site) AS e_site, if(any(site) = '', toString(any(region)), '') AS e_place_region,
-                   toString(any(day)) AS e_day, any(contributions.metric) AS e_metrics
-            FROM ${ch.database}.events
+                   toString(any(day)) AS e_day, any(metrics) AS e_metrics
+            FROM ${ch.database}.event_days
             WHERE startsWith(region, {prefix:String}) AND day >= {from:Date} AND day <= {to:Date}
               AND has(arrayZip({sites:Array(String)}, {regions:Array(String)}, {days:Array(Date)}), tuple(site, if(site = '', toString(region), ''), day))
-              AND hasAny(contributions.metric, {metrics:Array(String)}) ${knownCondition(source)}
+              AND hasAny(metrics, {metrics:Array(String)}) ${knownCondition(source)}
             GROUP BY id
             HAVING sum(sign) > 0`,
     query_params: {

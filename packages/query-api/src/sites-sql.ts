@@ -14,6 +14,11 @@ import type { LifecycleEvent } from './sites.ts';
  * source only rows received by then are read, so an event received later is
  * missing and a void that took effect later has not yet taken its target back
  * (its sign -1 row is received when the void took effect).
+ *
+ * Site lifecycles and a day's reports read narrow copies of `events`
+ * (`site_events`, `event_days`: packages/clickhouse migrations.ts): every
+ * row, sign and received_at kept, ordered by site and by day, so the same
+ * rows are found as in `events` without reading all of it.
  */
 
 /** Event types that are not a report from a site: its own lifecycle, and corrections. */
@@ -24,9 +29,8 @@ export async function readLifecycleEvents(ch: ClickHouse, source: FigureSource, 
   const result = await ch.client.query({
     query: `SELECT id AS e_id, argMax(site, sign) AS e_site, argMax(type, sign) AS e_type,
                    toString(argMax(occurred_at, sign)) AS e_at, toString(argMax(day, sign)) AS e_day,
-                   toString(argMax(region, sign)) AS e_region,
-                   JSONExtractString(argMax(data, sign), 'name') AS e_name, JSONExtractString(argMax(data, sign), 'kind') AS e_kind
-            FROM ${ch.database}.events
+                   toString(argMax(region, sign)) AS e_region, argMax(name, sign) AS e_name, argMax(kind, sign) AS e_kind
+            FROM ${ch.database}.site_events
             WHERE type IN ('site.registered', 'site.closed') AND site != '' AND startsWith(region, {prefix:String}) ${knownCondition(source)}
             GROUP BY id
             HAVING sum(sign) > 0`,
@@ -68,7 +72,7 @@ export async function readReportsOn(ch: ClickHouse, source: FigureSource, prefix
   const result = await ch.client.query({
     query: `SELECT e_site, count() AS n FROM (
               SELECT id, any(site) AS e_site
-              FROM ${ch.database}.events
+              FROM ${ch.database}.event_days
               WHERE day = {day:Date} AND site != '' AND type NOT IN {notReports:Array(String)} AND startsWith(region, {prefix:String})
                 ${knownCondition(source)}
               GROUP BY id

@@ -18,7 +18,7 @@
  * dedupes by event id against what ClickHouse holds, so the replay counts
  * each event exactly once, like any redelivery.
  */
-import { migrate, type ClickHouse } from '@cordon/clickhouse';
+import { eventIndexTables, migrate, type ClickHouse } from '@cordon/clickhouse';
 import type { EventLog } from '../log/event-log.ts';
 import type { Logger } from '../logger.ts';
 
@@ -38,7 +38,7 @@ export interface HealthAgainstLog {
 }
 
 /** Tables derived from the log, dropped and made again by a rebuild (views before the tables they read or fill). */
-const derivedTables = ['metric_daily_mv', 'voids_mv', 'metric_daily', 'voids', 'events', 'consumer_progress'];
+const derivedTables = [...eventIndexTables, 'metric_daily_mv', 'voids_mv', 'metric_daily', 'voids', 'events', 'consumer_progress'];
 
 export function createProgressRecorder(ch: ClickHouse, groupId: string) {
   return async (partition: number, nextOffset: bigint): Promise<void> => {

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectClickHouse, eventIndexes, migrate, migrationStatements, type ClickHouse } from '../src/index.ts';
+import { testDataDir } from '../src/testing.ts';
+
+/**
+ * The event indexes (event_days, quarantine_events, site_events) on a data
+ * folder made before them: migrate fills them from the rows already in
+ * `events`, once; their views take every row inserted after; a fill cut
+ * short is made again whole on the next start.
+ */
+let ch: ClickHouse;
+const db = `t_${randomBytes(6).toString('hex')}`;
+
+const indexTables = new Set(eventIndexes.map((i) => i.table));
+/** The statements of the schema before the indexes: everything but them and their record of fills. */
+const before = (database: string) => migrationStatements(database).filter((s) => ![...indexTables, 'backfills'].some((t) => s.includes(`.${t}`)));
+
+const uuid = (n: number) => `0190d8a0-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+/** A row of events: (n, sign, type, day, site, data, metrics); received at n seconds after 2020-02-13 00:00 UTC. */
+function row(n: number, sign: 1 | -1, type: string, day: string, site: string, data: object, metrics: string[]): string {
+  const at = `toDateTime64('2020-02-13 00:00:00', 3, 'UTC') + ${n}`;
+  return `(toUUID('${uuid(n)}'), ${sign}, '${type}', ${at}, toDate('${day}'), '410184001000', '${site}', 'test', ${at}, NULL, '${JSON.stringify(data)}',
+    [${metrics.map((m) => `'${m}'`).join(',')}], [${metrics.map(() => "''").join(',')}], [${metrics.map(() => '1').join(',')}], 0, ${n})`;
+}
+async function insert(rows: string[]): Promise<void> {
+  await ch.client.command({ query: `INSERT INTO ${db}.events VALUES ${rows.join(',\n')}`, clickhouse_settings: { insert_deduplicate: 0 } });
+}
+async function rowsOf(table: string, columns: string): Promise<unknown[]> {
+  const result = await ch.client.query({ query: `SELECT ${columns} FROM ${db}.${table} ORDER BY toString(id), sign`, format: 'JSONEachRow' });
+  return result.json();
+}
+/** Each index against what its definition computes from `events` now, and its row count. */
+async function compareWithEvents(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const index of eventIndexes) {
+    const expected = await (await ch.client.query({
+      query: `SELECT * FROM (SELECT ${index.select} FROM ${db}.events${index.where ? ` WHERE ${index.where}` : ''}) ORDER BY toString(id), sign`,
+      format: 'JSONEachRow',
+    })).json();
+    const stored = await rowsOf(index.table, '*');
+    expect(stored, index.table).toEqual(expected);
+    counts[index.table] = stored.length;
+  }
+  return counts;
+}
+
+const earlier = [
+  row(1, 1, 'site.registered', '2020-02-12', 'cp-1', { name: '一号卡点', kind: 'road_checkpoint' }, ['sites_active']),
+  row(2, 1, 'screening', '2020-02-13', 'cp-1', { vehicles: 1, people: 2 }, ['vehicles_screened', 'people_screened']),
+  row(3, 1, 'quarantine.started', '2020-02-12', '', { subject: 'q-1', reason: 'close_contact' }, ['quarantine_started', 'quarantine_active']),
+  row(4, 1, 'quarantine.ended', '2020-02-13', '', { subject: 'q-1', outcome: 'released' }, ['quarantine_ended', 'quarantine_active']),
+  row(5, 1, 'void', '2020-02-13', 'cp-1', { target: uuid(2), reason: 'x' }, []),
+  row(2, -1, 'screening', '2020-02-13', 'cp-1', { vehicles: 1, people: 2 }, ['vehicles_screened', 'people_screened']),
+];
+
+beforeAll(async () => {
+  ch = await connectClickHouse({ dataDir: testDataDir(), database: db });
+  for (const query of before(db)) await ch.client.command({ query });
+  await insert(earlier);
+});
+afterAll(async () => {
+  await ch?.close();
+});
+
+describe('event indexes on a data folder from before them', () => {
+  it('are filled on the first start from the rows events already holds, retractions and voids included', async () => {
+    await migrate(ch);
+    expect(await compareWithEvents()).toEqual({ event_days: 6, quarantine_events: 2, site_events: 1 });
+    expect(await rowsOf('quarantine_events', `toString(id) AS id, sign, type, subject`)).toEqual([
+      { id: uuid(3), sign: 1, type: 'quarantine.started', subject: 'q-1' },
+      { id: uuid(4), sign: 1, type: 'quarantine.ended', subject: 'q-1' },
+    ]);
+    expect(await rowsOf('site_events', `toString(id) AS id, site, name, kind`)).toEqual([{ id: uuid(1), site: 'cp-1', name: '一号卡点', kind: 'road_checkpoint' }]);
+  });
+
+  it('are not filled twice by later starts', async () => {
+    await migrate(ch);
+    await migrate(ch);
+    expect(await compareWithEvents()).toEqual({ event_days: 6, quarantine_events: 2, site_events: 1 });
+  });
+
+  it('take every row inserted after, through their views', async () => {
+    await insert([
+      row(6, 1, 'quarantine.ended', '2020-02-14', '', { subject: 'q-2', outcome: 'other' }, ['quarantine_ended', 'quarantine_active']),
+      row(7, 1, 'site.closed', '2020-02-14', 'cp-1', { reason: '撤点' }, ['sites_active']),
+      row(8, 1, 'fever', '2020-02-14', 'cp-1', { people: 1, disposition: 'referred' }, ['fever_cases']),
+    ]);
+    expect(await compareWithEvents()).toEqual({ event_days: 9, quarantine_events: 3, site_events: 2 });
+  });
+
+  it('are made again whole when a fill was cut short (no record of it)', async () => {
+    await ch.client.command({ query: `TRUNCATE TABLE ${db}.backfills` });
+    await ch.client.command({ query: `TRUNCATE TABLE ${db}.quarantine_events` });
+    await ch.client.command({ query: `INSERT INTO ${db}.event_days SELECT id, sign, type, day, region, site, received_at, contributions.metric FROM ${db}.events LIMIT 2` });
+    await migrate(ch);
+    expect(await compareWithEvents()).toEqual({ event_days: 9, quarantine_events: 3, site_events: 2 });
+  });
+});
