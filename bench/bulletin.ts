@@ -8,7 +8,10 @@
  * written atomically into a bulletins folder.
  *
  * Prints the time per bulletin (p50/p99 over BENCH_BULLETIN_RUNS runs) and
- * per SDK request it makes. Goal: under 1 s per bulletin. Asserts nothing.
+ * per SDK request it makes. Goal: under 1 s per bulletin. Asserts nothing,
+ * but first compares /v1/quality, /v1/completeness and /v1/sites with the
+ * raw scan of events they replaced (bench/bulletin-raw-check.ts) and exits 1
+ * when an answer differs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -22,6 +25,7 @@ import { startCordon } from '../packages/server/src/runtime.ts';
 import { createBulletinStore } from '../packages/server/src/bulletins/store.ts';
 import { sdkBulletinSource } from '../packages/server/src/bulletins/service.ts';
 import { bulletinGeneratorFor } from './bulletin-generator.ts';
+import { createRawScan } from './bulletin-raw-check.ts';
 import { countyPlaces, loadEvents, planLoad } from './query-data.ts';
 
 const totalEvents = Number(process.env['BENCH_BULLETIN_EVENTS'] ?? 10_000_000);
@@ -50,23 +54,41 @@ async function waitForMerges(ch: ClickHouse, limitMs: number): Promise<void> {
   }
 }
 
+/** sign +1 rows of a kept data folder (0 when it is new). */
+async function storedEvents(ch: ClickHouse): Promise<number> {
+  const exists = await (await ch.client.query({ query: `SELECT count() AS n FROM system.tables WHERE database = {db:String} AND name = 'events'`, query_params: { db: ch.database }, format: 'JSONEachRow' })).json<{ n: string }>();
+  if (Number(exists[0]?.n ?? 0) === 0) return 0;
+  const [row] = await (await ch.client.query({ query: `SELECT countIf(sign = 1) AS n FROM ${ch.database}.events`, format: 'JSONEachRow' })).json<{ n: string }>();
+  return Number(row?.n ?? 0);
+}
+
 async function main() {
   out(`Cordon bulletin benchmark — ${fmt(totalEvents)} events, 新郑市 ${county}, the bulletin of ${date}; ${new Date().toISOString()}`);
   out(`${warmup} warm-up + ${runs} bulletins; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
-  const chdbDir = mkdtempSync(join(tmpdir(), 'cordon-bench-bulletin-chdb-'));
+  // BENCH_BULLETIN_DATA: a chDB folder kept between runs; loaded once, then reused (and upgraded by migrate, as a server's data folder is on start).
+  const keptDir = process.env['BENCH_BULLETIN_DATA'];
+  const chdbDir = keptDir ?? mkdtempSync(join(tmpdir(), 'cordon-bench-bulletin-chdb-'));
   const serverDir = mkdtempSync(join(tmpdir(), 'cordon-bench-bulletin-'));
   process.once('exit', () => {
-    for (const dir of [chdbDir, serverDir]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of keptDir ? [serverDir] : [chdbDir, serverDir]) rmSync(dir, { recursive: true, force: true });
   });
   const ch = await connectClickHouse({ dataDir: chdbDir, database: 'bench_bulletin' });
-  await migrate(ch);
   const regions = await loadRegionRegistry();
   const places = countyPlaces(regions, county);
   const plan = planLoad(totalEvents);
-  const loadStarted = performance.now();
-  await loadEvents(ch, places, plan, 1_000_000, (done) => process.stderr.write(`  loaded ${fmt(done)} / ${fmt(plan.bulk)} field events\n`));
-  await waitForMerges(ch, 900_000);
-  out(`data: ${fmt(plan.events)} events loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (merges settled)`);
+  const loaded = await storedEvents(ch);
+  if (loaded === 0) {
+    await migrate(ch);
+    const loadStarted = performance.now();
+    await loadEvents(ch, places, plan, 1_000_000, (done) => process.stderr.write(`  loaded ${fmt(done)} / ${fmt(plan.bulk)} field events\n`));
+    await waitForMerges(ch, 900_000);
+    out(`data: ${fmt(plan.events)} events loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (merges settled)`);
+  } else {
+    if (loaded !== plan.events) throw new Error(`${chdbDir} holds ${fmt(loaded)} events, not the ${fmt(plan.events)} asked for: use another BENCH_BULLETIN_DATA`);
+    const started = performance.now();
+    await migrate(ch);
+    out(`data: ${fmt(loaded)} events reused from ${chdbDir}; migrate on it took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
 
   const config: CordonConfig = { ...readConfig({}), port: 0, dataDir: serverDir, bootstrapKey: adminKey, kafkaBrokers: null };
   const runtime = await startCordon(config, { roles: ['ingest', 'consumer', 'query'], logger: silentLogger, listen: true, clickhouse: ch, regions });
@@ -93,6 +115,28 @@ async function main() {
   out(`generator: ${name}`);
   const store = createBulletinStore(join(serverDir, 'bulletins'));
   const source = sdkBulletinSource(client);
+
+  // Before timing: the routes the indexes serve give the answer of the raw scan they replace, now and as known at a past instant.
+  const rawScan = await createRawScan(ch, { keys: runtime.keys, regions, timeZone: config.timeZone, apiKey: key });
+  const pastKnownAt = '2020-02-13T12:00:00.000Z';
+  out(`the indexed routes against the raw scan of events (same route code on views computing the indexes from events), knownAt = the pipeline's asOf and ${pastKnownAt}:`);
+  let differences = 0;
+  for (const knownAt of [await source.knownAt(), pastKnownAt]) {
+    for (const path of [`/v1/quality?region=${county}&from=${date}&to=${date}`, `/v1/completeness?region=${county}&date=${date}`, `/v1/sites?region=${county}&status=all`]) {
+      const pathAndQuery = `${path}&knownAt=${encodeURIComponent(knownAt)}`;
+      const started = performance.now();
+      const response = await globalThis.fetch(`${runtime.url!}${pathAndQuery}`, { headers: { authorization: `Bearer ${key}` } });
+      const body = await response.text();
+      const indexedMs = performance.now() - started;
+      const raw = await rawScan.get(pathAndQuery);
+      const same = response.status === raw.status && body === raw.body;
+      if (!same) differences++;
+      out(`  ${same ? 'agree' : 'DIFFER'} (${response.status}, ${fmt(body.length)} bytes): indexed ${ms(indexedMs)}, raw scan ${ms(raw.ms)}  ${pathAndQuery}`);
+      if (!same) out(`    indexed: ${body.slice(0, 300)}\n    raw:     ${raw.body.slice(0, 300)}`);
+    }
+  }
+  if (differences > 0) process.exitCode = 1;
+  out();
 
   const totals: number[] = [];
   let requests = 0;
@@ -141,7 +185,7 @@ async function main() {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     process.stderr.write(`bench:bulletin failed: ${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);
