@@ -79,3 +79,32 @@ CREATE TABLE IF NOT EXISTS `cordon`.custom_regions ON CLUSTER `cordon` (
       parent String,
       created_at DateTime64(3, 'UTC')
     ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/cordon/custom_regions', '{replica}', created_at) ORDER BY code;
+
+CREATE TABLE IF NOT EXISTS `cordon`.event_days_local ON CLUSTER `cordon` (id UUID, sign Int8, type LowCardinality(String), day Date, region FixedString(12), site String,
+      received_at DateTime64(3, 'UTC'), metrics Array(LowCardinality(String)) COMMENT 'contributions.metric') ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/cordon/event_days_local', '{replica}') ORDER BY (day, site, region, id) SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS `cordon`.event_days ON CLUSTER `cordon` AS `cordon`.event_days_local
+    ENGINE = Distributed('cordon', `cordon`, event_days_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.event_days_mv ON CLUSTER `cordon` TO `cordon`.event_days_local AS SELECT id, sign, type, day, region, site, received_at, contributions.metric AS metrics FROM `cordon`.events_local;
+
+CREATE TABLE IF NOT EXISTS `cordon`.quarantine_events_local ON CLUSTER `cordon` (id UUID, sign Int8, type LowCardinality(String), subject String, occurred_at DateTime64(3, 'UTC'), day Date,
+      region FixedString(12), site String, received_at DateTime64(3, 'UTC')) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/cordon/quarantine_events_local', '{replica}') ORDER BY (subject, id) SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS `cordon`.quarantine_events ON CLUSTER `cordon` AS `cordon`.quarantine_events_local
+    ENGINE = Distributed('cordon', `cordon`, quarantine_events_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.quarantine_events_mv ON CLUSTER `cordon` TO `cordon`.quarantine_events_local AS SELECT id, sign, type, JSONExtractString(data, 'subject') AS subject, occurred_at, day, region, site, received_at FROM `cordon`.events_local WHERE type IN ('quarantine.started', 'quarantine.ended');
+
+CREATE TABLE IF NOT EXISTS `cordon`.site_events_local ON CLUSTER `cordon` (id UUID, sign Int8, type LowCardinality(String), site String, occurred_at DateTime64(3, 'UTC'), day Date,
+      region FixedString(12), received_at DateTime64(3, 'UTC'), name String, kind String) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/cordon/site_events_local', '{replica}') ORDER BY (site, id) SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS `cordon`.site_events ON CLUSTER `cordon` AS `cordon`.site_events_local
+    ENGINE = Distributed('cordon', `cordon`, site_events_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.site_events_mv ON CLUSTER `cordon` TO `cordon`.site_events_local AS SELECT id, sign, type, site, occurred_at, day, region, received_at, JSONExtractString(data, 'name') AS name, JSONExtractString(data, 'kind') AS kind FROM `cordon`.events_local WHERE type IN ('site.registered', 'site.closed');
+
+CREATE TABLE IF NOT EXISTS `cordon`.backfills ON CLUSTER `cordon` (
+      name String,
+      at DateTime64(3, 'UTC')
+    ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/cordon/backfills', '{replica}', at) ORDER BY name;

@@ -68,3 +68,23 @@ CREATE TABLE IF NOT EXISTS `cordon`.custom_regions (
       parent String,
       created_at DateTime64(3, 'UTC')
     ) ENGINE = ReplacingMergeTree(created_at) ORDER BY code;
+
+CREATE TABLE IF NOT EXISTS `cordon`.event_days (id UUID, sign Int8, type LowCardinality(String), day Date, region FixedString(12), site String,
+      received_at DateTime64(3, 'UTC'), metrics Array(LowCardinality(String)) COMMENT 'contributions.metric') ENGINE = MergeTree ORDER BY (day, site, region, id) SETTINGS non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.event_days_mv TO `cordon`.event_days AS SELECT id, sign, type, day, region, site, received_at, contributions.metric AS metrics FROM `cordon`.events;
+
+CREATE TABLE IF NOT EXISTS `cordon`.quarantine_events (id UUID, sign Int8, type LowCardinality(String), subject String, occurred_at DateTime64(3, 'UTC'), day Date,
+      region FixedString(12), site String, received_at DateTime64(3, 'UTC')) ENGINE = MergeTree ORDER BY (subject, id) SETTINGS non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.quarantine_events_mv TO `cordon`.quarantine_events AS SELECT id, sign, type, JSONExtractString(data, 'subject') AS subject, occurred_at, day, region, site, received_at FROM `cordon`.events WHERE type IN ('quarantine.started', 'quarantine.ended');
+
+CREATE TABLE IF NOT EXISTS `cordon`.site_events (id UUID, sign Int8, type LowCardinality(String), site String, occurred_at DateTime64(3, 'UTC'), day Date,
+      region FixedString(12), received_at DateTime64(3, 'UTC'), name String, kind String) ENGINE = MergeTree ORDER BY (site, id) SETTINGS non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.site_events_mv TO `cordon`.site_events AS SELECT id, sign, type, site, occurred_at, day, region, received_at, JSONExtractString(data, 'name') AS name, JSONExtractString(data, 'kind') AS kind FROM `cordon`.events WHERE type IN ('site.registered', 'site.closed');
+
+CREATE TABLE IF NOT EXISTS `cordon`.backfills (
+      name String,
+      at DateTime64(3, 'UTC')
+    ) ENGINE = ReplacingMergeTree(at) ORDER BY name;
