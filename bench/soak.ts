@@ -32,6 +32,19 @@ function rssMiB(): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
+/**
+ * The server's JavaScript heap in use (prom-client's gauge on /metrics): what
+ * Cordon's own code holds, apart from chDB's native caches, which RSS includes.
+ */
+async function heapMiB(): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? 0) / 1024 / 1024;
+}
+
+async function sample(started: number): Promise<{ t: number; rssMiB: number; heapMiB: number }> {
+  return { t: Math.round((Date.now() - started) / 1000), rssMiB: Math.round(rssMiB()), heapMiB: Math.round(await heapMiB()) };
+}
+
 async function call(path: string, init: RequestInit & { key?: string } = {}): Promise<{ status: number; body: any }> {
   const headers = new Headers(init.headers);
   headers.set('authorization', `Bearer ${init.key ?? adminKey}`);
@@ -138,11 +151,11 @@ async function main() {
     },
   ];
 
-  const samples: { t: number; rssMiB: number }[] = [];
+  const samples: { t: number; rssMiB: number; heapMiB: number }[] = [];
   const started = Date.now();
   const end = started + seconds * 1000;
-  const sampler = setInterval(() => samples.push({ t: Math.round((Date.now() - started) / 1000), rssMiB: Math.round(rssMiB()) }), Math.max(1000, (seconds * 1000) / 12));
-  samples.push({ t: 0, rssMiB: Math.round(rssMiB()) });
+  const sampler = setInterval(() => void sample(started).then((s) => samples.push(s), () => undefined), Math.max(1000, (seconds * 1000) / 12));
+  samples.push(await sample(started));
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (Date.now() < end) await kinds[Math.floor(Math.random() * kinds.length)]!();
@@ -152,7 +165,7 @@ async function main() {
   const drainStart = Date.now();
   while ((await call('/v1/status')).body.lag > 0) await delay(50);
   const drainMs = Date.now() - drainStart;
-  samples.push({ t: Math.round((Date.now() - started) / 1000), rssMiB: Math.round(rssMiB()) });
+  samples.push(await sample(started));
 
   const expected = [...acknowledged.values()].reduce((a, b) => a + b, 0);
   const totals = (await call(`/v1/aggregates?metrics=vehicles_screened&region=410184&from=2020-02-13&to=2020-02-13`)).body.totals;
@@ -163,6 +176,7 @@ async function main() {
   console.log(`acknowledged distinct screening events: ${acknowledged.size}; vehicles acknowledged ${expected}, counted ${totals.vehicles_screened}: ${expected === totals.vehicles_screened ? 'exact' : 'DIFFERENT'}`);
   console.log(`drained in ${drainMs} ms after the traffic stopped; consumer ${JSON.stringify(status.consumer)}`);
   console.log(`server RSS (MiB) over time: ${samples.map((s) => `${s.t}s:${s.rssMiB}`).join('  ')}`);
+  console.log(`server JS heap used (MiB) over time: ${samples.map((s) => `${s.t}s:${s.heapMiB}`).join('  ')}`);
   return expected === totals.vehicles_screened ? 0 : 1;
 }
 
