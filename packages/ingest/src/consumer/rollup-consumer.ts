@@ -1,6 +1,6 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import type { ConsumerHealth } from '@cordon/schemas';
-import type { EventLog, LogBatch, LogConsumer, LogRecord } from '../log/event-log.ts';
+import { DEFAULT_MAX_BATCH_RECORDS, type EventLog, type LogBatch, type LogConsumer, type LogRecord } from '../log/event-log.ts';
 import { createRollupStep, type RollupStepResult } from './rollup-step.ts';
 import { describeError, isRowCaused } from './insert-errors.ts';
 import { createHealthTracker } from './health.ts';
@@ -113,7 +113,7 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
   const consumer: LogConsumer = await log.consume({
     groupId,
     // Large batches: each costs a few ClickHouse look-ups and one insert, whatever its size.
-    maxBatchRecords: options.maxBatchRecords ?? 5000,
+    maxBatchRecords: options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS,
     onBatch: async (batch) => {
       const startedAt = performance.now();
       stats.firstBatchAt ??= startedAt;

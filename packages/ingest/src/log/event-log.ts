@@ -37,8 +37,22 @@ export interface ConsumeOptions {
    * again after a backoff, so the handler must be idempotent.
    */
   onBatch: (batch: LogBatch) => Promise<void>;
-  /** Largest batch handed to onBatch, in records. */
+  /** Largest batch handed to onBatch, in records (default DEFAULT_MAX_BATCH_RECORDS). */
   maxBatchRecords?: number;
+}
+
+/**
+ * The default largest batch of both logs, and the roll-up consumer's: one
+ * ClickHouse insert block per batch, and ClickHouse wants few, large blocks
+ * (5,000 events are about 2 MB of envelopes, well within a fetch).
+ */
+export const DEFAULT_MAX_BATCH_RECORDS = 5_000;
+
+/** `maxBatchRecords` of the options, or the default; a RangeError unless a positive integer. */
+export function maxBatchRecordsOf(options: Pick<ConsumeOptions, 'maxBatchRecords'>): number {
+  const max = options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS;
+  if (!Number.isInteger(max) || max < 1) throw new RangeError('maxBatchRecords must be a positive integer');
+  return max;
 }
 
 export interface LogConsumer {

@@ -17,7 +17,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import type { ConsumeOptions, LogConsumer, LogRecord } from '../event-log.ts';
+import { maxBatchRecordsOf, type ConsumeOptions, type LogConsumer, type LogRecord } from '../event-log.ts';
 import type { RetryPolicy } from '../retry-policy.ts';
 import { SEGMENT_HEADER_BYTES } from './format.ts';
 import { acquireLock } from './lock-file.ts';
@@ -50,8 +50,7 @@ interface Cursor {
 }
 
 export async function startConsumer(deps: ConsumerDeps, options: ConsumeOptions): Promise<LogConsumer> {
-  const maxBatch = options.maxBatchRecords ?? 500;
-  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError('maxBatchRecords must be a positive integer');
+  const maxBatch = maxBatchRecordsOf(options);
   const lock = await acquireLock(
     groupLockPath(deps.groupsDir, options.groupId),
     `consumer group ${options.groupId}`,
