@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffMs, createRetryPolicy, RecordsRejectedError, retriableFlag } from './retry-policy.ts';
 import { LogUnavailableError } from './event-log.ts';
@@ -22,6 +24,53 @@ describe('retry policy (issue 7: every error was retried forever)', () => {
     expect(policy.decide(new Error('who knows'), 0)).toEqual({ action: 'retry', delayMs: 10 });
     expect(policy.decide(new RecordsRejectedError('the rows are wrong'), 0)).toEqual({ action: 'dead-letter', reason: 'the rows are wrong' });
     expect(() => createRetryPolicy({ initialMs: 0, maxMs: 10 })).toThrow(RangeError);
+  });
+});
+
+// kafkajs's own table of broker error codes, as its response decoders use it
+// (ListOffsets turns a partition's error code into this error): the error
+// lag() met, not one written for the test.
+const { createErrorFromCode } = createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as {
+  createErrorFromCode(code: number): Error & { type: string; retriable: boolean };
+};
+const NOT_LEADER_FOR_PARTITION = 6;
+
+describe('bounded retry of admin reads (issue 11: lag() failed once with "not the leader for that partition")', () => {
+  const policy = createRetryPolicy({ initialMs: 1, maxMs: 4 });
+
+  it('asks again after a retriable broker answer, with a fresh client, and returns the answer', async () => {
+    const notLeader = createErrorFromCode(NOT_LEADER_FOR_PARTITION);
+    expect([notLeader.type, notLeader.message, notLeader.retriable]).toEqual(['NOT_LEADER_FOR_PARTITION', 'This server is not the leader for that topic-partition', true]);
+    let runs = 0;
+    const dropped: number[] = [];
+    const lag = await policy.retrying(
+      6,
+      async () => {
+        runs += 1;
+        if (runs <= 2) throw notLeader;
+        return 120;
+      },
+      (_error, attempt) => dropped.push(attempt),
+    );
+    expect([lag, runs, dropped]).toEqual([120, 3, [0, 1]]);
+  });
+
+  it('hands back the last error after the attempts, and an error not flagged retriable at once', async () => {
+    let runs = 0;
+    const always = () => {
+      runs += 1;
+      return Promise.reject(createErrorFromCode(NOT_LEADER_FOR_PARTITION));
+    };
+    await expect(policy.retrying(3, always)).rejects.toThrow('This server is not the leader for that topic-partition');
+    expect(runs).toBe(3);
+    // kafkajs gave up already (its own retries exhausted): not retried again.
+    runs = 0;
+    const exhausted = new KafkaJSNumberOfRetriesExceeded(createErrorFromCode(NOT_LEADER_FOR_PARTITION), { retryCount: 5, retryTime: 2000 });
+    await expect(policy.retrying(6, () => (runs++, Promise.reject(exhausted)))).rejects.toBe(exhausted);
+    expect(runs).toBe(1);
+    runs = 0;
+    await expect(policy.retrying(6, () => (runs++, Promise.reject(new Error('unclassified'))))).rejects.toThrow('unclassified');
+    expect(runs).toBe(1);
   });
 });
 

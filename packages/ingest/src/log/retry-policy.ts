@@ -11,6 +11,8 @@
  * - `retriable: false`: the records are at fault; retrying gives the same
  *   answer. The log dead-letters the batch with the error and moves on.
  */
+import { setTimeout as delay } from 'node:timers/promises';
+
 export interface Backoff {
   readonly initialMs: number;
   readonly maxMs: number;
@@ -24,6 +26,15 @@ export interface RetryPolicy {
   delayMs(attempt: number): number;
   /** What to do with a batch whose handling failed with `error` on attempt `attempt` (from 0). */
   decide(error: unknown, attempt: number): RetryDecision;
+  /**
+   * Runs `work`, and runs it again after the backoff while it fails with an
+   * error flagged `retriable: true`, `attempts` runs at most. For a short
+   * operation a caller waits on (an admin read of the log), unlike
+   * redelivery: an unflagged error is not retried here, and the last run's
+   * error goes to the caller. `beforeRetry` runs before each wait (to drop
+   * a client whose view of the cluster is stale, say).
+   */
+  retrying<T>(attempts: number, work: () => Promise<T>, beforeRetry?: (error: unknown, attempt: number) => void): Promise<T>;
 }
 
 export function backoffMs(attempt: number, backoff: Backoff): number {
@@ -52,6 +63,17 @@ export function createRetryPolicy(backoff: Backoff): RetryPolicy {
     decide(error, attempt) {
       if (retriableFlag(error) === false) return { action: 'dead-letter', reason: error instanceof Error ? error.message : String(error) };
       return { action: 'retry', delayMs: backoffMs(attempt, backoff) };
+    },
+    async retrying(attempts, work, beforeRetry) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await work();
+        } catch (error) {
+          if (attempt >= attempts - 1 || retriableFlag(error) !== true) throw error;
+          beforeRetry?.(error, attempt);
+          await delay(backoffMs(attempt, backoff));
+        }
+      }
     },
   };
 }

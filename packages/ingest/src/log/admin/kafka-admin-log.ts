@@ -6,32 +6,23 @@
  * sees every record, and keeps fetching with a 250 ms wait.
  */
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, Producer } from 'kafkajs';
 import { adminRecordKey, adminRecordSchema, type AdminRecord } from '@cordon/schemas';
 import type { Logger } from '../../logger.ts';
 import { LogUnavailableError } from '../event-log.ts';
+import { createKafkaAdmin } from '../kafka/admin.ts';
+import { createKafkaClient } from '../kafka/client.ts';
 import type { AdminLog } from './admin-log.ts';
 
 export async function createKafkaAdminLog(options: { brokers: string[]; topic: string; clientId?: string; logger: Logger; pollMs: number }): Promise<AdminLog> {
   const { topic, logger } = options;
-  const kafka = new Kafka({
-    clientId: options.clientId ?? 'cordon-admin',
-    brokers: options.brokers,
-    connectionTimeout: 1_000,
-    requestTimeout: 10_000,
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 },
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
+  // Without a logger: kafkajs's own messages about this log go nowhere.
+  const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId ?? 'cordon-admin' });
+  const admin = createKafkaAdmin(kafka, { topic });
   try {
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
-    });
+    await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }]);
   } catch (error) {
-    await admin.disconnect().catch(() => undefined);
+    await admin.close();
     throw new LogUnavailableError(`cannot create the admin topic ${topic}`, { cause: error });
   }
   let producer: Producer | undefined;
@@ -52,8 +43,8 @@ export async function createKafkaAdminLog(options: { brokers: string[]; topic: s
       }
     },
     async start(apply) {
-      const [end] = await admin.fetchTopicOffsets(topic);
-      const high = BigInt(end?.high ?? '0');
+      // Retried: right after the topic was created the broker may answer "not the leader".
+      const high = (await admin.endOffsets()).get(0) ?? 0n;
       let seen = -1n;
       let caughtUp: () => void = () => undefined;
       const ready = new Promise<void>((resolve) => (caughtUp = resolve));
@@ -81,7 +72,7 @@ export async function createKafkaAdminLog(options: { brokers: string[]; topic: s
     async close() {
       await consumer?.disconnect().catch(() => undefined);
       await producer?.disconnect().catch(() => undefined);
-      await admin.disconnect().catch(() => undefined);
+      await admin.close();
     },
   };
 }
