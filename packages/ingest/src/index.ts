@@ -6,7 +6,7 @@ export { createIdIndex, type IdIndex } from './id-index.ts';
 export { startRollupConsumer, defaultGroupId, defaultStuckAfterMs, type RollupConsumer, type RollupConsumerOptions } from './consumer/rollup-consumer.ts';
 export { verifyRollups, rebuildRollups } from './consumer/rollups.ts';
 export { checkAgainstLog, healFromLog, type HealthAgainstLog, type HealResult } from './consumer/heal.ts';
-export { encodeEnvelope } from './consumer/decode.ts';
+export { encodeEnvelope } from './log/envelope.ts';
 export type { Logger } from './logger.ts';
 export { silentLogger } from './logger.ts';
 export { noIngestMetrics, type IngestMetrics } from './metrics.ts';

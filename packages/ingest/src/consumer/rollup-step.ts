@@ -1,7 +1,7 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { createDayOf } from '@cordon/schemas';
 import type { LogBatch, LogRecord } from '../log/event-log.ts';
-import { decodeRecord } from './decode.ts';
+import { decodeRecord } from '../log/envelope.ts';
 import { planBatch, type DecodedRecord } from './plan.ts';
 import { writeRows } from './write.ts';
 

@@ -2,7 +2,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { eventsRoute, eventTypes, fieldErrorsOf, type CordonEvent, type ImportSummary, type LogEnvelope } from '@cordon/schemas';
 import { createRouter, ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
 import { LogUnavailableError, type EventLog } from '../log/event-log.ts';
-import { encodeEnvelope } from '../consumer/decode.ts';
+import { encodeEnvelope } from '../log/envelope.ts';
 import type { IdIndex } from '../id-index.ts';
 import { noIngestMetrics, type IngestMetrics } from '../metrics.ts';
 import { maxBodyBytes, parseEventsBody, type BodyItem } from './parse-body.ts';

@@ -1,5 +1,10 @@
+/**
+ * The envelope codec: how an event travels in the log (`LogEnvelope` as JSON,
+ * the schema in @cordon/schemas). Ingest encodes, the roll-up consumer
+ * decodes; it lives with the log, which both sides already depend on.
+ */
 import { logEnvelopeSchema, fieldErrorsOf, type LogEnvelope } from '@cordon/schemas';
-import type { LogRecord } from '../log/event-log.ts';
+import type { LogRecord } from './event-log.ts';
 
 export type DecodeResult =
   | { ok: true; record: LogRecord; envelope: LogEnvelope }
