@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { startPrivateBroker, type PrivateBroker } from '../../../../../infra/kafka/test-broker.ts';
-import { LogUnavailableError, type EventLog, type LogBatch, type LogConsumer, type LogRecord } from '../event-log.ts';
-import { createKafkaLog } from './kafka-log.ts';
+import { startPrivateBroker, type PrivateBroker } from '../../../infra/kafka/test-broker.ts';
+import { LogUnavailableError, type EventLog, type LogBatch, type LogConsumer, type LogRecord } from '../src/log/event-log.ts';
+import { createKafkaLog } from '../src/log/kafka/kafka-log.ts';
 
 const brokers = inject('kafkaBrokers').split(',');
 
@@ -308,6 +308,8 @@ describe('createKafkaLog', () => {
     expect(small.status).toBe('fulfilled');
   });
 
+  // Its own timeout: three waits of up to 60 s each (the broker's start, the
+  // consumer's rejoin after the session expires, the lag) on a shared machine.
   it('rejects quickly with LogUnavailableError while the broker is down, then recovers without losing or doubling an acknowledged record', async () => {
     const broker: PrivateBroker = await startPrivateBroker();
     cleanups.push(() => broker.destroy());
@@ -372,5 +374,5 @@ describe('createKafkaLog', () => {
       expect(inLog).toEqual(acked.filter((r) => r.key === key).map((r) => r.value));
     }
     await waitFor(async () => (await log.lag(groupId)) === 0, 'lag 0 after the restart', 60_000);
-  });
+  }, 240_000);
 });
