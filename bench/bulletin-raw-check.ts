@@ -1,4 +1,4 @@
-import { eventIndexes, quoteIdentifier, type ClickHouse } from '@cordon/clickhouse';
+import { eventIndexes, indexSelect, quoteIdentifier, type ClickHouse } from '@cordon/clickhouse';
 import { createRegistryRoutes } from '@cordon/query-api';
 import type { RegionRegistry } from '@cordon/regions';
 
@@ -6,10 +6,11 @@ import type { RegionRegistry } from '@cordon/regions';
  * The registry routes (/v1/quality, /v1/completeness, /v1/sites) answered
  * the old way, by scanning the raw `events` table, beside the server that
  * reads the event indexes (packages/clickhouse migrations.ts): a second
- * database whose `event_days`, `quarantine_events` and `site_events` are
- * plain views computing the index from `events` at query time (what the
- * routes read before the indexes: every row, the subject parsed from each
- * quarantine event's JSON), and whose `events` and `metric_daily` are views
+ * database whose `event_days`, `quarantine_events`, `site_events` and
+ * `place_daily` are plain views computing the index from `events` at query
+ * time (what the routes read before the indexes: every row, the subject
+ * parsed from each quarantine event's JSON, every contribution), and whose
+ * `events` and `metric_daily` are views
  * of the real tables. The same route code runs on both, so equal answers
  * mean the indexes hold exactly what the raw scan finds.
  */
@@ -27,7 +28,7 @@ export async function createRawScan(ch: ClickHouse, deps: { keys: Parameters<typ
   await ch.client.command({ query: `CREATE VIEW ${db}.events AS SELECT * FROM ${source}.events` });
   await ch.client.command({ query: `CREATE VIEW ${db}.metric_daily AS SELECT * FROM ${source}.metric_daily` });
   for (const index of eventIndexes) {
-    await ch.client.command({ query: `CREATE VIEW ${db}.${index.table} AS SELECT ${index.select} FROM ${source}.events${index.where ? ` WHERE ${index.where}` : ''}` });
+    await ch.client.command({ query: `CREATE VIEW ${db}.${index.table} AS ${indexSelect(index, source)}` });
   }
   const app = createRegistryRoutes({
     clickhouse: { ...ch, database: name },

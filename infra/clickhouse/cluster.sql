@@ -104,6 +104,14 @@ CREATE TABLE IF NOT EXISTS `cordon`.site_events ON CLUSTER `cordon` AS `cordon`.
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.site_events_mv ON CLUSTER `cordon` TO `cordon`.site_events_local AS SELECT id, sign, type, site, occurred_at, day, region, received_at, JSONExtractString(data, 'name') AS name, JSONExtractString(data, 'kind') AS kind FROM `cordon`.events_local WHERE type IN ('site.registered', 'site.closed');
 
+CREATE TABLE IF NOT EXISTS `cordon`.place_daily_local ON CLUSTER `cordon` (metric LowCardinality(String), region FixedString(12), site String, day Date, value Float64,
+      events Int64 COMMENT 'contributions summed into this row, net of retractions') ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/cordon/place_daily_local', '{replica}') ORDER BY (day, metric, site, region) SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS `cordon`.place_daily ON CLUSTER `cordon` AS `cordon`.place_daily_local
+    ENGINE = Distributed('cordon', `cordon`, place_daily_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.place_daily_mv ON CLUSTER `cordon` TO `cordon`.place_daily_local AS SELECT c.metric AS metric, region, site, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events_local ARRAY JOIN contributions AS c;
+
 CREATE TABLE IF NOT EXISTS `cordon`.backfills ON CLUSTER `cordon` (
       name String,
       at DateTime64(3, 'UTC')

@@ -84,6 +84,11 @@ CREATE TABLE IF NOT EXISTS `cordon`.site_events (id UUID, sign Int8, type LowCar
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.site_events_mv TO `cordon`.site_events AS SELECT id, sign, type, site, occurred_at, day, region, received_at, JSONExtractString(data, 'name') AS name, JSONExtractString(data, 'kind') AS kind FROM `cordon`.events WHERE type IN ('site.registered', 'site.closed');
 
+CREATE TABLE IF NOT EXISTS `cordon`.place_daily (metric LowCardinality(String), region FixedString(12), site String, day Date, value Float64,
+      events Int64 COMMENT 'contributions summed into this row, net of retractions') ENGINE = SummingMergeTree ORDER BY (day, metric, site, region) SETTINGS non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.place_daily_mv TO `cordon`.place_daily AS SELECT c.metric AS metric, region, site, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events ARRAY JOIN contributions AS c;
+
 CREATE TABLE IF NOT EXISTS `cordon`.backfills (
       name String,
       at DateTime64(3, 'UTC')

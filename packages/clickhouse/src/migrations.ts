@@ -85,7 +85,7 @@ export function migrationStatements(database: string): string[] {
       created_at DateTime64(3, 'UTC')
     ) ENGINE = ReplacingMergeTree(created_at) ORDER BY code`,
     ...eventIndexes.flatMap((index) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.${index.table} (${index.columns}) ENGINE = MergeTree ORDER BY (${index.orderBy}) SETTINGS ${dedup}`,
+      `CREATE TABLE IF NOT EXISTS ${db}.${index.table} (${index.columns}) ENGINE = ${index.engine ?? 'MergeTree'} ORDER BY (${index.orderBy}) SETTINGS ${dedup}`,
       `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${index.table}_mv TO ${db}.${index.table} AS ${indexSelect(index, db)}`,
     ]),
     // Which event indexes were filled from the rows `events` held when they were created.
@@ -97,9 +97,10 @@ export function migrationStatements(database: string): string[] {
 }
 
 /**
- * Narrow copies of `events`, row for row (sign and received_at kept, so a
- * read with knownAt is as exact on them as on `events`), ordered for the
- * questions `events`, ordered by id, can only answer by reading every row:
+ * Tables derived from `events`, ordered for the questions `events`, ordered
+ * by id, can only answer by reading every row. The first three are narrow
+ * copies, row for row (sign and received_at kept, so a read with knownAt is
+ * as exact on them as on `events`):
  *
  * - `event_days`: every row without its data, by day and site: a day's
  *   reports per site (completeness) and the events behind a quality flag.
@@ -107,6 +108,12 @@ export function migrationStatements(database: string): string[] {
  *   pairing of starts and ends without parsing every event's JSON.
  * - `site_events`: site.registered / site.closed with name and kind: site
  *   lifecycles (a few rows per site).
+ *
+ * - `place_daily`: the roll-up's sums without the dimension, by day: the
+ *   site-day sums the quality checks compare (metric_daily is ordered by
+ *   metric first and day last, so a month of five metrics read most of it).
+ *   It sums (SummingMergeTree) instead of copying rows, so it serves reads
+ *   without knownAt only, like metric_daily.
  *
  * Each is fed by a materialized view as rows go into `events`, and filled
  * once from the rows already there when it is created (see {@link migrate}).
@@ -117,7 +124,13 @@ export interface EventIndex {
   orderBy: string;
   /** Expressions over `events`, one per column, in order, each named as its column (a view fills its target by name, a backfill by position). */
   select: string;
+  /** After `FROM events`, e.g. an ARRAY JOIN. */
+  join?: string;
   where?: string;
+  /** Default MergeTree (a copy of rows). */
+  engine?: 'SummingMergeTree';
+  /** What the roll-up check compares: an aggregate over `events` (with `where`) and one over the table. Default: count() of both. */
+  counts?: { raw: string; indexed: string };
 }
 
 export const eventIndexes: readonly EventIndex[] = [
@@ -144,6 +157,17 @@ export const eventIndexes: readonly EventIndex[] = [
     select: `id, sign, type, site, occurred_at, day, region, received_at, JSONExtractString(data, 'name') AS name, JSONExtractString(data, 'kind') AS kind`,
     where: `type IN ('site.registered', 'site.closed')`,
   },
+  {
+    table: 'place_daily',
+    columns: `metric LowCardinality(String), region FixedString(12), site String, day Date, value Float64,
+      events Int64 COMMENT 'contributions summed into this row, net of retractions'`,
+    orderBy: 'day, metric, site, region',
+    // The rows of metric_daily_mv, less the dimension.
+    select: 'c.metric AS metric, region, site, day, c.value * sign AS value, toInt64(sign) AS events',
+    join: 'ARRAY JOIN contributions AS c',
+    engine: 'SummingMergeTree',
+    counts: { raw: 'sum(length(contributions.metric) * sign)', indexed: 'sum(events)' },
+  },
 ];
 
 /** The tables derived from `events` (views first), dropped with it when ClickHouse is rebuilt from the log. */
@@ -151,13 +175,13 @@ export const eventIndexTables: readonly string[] = [...eventIndexes.map((i) => `
 
 /** The rows of `events` an index copies, as a SELECT (`db` an identifier, already quoted). */
 export function indexSelect(index: EventIndex, db: string): string {
-  return `SELECT ${index.select} FROM ${db}.events${index.where ? ` WHERE ${index.where}` : ''}`;
+  return `SELECT ${index.select} FROM ${db}.events${index.join ? ` ${index.join}` : ''}${index.where ? ` WHERE ${index.where}` : ''}`;
 }
 
 /** A scalar subquery pair for an index: the rows of `events` it must hold, and the rows it holds. */
 export function eventIndexCountSql(index: EventIndex, db: string): { raw: string; indexed: string } {
   return {
-    raw: `(SELECT count() FROM ${db}.events${index.where ? ` WHERE ${index.where}` : ''})`,
-    indexed: `(SELECT count() FROM ${db}.${index.table})`,
+    raw: `(SELECT ${index.counts?.raw ?? 'count()'} FROM ${db}.events${index.where ? ` WHERE ${index.where}` : ''})`,
+    indexed: `(SELECT ${index.counts?.indexed ?? 'count()'} FROM ${db}.${index.table})`,
   };
 }

@@ -21,9 +21,10 @@ import type { Place, PlaceDayValue, QuarantineEvent } from './quality-rules.ts';
 
 /** Site-day sums of `metrics` from the source, days from..to; days whose events were all retracted are left out. */
 export async function readPlaceDays(ch: ClickHouse, source: FigureSource, prefix: string, metrics: readonly string[], from: string, to: string): Promise<PlaceDayValue[]> {
-  const src = sourceSql(source, ch.database);
+  // The roll-up's sums without the dimension, ordered by day (place_daily, migrations.ts): the same sums as metric_daily's, reading only the days asked for.
+  const src = source.kind === 'rollup' ? { ...sourceSql(source, ch.database), from: `${ch.database}.place_daily` } : sourceSql(source, ch.database);
   const result = await ch.client.query({
-    // metric_daily is a SummingMergeTree: rows are summed here, never trusted to be merged.
+    // place_daily is a SummingMergeTree: rows are summed here, never trusted to be merged.
     query: `SELECT site AS p_site, if(site = '', toString(region), '') AS p_region, toString(any(region)) AS any_region,
                    toString(day) AS p_day, ${src.metric} AS p_metric, sum(${src.value}) AS total, sum(${src.events}) AS n
             FROM ${src.from}
