@@ -1,14 +1,62 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// Test lanes, told apart by where a file is and how it is named (README "Tests"):
+//   unit         packages/*/src/**/*.test.ts, beside the code: no broker, no chDB, no browser
+//   integration  packages/*/test/**/*.test.ts: chDB, real processes, real HTTP
+//   kafka        packages/*/test/**/*.kafka.test.ts: the only lane that starts a broker
+//   browser      packages/*/test/**/*.browser.test.ts: headless Chromium
+const kafka = '**/*.kafka.test.ts';
+const browser = '**/*.browser.test.ts';
+// Needs a broker but still sits beside the code until it moves into the ingest
+// tests (issue 11, the Kafka log split).
+const kafkaInSrc = 'packages/ingest/src/log/kafka/kafka-log.test.ts';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     // Each file runs in its own process: chDB allows one data folder per
     // process, and crash tests spawn and kill children.
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 180_000,
-    // Starts a real single-node Kafka broker unless CORDON_KAFKA_BROKERS names one.
-    globalSetup: ['infra/kafka/vitest-global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts'],
+          // One module graph per worker process instead of one per file: half
+          // the lane's CPU time (zod, hono and the region tree load once).
+          // Unit tests therefore keep no state of their own in globals or
+          // process.env, and mock no modules.
+          isolate: false,
+          exclude: [...configDefaults.exclude, kafka, browser, kafkaInSrc],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, kafka, browser],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'kafka',
+          include: [`packages/*/test/${kafka}`, kafkaInSrc],
+          // Starts a real single-node Kafka broker unless CORDON_KAFKA_BROKERS
+          // names one; vitest runs it only when this lane has a file to run.
+          globalSetup: ['infra/kafka/vitest-global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: [`packages/*/test/${browser}`],
+        },
+      },
+    ],
   },
 });

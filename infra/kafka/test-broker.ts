@@ -75,7 +75,7 @@ export function freePort(): Promise<number> {
 export function testBrokers(): string[] {
   const brokers = process.env['CORDON_KAFKA_BROKERS'];
   if (!brokers) {
-    throw new Error('CORDON_KAFKA_BROKERS is not set: run the tests through vitest (infra/kafka/vitest-global-setup.ts)');
+    throw new Error('CORDON_KAFKA_BROKERS is not set: only the kafka lane of vitest starts a broker (infra/kafka/vitest-global-setup.ts); name the test file *.kafka.test.ts (README "Tests")');
   }
   return brokers.split(',').map((broker) => broker.trim()).filter((broker) => broker !== '');
 }

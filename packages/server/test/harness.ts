@@ -15,6 +15,9 @@ let registry: Promise<RegionRegistry> | undefined;
 
 /** An all-in-one Cordon on a fresh database and data folder, driven through app.request(). */
 export async function startTestCordon(options: { roles?: Role[]; kafka?: boolean; config?: Partial<CordonConfig>; bulletins?: StartOptions['bulletins']; logger?: Logger } = {}) {
+  if (options.kafka && !process.env['CORDON_KAFKA_BROKERS']) {
+    throw new Error('no test broker: a test on Kafka belongs to the kafka lane, name its file *.kafka.test.ts (README "Tests")');
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'cordon-test-'));
   const config: CordonConfig = {
     ...readConfig({}),

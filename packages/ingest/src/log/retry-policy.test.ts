@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { backoffMs, createRetryPolicy, RecordsRejectedError, retriableFlag } from './retry-policy.ts';
 import { LogUnavailableError } from './event-log.ts';
 import { openEmbeddedLog, readDeadLetters } from './embedded/embedded-log.ts';
-import { makeTempDir, waitFor } from './embedded/test-helpers.ts';
+import { makeTempDir, waitFor } from '@cordon/ingest/testing';
 
 describe('retry policy (issue 7: every error was retried forever)', () => {
   it('doubles from initialMs up to maxMs', () => {

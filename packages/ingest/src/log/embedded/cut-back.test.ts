@@ -12,7 +12,7 @@ import type { LogBatch, LogRecord } from '../event-log.ts';
 import { openEmbeddedLog } from './embedded-log.ts';
 import type { EmbeddedEventLog, EmbeddedLogOptions } from './embedded-log.ts';
 import { SEGMENT_HEADER_BYTES, frameBytes } from './format.ts';
-import { captureLogger, makeTempDir, waitFor } from './test-helpers.ts';
+import { captureLogger, makeTempDir, waitFor } from '@cordon/ingest/testing';
 
 let tmp: { dir: string; remove: () => Promise<void> };
 const opened: EmbeddedEventLog[] = [];

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import type { ClickHouse } from '@cordon/clickhouse';
 import { openTestClickHouse } from '@cordon/clickhouse/testing';
-import { pipelineEtag } from './etag.ts';
+import { pipelineEtag } from '../src/etag.ts';
 
 /** The position read from ClickHouse: what a query API in its own process (no local consumer) uses. */
 let ch: ClickHouse;

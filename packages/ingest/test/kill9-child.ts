@@ -6,7 +6,7 @@
  *
  *   node --import tsx kill9-child.ts <dir> <segmentBytes> <tag>
  */
-import { openEmbeddedLog } from './embedded-log.ts';
+import { openEmbeddedLog } from '../src/log/embedded/embedded-log.ts';
 
 const [dir, segmentBytes, tag] = process.argv.slice(2);
 if (dir === undefined || segmentBytes === undefined || tag === undefined) {

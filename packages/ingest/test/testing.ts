@@ -1,10 +1,13 @@
-/** Helpers shared by the embedded log tests (not part of the library). */
+/**
+ * Helpers for tests of the event logs and of what sits on them, exported as
+ * `@cordon/ingest/testing` (not part of the library: nothing in `src/` imports it).
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-import type { Logger as EmbeddedLogLogger } from '../../logger.ts';
+import type { Logger as EmbeddedLogLogger } from '../src/logger.ts';
 
 /** Polls `probe` until it returns a truthy value; fails with `message` after `timeoutMs`. */
 export async function waitFor<T>(

@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 import { afterEach, beforeEach, expect, it } from 'vitest';
 
-import type { LogRecord } from '../event-log.ts';
-import { EmbeddedLogLockedError, openEmbeddedLog } from './embedded-log.ts';
-import { makeTempDir, waitFor } from './test-helpers.ts';
+import type { LogRecord } from '../src/log/event-log.ts';
+import { EmbeddedLogLockedError, openEmbeddedLog } from '../src/log/embedded/embedded-log.ts';
+import { makeTempDir, waitFor } from './testing.ts';
 
 const childScript = fileURLToPath(new URL('./kill9-child.ts', import.meta.url));
 const SEGMENT_BYTES = 64 * 1024;
