@@ -7,9 +7,6 @@ import { configDefaults, defineConfig } from 'vitest/config';
 //   browser      packages/*/test/**/*.browser.test.ts: headless Chromium
 const kafka = '**/*.kafka.test.ts';
 const browser = '**/*.browser.test.ts';
-// Needs a broker but still sits beside the code until it moves into the ingest
-// tests (issue 11, the Kafka log split).
-const kafkaInSrc = 'packages/ingest/src/log/kafka/kafka-log.test.ts';
 
 export default defineConfig({
   test: {
@@ -29,7 +26,7 @@ export default defineConfig({
           // Unit tests therefore keep no state of their own in globals or
           // process.env, and mock no modules.
           isolate: false,
-          exclude: [...configDefaults.exclude, kafka, browser, kafkaInSrc],
+          exclude: [...configDefaults.exclude, kafka, browser],
         },
       },
       {
@@ -44,7 +41,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'kafka',
-          include: [`packages/*/test/${kafka}`, kafkaInSrc],
+          include: [`packages/*/test/${kafka}`],
           // Starts a real single-node Kafka broker unless CORDON_KAFKA_BROKERS
           // names one; vitest runs it only when this lane has a file to run.
           globalSetup: ['infra/kafka/vitest-global-setup.ts'],
