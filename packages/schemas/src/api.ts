@@ -54,7 +54,8 @@ export const csvLangSchema = z.enum(labelLanguages).meta({
 });
 
 export const knownAtSchema = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2020-02-13T18:00:00+08:00' })
+  // abort: a value that is no date-time at all gets that one error, not also the year's.
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2020-02-13T18:00:00+08:00', abort: true })
   // No event can be older (instantSchema), and the bound keeps the instant inside ClickHouse's DateTime64 range.
   // A pattern on the written year, not a refine: the OpenAPI document then states the bound
   // (`pattern` beside `format: date-time`), and generated clients and Schemathesis keep to it.
