@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import type { Logger as EmbeddedLogLogger } from '../src/logger.ts';
+import { LogUnavailableError, type EventLog, type LogRecord } from '../src/log/event-log.ts';
 
 /** Polls `probe` until it returns a truthy value; fails with `message` after `timeoutMs`. */
 export async function waitFor<T>(
@@ -50,4 +51,33 @@ export function captureLogger(): EmbeddedLogLogger & { lines: LogLine[] } {
       lines.push({ level, fields, message });
     };
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/**
+ * An event log in memory, for tests of what sits on the log (the ingest
+ * route) that need no durability: one partition, appends kept in `records`.
+ * `unavailable(true)` makes every append reject as a broker or disk that is
+ * down does. `consume` is not offered: tests of delivery use the real logs.
+ */
+export function createMemoryEventLog(): EventLog & { records: LogRecord[]; unavailable(down: boolean): void } {
+  const records: LogRecord[] = [];
+  let down = false;
+  const notHere = (what: string) => Promise.reject(new Error(`the in-memory event log does not ${what}`));
+  return {
+    kind: 'embedded',
+    records,
+    unavailable(value) {
+      down = value;
+    },
+    async append(appends) {
+      if (down) throw new LogUnavailableError('the in-memory log is set unavailable');
+      for (const { key, value } of appends) records.push({ partition: 0, offset: BigInt(records.length), key, value });
+    },
+    consume: () => notHere('consume'),
+    lag: async () => records.length,
+    committedOffsets: async () => new Map(),
+    rewindGroup: () => notHere('rewind'),
+    deadLetter: () => notHere('dead-letter'),
+    close: async () => {},
+  };
 }
