@@ -57,9 +57,13 @@ export async function guardedPage(browser: Browser, serverUrl: string, viewport:
   };
 }
 
-/** Resolves once the page has drawn its view (both charts) `after` the given count of views. */
+/**
+ * Resolves once the page has drawn its view `after` the given count of views:
+ * both charts, and the day's reporting and quality warnings (which come in
+ * after the charts).
+ */
 export async function viewDrawn(page: Page, after = 0): Promise<number> {
   // Strings, not functions: this file is compiled without the DOM's types.
-  await page.waitForFunction(`Number(document.body.dataset.drawn ?? 0) > ${after}`, undefined, { timeout: 30_000 });
-  return page.evaluate<number>('Number(document.body.dataset.drawn)');
+  await page.waitForFunction(`Number(document.body.dataset.complete ?? 0) > ${after}`, undefined, { timeout: 30_000 });
+  return page.evaluate<number>('Number(document.body.dataset.complete)');
 }

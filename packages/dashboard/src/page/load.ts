@@ -10,8 +10,14 @@ export interface ViewData {
   series: Schemas['Timeseries'];
   /** null for a village: nothing below it. */
   breakdown: Schemas['Aggregates'] | null;
-  completeness: Schemas['Completeness'];
-  quality: Schemas['Quality'];
+  /**
+   * null until its answer is in. The day's reporting and quality warnings are
+   * drawn after the cards and charts, not with them: on a large county they
+   * are the slow answers (they read raw events), and the figures must not
+   * wait for them.
+   */
+  completeness: Schemas['Completeness'] | null;
+  quality: Schemas['Quality'] | null;
   /** The totals answer's ETag: the refresh loop asks with it and gets 304 until new events are counted. */
   etag: string | null;
 }
@@ -53,33 +59,53 @@ async function need<T>(call: Promise<Result<T>>): Promise<{ data: T; response: R
   return { data: result.data, response: result.response };
 }
 
+/** A view being loaded: the figures (cards, charts, table), and apart from them the day's reporting and quality. */
+export interface ViewLoad {
+  figures: Promise<Loaded<ViewData>>;
+  checks: Promise<Loaded<Pick<ViewData, 'completeness' | 'quality'>>>;
+}
+
 /**
- * Every answer one view needs, asked at once. Only the breakdown waits, for
- * the region's level (a county breaks down by towns); a region seen before
- * is in `regions`, so then nothing waits.
+ * Every answer one view needs: the figures asked at once, then the checks.
+ * Only the breakdown waits, for the region's level
+ * (a county breaks down by towns); a region seen before is in `regions`, so
+ * then nothing waits.
  */
-export async function loadView(client: CordonClient, view: View, regions: Map<string, Schemas['RegionDetail']>, signal?: AbortSignal): Promise<Loaded<ViewData>> {
+export function loadView(client: CordonClient, view: View, regions: Map<string, Schemas['RegionDetail']>, signal?: AbortSignal): ViewLoad {
   const call = { signal };
   const range = { region: view.region, ...(view.from ? { from: view.from } : {}), to: view.to, ...(view.knownAt ? { knownAt: view.knownAt } : {}) };
   const known = view.knownAt ? { knownAt: view.knownAt } : {};
-  try {
+  const figures = async (): Promise<ViewData> => {
     const cached = regions.get(view.region);
     const region = cached ? Promise.resolve(cached) : need(client.regions.get(view.region, call)).then(({ data }) => data);
     const totals = need(client.aggregates({ metrics: cardMetrics, ...range }, call));
     const days = need(client.aggregates({ metrics: cardMetrics, region: view.region, from: addDays(view.to, -1), to: view.to, groupBy: 'day', ...known }, call));
     const series = need(client.timeseries({ metric: view.metric, ...range, interval: view.interval }, call));
-    const completeness = need(client.completeness({ region: view.region, date: view.to, ...known }, call));
-    const quality = need(client.quality({ region: view.region, from: view.to, to: view.to, ...known }, call));
     const breakdown = region.then((detail) => {
       const level = nextLevel(detail.level);
       return level ? need(client.aggregates({ metrics: cardMetrics, ...range, groupBy: 'region', level }, call)).then(({ data }) => data) : null;
     });
-    const [detail, t, d, s, c, q, b] = await Promise.all([region, totals, days, series, completeness, quality, breakdown]);
+    const [detail, t, d, s, b] = await Promise.all([region, totals, days, series, breakdown]);
     regions.set(detail.code, detail);
-    return {
-      ok: true,
-      value: { region: detail, totals: t.data, days: d.data, series: s.data, breakdown: b, completeness: c.data, quality: q.data, etag: t.response.headers.get('etag') },
-    };
+    return { region: detail, totals: t.data, days: d.data, series: s.data, breakdown: b, completeness: null, quality: null, etag: t.response.headers.get('etag') };
+  };
+  const checks = async () => {
+    const [c, q] = await Promise.all([
+      need(client.completeness({ region: view.region, date: view.to, ...known }, call)),
+      need(client.quality({ region: view.region, from: view.to, to: view.to, ...known }, call)),
+    ]);
+    return { completeness: c.data, quality: q.data };
+  };
+  const shown = loaded(figures());
+  // The checks are asked once the figures are in, not beside them: they share the server's cores (and chDB's one engine) with the
+  // figures' queries, and on a county of millions of events they take seconds.
+  return { figures: shown, checks: shown.then((f) => (f.ok ? loaded(checks()) : { ok: false, failure: f.failure })) };
+}
+
+/** A load's failure as data; a bug (anything but a refused or failed request) still throws. */
+async function loaded<T>(work: Promise<T>): Promise<Loaded<T>> {
+  try {
+    return { ok: true, value: await work };
   } catch (error) {
     if (error instanceof LoadError) return { ok: false, failure: error.failure };
     throw error;

@@ -362,8 +362,9 @@ export function renderBreakdown(frame: Frame, state: State, actions: Actions) {
 
 export function renderCompleteness(frame: Frame, state: State, actions: Actions) {
   const t = words[state.lang];
-  const c = state.data?.completeness;
-  if (!c) return replace(frame.completeness);
+  if (!state.data) return replace(frame.completeness);
+  const c = state.data.completeness;
+  if (!c) return replace(frame.completeness, h('h2', { id: 'completeness-title' }, t.completeness), h('p', { class: 'muted' }, t.loading));
   const missing = c.sites.filter((s) => !s.reported);
   replace(
     frame.completeness,
@@ -395,8 +396,9 @@ export function renderCompleteness(frame: Frame, state: State, actions: Actions)
 
 export function renderQuality(frame: Frame, state: State) {
   const t = words[state.lang];
-  const q = state.data?.quality;
-  if (!q) return replace(frame.quality);
+  if (!state.data) return replace(frame.quality);
+  const q = state.data.quality;
+  if (!q) return replace(frame.quality, h('h2', { id: 'quality-title' }, t.quality), h('p', { class: 'muted' }, t.loading));
   replace(
     frame.quality,
     h('h2', { id: 'quality-title' }, `${t.quality}（${formatDay(q.to, state.lang)}）`),
