@@ -51,6 +51,7 @@ const zh = {
   interval: '时间粒度',
   breakdown: '下级地区分布',
   breakdownNone: '该地区没有下级地区。',
+  breakdownEmpty: '所选时段内下级地区没有数据。',
   ownRegion: '（本级）',
   sortBy: '排序',
   drill: '查看',
@@ -123,6 +124,7 @@ const en: Words = {
   interval: 'Interval',
   breakdown: 'Breakdown by region below',
   breakdownNone: 'This region has no regions below it.',
+  breakdownEmpty: 'No data for the regions below in the chosen period.',
   ownRegion: ' (own)',
   sortBy: 'Sort',
   drill: 'Open',
@@ -148,3 +150,8 @@ const en: Words = {
 
 export type WordKey = keyof typeof zh;
 export const words: Record<Lang, Words> = { zh, en };
+
+/** An aside after a word, bracketed as each language sets it: 当日报送情况（2020年2月13日）, Reporting that day (13 Feb 2020). */
+export function bracket(lang: Lang, aside: string): string {
+  return lang === 'zh' ? `（${aside}）` : ` (${aside})`;
+}

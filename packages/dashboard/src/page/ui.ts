@@ -1,7 +1,7 @@
 import type { MetricName, Schemas } from '@cordon/sdk';
 import { h, replace } from './dom.ts';
 import { formatChange, formatDay, formatFigure, formatInstant, formatShare } from './format.ts';
-import { words } from './i18n.ts';
+import { bracket, words } from './i18n.ts';
 import { isStock, metricLabel, unitLabel } from './labels.ts';
 import type { State } from './state.ts';
 import { breakdownRows, cardMetrics, cardsOf, chartMetrics, sortRows, type SortKey } from './view.ts';
@@ -207,7 +207,7 @@ export function renderControls(frame: Frame, state: State, actions: Actions) {
           results.length === 0
             ? h('li', {}, t.noMatches)
             : results.map((r) =>
-                h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => actions.goToRegion(r.code) }, r.name, r.parent ? h('span', { class: 'muted' }, `（${r.parent.name}）`) : null)),
+                h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => actions.goToRegion(r.code) }, r.name, r.parent ? h('span', { class: 'muted' }, bracket(state.lang, r.parent.name)) : null)),
               ),
         );
   const from = h('input', { id: 'from', type: 'date', value: view?.from ?? '', 'aria-describedby': 'from-hint' });
@@ -326,9 +326,14 @@ export function renderBreakdown(frame: Frame, state: State, actions: Actions) {
     frame.breakdownChart.hidden = true;
     return replace(frame.breakdownTable, h('p', { class: 'muted' }, t.breakdownNone));
   }
+  const rows = sortRows(breakdownRows(data.breakdown, view.region), state.sort);
+  if (rows.length === 0) {
+    // Nothing counted below the region in the period: no empty bar chart, no table of headers alone.
+    frame.breakdownChart.hidden = true;
+    return replace(frame.breakdownTable, h('p', { class: 'muted' }, t.breakdownEmpty));
+  }
   frame.breakdownChart.hidden = false;
   frame.breakdownChart.setAttribute('aria-label', `${t.breakdown}: ${metricLabel(state.catalogue, view.metric, state.lang)}`);
-  const rows = sortRows(breakdownRows(data.breakdown, view.region), state.sort);
   const header = (key: SortKey, text: string) => {
     const sorted = state.sort.key === key;
     return h(
@@ -368,7 +373,7 @@ export function renderCompleteness(frame: Frame, state: State, actions: Actions)
   const missing = c.sites.filter((s) => !s.reported);
   replace(
     frame.completeness,
-    h('h2', { id: 'completeness-title' }, `${t.completeness}（${formatDay(c.date, state.lang)}）`),
+    h('h2', { id: 'completeness-title' }, `${t.completeness}${bracket(state.lang, formatDay(c.date, state.lang))}`),
     h(
       'p',
       { class: 'share' },
@@ -382,7 +387,7 @@ export function renderCompleteness(frame: Frame, state: State, actions: Actions)
         : h(
             'details',
             {},
-            h('summary', {}, `${t.notReported}（${formatFigure(missing.length)}）`),
+            h('summary', {}, `${t.notReported}${bracket(state.lang, formatFigure(missing.length))}`),
             h(
               'ul',
               { class: 'site-list', 'aria-label': t.notReported },
@@ -401,7 +406,7 @@ export function renderQuality(frame: Frame, state: State) {
   if (!q) return replace(frame.quality, h('h2', { id: 'quality-title' }, t.quality), h('p', { class: 'muted' }, t.loading));
   replace(
     frame.quality,
-    h('h2', { id: 'quality-title' }, `${t.quality}（${formatDay(q.to, state.lang)}）`),
+    h('h2', { id: 'quality-title' }, `${t.quality}${bracket(state.lang, formatDay(q.to, state.lang))}`),
     q.flags.length === 0
       ? h('p', { class: 'muted' }, t.noWarnings)
       : h(
@@ -415,7 +420,7 @@ export function renderQuality(frame: Frame, state: State) {
               h(
                 'details',
                 {},
-                h('summary', {}, `${t.eventsBehind}（${formatFigure(flag.eventIds.length)}）`),
+                h('summary', {}, `${t.eventsBehind}${bracket(state.lang, formatFigure(flag.eventIds.length))}`),
                 h('ul', { class: 'event-ids' }, flag.eventIds.map((id) => h('li', {}, h('code', {}, id)))),
               ),
             ),
@@ -443,7 +448,7 @@ export function renderFooter(frame: Frame, state: State, actions: Actions) {
     h(
       'p',
       {},
-      h('button', { type: 'button', onclick: () => actions.openBulletin() }, `${t.bulletin}（${formatDay(view.to, state.lang)}）`),
+      h('button', { type: 'button', onclick: () => actions.openBulletin() }, `${t.bulletin}${bracket(state.lang, formatDay(view.to, state.lang))}`),
       state.bulletinMessage ? h('span', { role: 'status', class: 'muted' }, ` ${state.bulletinMessage}`) : null,
     ),
   );
