@@ -166,11 +166,12 @@ describe('a phone', () => {
     await screenshot('phone-township');
     await page.getByRole('radio', { name: '按周' }).check();
     drawn = await viewDrawn(page, drawn);
-    await expect(page.getByRole('img', { name: '逐日趋势: 卡点排查人员' }).locator('text', { hasText: /^第7周$/ }).count()).resolves.toBe(1);
+    await expect(page.getByRole('heading', { name: '每周趋势' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('img', { name: '每周趋势: 卡点排查人员' }).locator('text', { hasText: /^第7周$/ }).count()).resolves.toBe(1);
     expect(await scrollWidth(page)).toBe(390);
     await screenshot('phone-weekly');
     await page.getByRole('button', { name: '切换到英文' }).click();
-    await page.getByRole('img', { name: 'Daily trend: People screened' }).locator('text', { hasText: /^Week 7$/ }).waitFor();
+    await page.getByRole('img', { name: 'Weekly trend: People screened' }).locator('text', { hasText: /^Week 7$/ }).waitFor();
     expect((await cardTotals(page))['People screened']).toBe('38,961');
     expect(await scrollWidth(page)).toBe(390);
     // The wide table scrolls inside its own box, not the page.

@@ -299,7 +299,7 @@ export function renderTrendHead(frame: Frame, state: State, actions: Actions) {
     h('label', { class: 'radio' }, h('input', { type: 'radio', name: 'interval', value, checked: view.interval === value, onchange: () => actions.setInterval(value) }), text);
   replace(
     frame.trendHead,
-    h('h2', { id: 'trend-title' }, t.trend),
+    h('h2', { id: 'trend-title' }, view.interval === 'week' ? t.trendWeekly : t.trend),
     h(
       'div',
       { class: 'panel-tools' },
@@ -309,7 +309,7 @@ export function renderTrendHead(frame: Frame, state: State, actions: Actions) {
       h('button', { type: 'button', onclick: () => actions.downloadCsv('trend') }, t.csvTrend),
     ),
   );
-  frame.trendChart.setAttribute('aria-label', `${t.trend}: ${metricLabel(state.catalogue, view.metric, state.lang)}`);
+  frame.trendChart.setAttribute('aria-label', `${view.interval === 'week' ? t.trendWeekly : t.trend}: ${metricLabel(state.catalogue, view.metric, state.lang)}`);
 }
 
 export function renderBreakdown(frame: Frame, state: State, actions: Actions) {
