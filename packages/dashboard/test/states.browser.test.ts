@@ -4,7 +4,7 @@
  * coming back mid-session, the English page, a phone's width through a
  * whole session, and the API reference's "Try it out" on whatever host and
  * port the server runs. A server of its own (it is stopped on purpose), so
- * dashboard.test.ts never sees it go away.
+ * dashboard.browser.test.ts never sees it go away.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
