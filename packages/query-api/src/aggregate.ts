@@ -1,6 +1,6 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { mostSpecificCode, parseRegionCode, prefixLengthOf } from '@cordon/regions';
-import { daysBetween, isoWeekOf, metricCatalogue, type AggregatesAnswer, type GroupBy, type MetricName } from '@cordon/schemas';
+import { daysBetween, isoWeekOf, metricCatalogue, type AggregateRow, type AggregatesAnswer, type GroupBy, type MetricName } from '@cordon/schemas';
 import { firstDay, roundFigure as round, sumFigures, type SumRow } from './aggregate-sql.ts';
 import type { FigureSource } from './figure-source.ts';
 import { byDimension, bySiteKind } from './breakdown.ts';
@@ -31,7 +31,7 @@ export interface AggregateRequest {
  * sum of their deltas from the first event to the end of each row's period
  * (and to `to` for the totals).
  */
-export async function aggregate(ch: ClickHouse, req: AggregateRequest): Promise<Omit<AggregatesAnswer, 'metrics'> & { metrics: MetricName[] }> {
+export async function aggregate(ch: ClickHouse, req: AggregateRequest): Promise<AggregatesAnswer> {
   const prefix = parseRegionCode(req.region.code)!.prefix;
   const flow = req.metrics.filter((m) => metricCatalogue.get(m)?.kind === 'flow');
   const stock = req.metrics.filter((m) => metricCatalogue.get(m)?.kind === 'stock');
@@ -101,8 +101,8 @@ async function byTime(ch: ClickHouse, req: AggregateRequest, flow: MetricName[],
     carried = Object.fromEntries(stock.map((m) => [m, round((carried[m] ?? 0) + (deltas.get(`${m}|${day}`) ?? 0))]));
     for (const m of stock) values[m] = carried[m] ?? 0;
   }
-  const key = req.groupBy === 'week' ? 'week' : 'day';
-  return [...buckets].map(([bucket, values]) => ({ key: { [key]: bucket }, values }));
+  const keyOf = req.groupBy === 'week' ? (week: string) => ({ week }) : (day: string) => ({ day });
+  return [...buckets].map(([bucket, values]): AggregateRow => ({ key: keyOf(bucket), values }));
 }
 
 async function byPlace(ch: ClickHouse, req: AggregateRequest, flow: MetricName[], stock: MetricName[], prefix: string, from: string) {
@@ -112,7 +112,7 @@ async function byPlace(ch: ClickHouse, req: AggregateRequest, flow: MetricName[]
     sumFigures(ch, { source: req.source, prefix, to: req.to, metrics: flow, from, groupBy, ...(prefixLength ? { prefixLength } : {}) }),
     sumFigures(ch, { source: req.source, prefix, to: req.to, metrics: stock, from: null, groupBy, ...(prefixLength ? { prefixLength } : {}) }),
   ]);
-  const groups = new Map<string, { key: Record<string, string>; values: Record<string, number> }>();
+  const groups = new Map<string, AggregateRow>();
   for (const row of [...flowRows, ...stockRows]) {
     let entry = groups.get(row.group);
     if (!entry) {

@@ -1,5 +1,5 @@
 import type { ClickHouse } from '@cordon/clickhouse';
-import { metricCatalogue, unspecifiedDim, type MetricName } from '@cordon/schemas';
+import { metricCatalogue, unspecifiedDim, type AggregateRow, type MetricName } from '@cordon/schemas';
 import { roundFigure, sumFigures, type SumRow } from './aggregate-sql.ts';
 import type { FigureSource } from './figure-source.ts';
 import { siteKinds } from './breakdown-sql.ts';
@@ -13,8 +13,6 @@ export interface BreakdownScope {
   to: string;
 }
 
-type Row = { key: Record<string, string>; values: Record<string, number> };
-
 /** The site kind of events without a site, or whose site never registered. */
 export const unknownSiteKind = 'unknown';
 
@@ -24,7 +22,7 @@ export const unknownSiteKind = 'unknown';
  * from the roll-up. The empty value (the event did not say) is named
  * "(unspecified)", so a row key is never blank.
  */
-export async function byDimension(ch: ClickHouse, scope: BreakdownScope): Promise<Row[]> {
+export async function byDimension(ch: ClickHouse, scope: BreakdownScope): Promise<AggregateRow[]> {
   const dimension = metricCatalogue.get(scope.metrics[0] ?? '')?.dimension ?? '';
   const sums = await sumFigures(ch, { source: scope.source, metrics: scope.metrics, prefix: scope.prefix, from: scope.from, to: scope.to, groupBy: 'dimension' });
   return rowsOf(scope.metrics, sums, (row) => (row.group === '' ? unspecifiedDim : row.group), (value) => ({ dimension, value }));
@@ -36,7 +34,7 @@ export async function byDimension(ch: ClickHouse, scope: BreakdownScope): Promis
  * raw table's registrations. Sites are few next to events, so the join is
  * done here rather than by reading every raw event.
  */
-export async function bySiteKind(ch: ClickHouse, scope: BreakdownScope): Promise<Row[]> {
+export async function bySiteKind(ch: ClickHouse, scope: BreakdownScope): Promise<AggregateRow[]> {
   const flow = scope.metrics.filter((m) => metricCatalogue.get(m)?.kind === 'flow');
   const stock = scope.metrics.filter((m) => metricCatalogue.get(m)?.kind === 'stock');
   const base = { source: scope.source, prefix: scope.prefix, to: scope.to, groupBy: 'site' as const };
@@ -55,7 +53,7 @@ export async function bySiteKind(ch: ClickHouse, scope: BreakdownScope): Promise
  * and, until a merge removes it, in the roll-up, so keeping them would make
  * the answer depend on when ClickHouse merged.
  */
-function rowsOf(metrics: readonly MetricName[], sums: readonly SumRow[], groupOf: (row: SumRow) => string, keyOf: (group: string) => Record<string, string>): Row[] {
+function rowsOf(metrics: readonly MetricName[], sums: readonly SumRow[], groupOf: (row: SumRow) => string, keyOf: (group: string) => AggregateRow['key']): AggregateRow[] {
   const groups = new Map<string, Record<string, number>>();
   for (const row of sums) {
     const group = groupOf(row);

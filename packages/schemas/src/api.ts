@@ -212,15 +212,9 @@ export const aggregatesAnswerSchema = z.object({
   rows: z.array(z.object({ key: aggregateRowKeySchema, values: z.record(z.string(), z.number()) })).describe('In `sort` order, at most `limit` of them'),
   totals: z.record(z.string(), z.number()).describe('Flow metrics summed over from..to; stock metrics at the end of to. Always over every row, whatever `limit` keeps'),
 }).meta({ id: 'Aggregates' });
-export type AggregatesAnswer = {
-  metrics: MetricName[];
-  region: { code: string; name: string };
-  from: string | null;
-  to: string;
-  asOf: string;
-  rows: { key: Record<string, string>; values: Record<string, number> }[];
-  totals: Record<string, number>;
-};
+export type AggregatesAnswer = z.output<typeof aggregatesAnswerSchema>;
+/** One row of an answer: what it is about (`key`) and its figures. */
+export type AggregateRow = AggregatesAnswer['rows'][number];
 
 /** The name `dim=` and breakdown rows give the empty dimension value (the event did not say). */
 export const unspecifiedDim = '(unspecified)';
@@ -287,16 +281,7 @@ export const timeseriesAnswerSchema = z
     points: z.array(timeseriesPointSchema).describe('One per day or week from `from` to `to`, none missing, in time order'),
   })
   .meta({ id: 'Timeseries' });
-export type TimeseriesAnswer = {
-  metric: MetricName;
-  region: { code: string; name: string };
-  dim: string | null;
-  interval: Interval;
-  from: string;
-  to: string;
-  asOf: string;
-  points: TimeseriesPoint[];
-};
+export type TimeseriesAnswer = z.output<typeof timeseriesAnswerSchema>;
 
 /**
  * Checks between the timeseries parameters, beyond each one's own schema (the

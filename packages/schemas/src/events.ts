@@ -147,14 +147,17 @@ function eventSchemaOf<T extends EventType>(type: T) {
     .meta({ id: `${type.split('.').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}Event` });
 }
 
-const eventSchemas = eventTypes.map((t) => eventSchemaOf(t));
+// The union of each type's schema (not the schema of a generic type), so
+// that what the union infers is discriminated on `type`.
+type EventSchemaOf = { [T in EventType]: ReturnType<typeof eventSchemaOf<T>> }[EventType];
+const eventSchemas = eventTypes.map((t) => eventSchemaOf(t)) as EventSchemaOf[];
 
 /**
  * One event as sent by a field app. Validated on its own: a bad event is
  * rejected with its paths, the rest of the batch still lands.
  */
 export const eventSchema = z
-  .discriminatedUnion('type', eventSchemas as unknown as [ReturnType<typeof eventSchemaOf<'screening'>>, ...ReturnType<typeof eventSchemaOf<EventType>>[]], {
+  .discriminatedUnion('type', eventSchemas as [EventSchemaOf, ...EventSchemaOf[]], {
     error: (issue) =>
       issue.code === 'invalid_union' ? `must be one of: ${eventTypes.join(', ')}` : undefined,
   })
@@ -166,16 +169,7 @@ export const eventSchema = z
   .meta({ id: 'Event', description: 'One event as a field app sends it; `type` decides the shape of `data`' });
 
 /** A validated event, discriminated on `type`. */
-export type CordonEvent = { [T in EventType]: EnvelopeOf<T> }[EventType];
-type EnvelopeOf<T extends EventType> = {
-  id: string;
-  type: T;
-  occurredAt: string;
-  region: string;
-  site?: string;
-  source?: string;
-  data: z.output<(typeof eventDataSchemas)[T]>;
-};
+export type CordonEvent = z.output<typeof eventSchema>;
 export type EventOf<T extends EventType> = Extract<CordonEvent, { type: T }>;
 /** What a sender writes (before defaults and normalisation). */
 export type CordonEventInput = z.input<typeof eventSchema>;
@@ -189,4 +183,4 @@ export const logEnvelopeSchema = z.object({
   receivedAt: z.iso.datetime(),
   event: eventSchema,
 });
-export type LogEnvelope = { v: 1; receivedAt: string; event: CordonEvent };
+export type LogEnvelope = z.output<typeof logEnvelopeSchema>;

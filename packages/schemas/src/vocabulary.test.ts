@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contributionsOf, eventSchema, metricCatalogue, type CordonEvent } from './index.ts';
 
 const envelope = { id: '0190d8a0-0000-7000-8000-000000000001', occurredAt: '2020-02-05T10:00:00+08:00', region: '141127100' };
-const parse = (type: string, data: object): CordonEvent => eventSchema.parse({ ...envelope, type, data }) as CordonEvent;
+const parse = (type: string, data: object): CordonEvent => eventSchema.parse({ ...envelope, type, data });
 
 describe('the vocabulary beyond the contract (issue 8)', () => {
   it('counts supplies issued per item and unit, apart from donations', () => {

@@ -32,7 +32,7 @@ export function validateEvents(items: readonly BodyItem[], regions: RegionLookup
       errors.push({ index, id, errors: fieldErrorsOf(parsed.error.issues) });
       return;
     }
-    const event = parsed.data as CordonEvent;
+    const event = parsed.data;
     const problems: FieldError[] = [];
     if (!regions.has(event.region)) {
       problems.push({ path: 'region', message: `${event.region} is not in the region registry (an admin can add it: POST /v1/regions)` });

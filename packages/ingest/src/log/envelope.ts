@@ -27,7 +27,7 @@ export function decodeRecord(record: LogRecord): DecodeResult {
     const details = fieldErrorsOf(parsed.error.issues).map((e) => `${e.path}: ${e.message}`).join('; ');
     return { ok: false, record, reason: `not a valid event envelope: ${details}` };
   }
-  return { ok: true, record, envelope: parsed.data as LogEnvelope };
+  return { ok: true, record, envelope: parsed.data };
 }
 
 export function encodeEnvelope(envelope: LogEnvelope): Buffer {
