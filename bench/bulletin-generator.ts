@@ -1,6 +1,6 @@
 import { addDays, type MetricName } from '@cordon/schemas';
 import type { CordonClient } from '@cordon/sdk';
-import type { BulletinGenerator } from '../packages/server/src/bulletins/schedule.ts';
+import type { BulletinGenerator } from '@cordon/server';
 import { donatedMetrics } from './query-data.ts';
 
 /**

@@ -20,10 +20,7 @@ import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse'
 import { silentLogger } from '@cordon/ingest';
 import { loadRegionRegistry } from '@cordon/regions';
 import { createClient, type FetchLike } from '@cordon/sdk';
-import { readConfig, type CordonConfig } from '../packages/server/src/config.ts';
-import { startCordon } from '../packages/server/src/runtime.ts';
-import { createBulletinStore } from '../packages/server/src/bulletins/store.ts';
-import { sdkBulletinSource } from '../packages/server/src/bulletins/service.ts';
+import { readConfig, type CordonConfig, startCordon, createBulletinStore, sdkBulletinSource } from '@cordon/server';
 import { bulletinGeneratorFor } from './bulletin-generator.ts';
 import { createRawScan } from './bulletin-raw-check.ts';
 import { countyPlaces, loadEvents, planLoad } from './query-data.ts';

@@ -26,8 +26,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse';
 import { silentLogger } from '@cordon/ingest';
 import { loadRegionRegistry } from '@cordon/regions';
-import { readConfig, type CordonConfig } from '../packages/server/src/config.ts';
-import { startCordon } from '../packages/server/src/runtime.ts';
+import { readConfig, startCordon, type CordonConfig } from '@cordon/server';
 import { countyPlaces, loadEvents, planLoad } from './query-data.ts';
 
 const totalEvents = Number(process.env['BENCH_DASHBOARD_EVENTS'] ?? 10_000_000);

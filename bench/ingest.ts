@@ -17,13 +17,11 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { connectClickHouse, migrate } from '@cordon/clickhouse';
 import { silentLogger } from '@cordon/ingest';
-import { createDayOf, eventSchema, type CordonEvent } from '@cordon/schemas';
-import { readConfig, type CordonConfig } from '../packages/server/src/config.ts';
-import { startCordon, type CordonRuntime, type Role } from '../packages/server/src/runtime.ts';
-import { eventRow } from '../packages/ingest/src/consumer/rows.ts';
-import { writeRows } from '../packages/ingest/src/consumer/write.ts';
-import { freePort, runKafkaScript } from '../infra/kafka/test-broker.ts';
-import { runProducerPerformance } from '../infra/kafka/producer-perf.ts';
+import { createDayOf, eventSchema } from '@cordon/schemas';
+import { readConfig, type CordonConfig, startCordon, type CordonRuntime, type Role } from '@cordon/server';
+import { eventRow, writeRows } from '@cordon/ingest';
+import { freePort, runKafkaScript } from '@cordon/infra/kafka';
+import { runProducerPerformance } from '@cordon/infra/kafka/producer-perf';
 
 const total = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const batchSize = 100;
@@ -106,7 +104,7 @@ async function rawInsertRowsPerSecond(count: number, blockRows: number): Promise
   await migrate(ch);
   const dayOf = createDayOf('Asia/Shanghai');
   const rows = Array.from({ length: count }, (_, i) =>
-    eventRow(eventSchema.parse(makeEvent()) as CordonEvent, { receivedAt: new Date().toISOString(), partition: 0, offset: BigInt(i), dayOf }),
+    eventRow(eventSchema.parse(makeEvent()), { receivedAt: new Date().toISOString(), partition: 0, offset: BigInt(i), dayOf }),
   );
   const started = performance.now();
   for (let i = 0; i < rows.length; i += blockRows) await writeRows(ch, rows.slice(i, i + blockRows));

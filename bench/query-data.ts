@@ -13,8 +13,8 @@
  */
 import type { ClickHouse } from '@cordon/clickhouse';
 import { mostSpecificCode, type RegionRegistry } from '@cordon/regions';
-import { createDayOf, eventSchema, type CordonEvent } from '@cordon/schemas';
-import { eventRow, retractionRow, type EventRow } from '../packages/ingest/src/consumer/rows.ts';
+import { createDayOf, eventSchema } from '@cordon/schemas';
+import { eventRow, retractionRow, type EventRow } from '@cordon/ingest';
 
 /** 2020-01-20T00:00:00+08:00: the first day, and the epoch second it starts. */
 export const firstDay = '2020-01-20';
@@ -283,7 +283,7 @@ export async function verifySample(ch: ClickHouse, size: number, timeZone: strin
       mismatches.push(`${row.id} (${row.type}): not a valid event: ${parsed.error.message}`);
       continue;
     }
-    const expected = eventRow(parsed.data as CordonEvent, { receivedAt: `${row.received_at.replace(' ', 'T')}Z`, partition: 0, offset: 0n, dayOf });
+    const expected = eventRow(parsed.data, { receivedAt: `${row.received_at.replace(' ', 'T')}Z`, partition: 0, offset: 0n, dayOf });
     for (const d of differences(row, expected, shapeFields)) mismatches.push(`${row.id} (${row.type}) ${d}`);
   }
 

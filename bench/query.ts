@@ -21,8 +21,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse';
 import { silentLogger } from '@cordon/ingest';
 import { loadRegionRegistry } from '@cordon/regions';
-import { readConfig, type CordonConfig } from '../packages/server/src/config.ts';
-import { startCordon, type Role } from '../packages/server/src/runtime.ts';
+import { readConfig, type CordonConfig, startCordon, type Role } from '@cordon/server';
 import { countyPlaces, donatedMetrics, firstDay, loadEvents, planLoad, siteRegions, verifySample, verifyTotals } from './query-data.ts';
 
 const totalEvents = Number(process.env['BENCH_QUERY_EVENTS'] ?? 10_000_000);

@@ -15,7 +15,7 @@ const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclud
   // Expected outputs of tests (a bulletin's Markdown) link to files beside
   // where they are written, not beside the fixture: they are documents the
   // product makes, not documentation of the repository.
-  .filter((file) => !file.includes('/test/expected/'));
+  .filter((file) => !/\/test\/(?:.+\/)?expected\//.test(file));
 
 // [text](target "title") and reference definitions `[label]: target`, outside code.
 const inline = /\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../server/src/demo.ts';
-import { adminKey, serveTestCordon, type ServedCordon } from '../../sdk/test/real-server.ts';
+import { loadDemo } from '@cordon/server';
+import { adminKey, serveTestCordon, type ServedCordon } from '@cordon/server/testing';
 import { cordonCli } from './cli-process.ts';
 
 /** `cordon --help`, usage errors, export, keys, regions and status: the real bin against a real server with the demo data. */

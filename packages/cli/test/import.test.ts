@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEventsPath, demoRegions, readDemoEvents } from '@cordon/demo';
-import { adminKey, serveTestCordon, type ServedCordon } from '../../sdk/test/real-server.ts';
+import { adminKey, serveTestCordon, type ServedCordon } from '@cordon/server/testing';
 import { cordonCli } from './cli-process.ts';
 import { chineseCsv, englishXlsx, xinzhengTallies, type Tally } from './fixtures.ts';
 

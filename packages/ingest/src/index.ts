@@ -14,3 +14,6 @@ export { readDeadLetters, type DeadLetter } from './log/embedded/embedded-log.ts
 export { createRetryPolicy, backoffMs, retriableFlag, RecordsRejectedError, type Backoff, type RetryPolicy, type RetryDecision } from './log/retry-policy.ts';
 export { createVoidScopeCheck, type VoidScopeCheck } from './http/void-scope.ts';
 export { openAdminLog, type AdminLog, type OpenAdminLogOptions } from './log/admin/admin-log.ts';
+// The benches write rows straight into ClickHouse, as the consumer would.
+export { eventRow, retractionRow, type EventRow } from './consumer/rows.ts';
+export { writeRows } from './consumer/write.ts';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { startPrivateBroker, type PrivateBroker } from '../../../infra/kafka/test-broker.ts';
+import { startPrivateBroker, type PrivateBroker } from '@cordon/infra/kafka';
 import { LogUnavailableError, type EventLog, type LogBatch, type LogConsumer, type LogRecord } from '../src/log/event-log.ts';
 import { createKafkaLog } from '../src/log/kafka/kafka-log.ts';
 

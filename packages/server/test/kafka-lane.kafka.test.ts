@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
-import { startPrivateBroker, type PrivateBroker } from '../../../infra/kafka/test-broker.ts';
+import { startPrivateBroker, type PrivateBroker } from '@cordon/infra/kafka';
 import { event, startTestCordon, waitFor, type TestClient } from './harness.ts';
 
 /**

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type CordonClient } from '@cordon/sdk';
-import { event } from '../../server/test/harness.ts';
-import { adminKey, serveTestCordon, type ServedCordon } from './real-server.ts';
+import { event } from '../harness.ts';
+import { adminKey, serveTestCordon, type ServedCordon } from '../served.ts';
 
 let served: ServedCordon;
 let cordon: CordonClient;

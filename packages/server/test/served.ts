@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { adminKey, startTestCordon, type TestClient } from '../../server/test/harness.ts';
+import { adminKey, startTestCordon, type TestClient } from './harness.ts';
 
 export { adminKey };
 

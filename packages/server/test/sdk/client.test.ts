@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxBodyBytes, maxEventsPerRequest } from '@cordon/ingest';
 import { createClient, serverLimits, type CordonClient, type EventInput, type FetchLike, type MetricName, type RetryInfo } from '@cordon/sdk';
-import { adminKey, serveTestCordon, type ServedCordon } from './real-server.ts';
+import { adminKey, serveTestCordon, type ServedCordon } from '../served.ts';
 
 const fast = { retries: 3, minDelayMs: 5, maxDelayMs: 20 };
 
@@ -366,7 +366,7 @@ describe('503: the event log cannot take writes', () => {
     const sending = client.events.send(events);
     // The server restarts (a fresh runtime, same port) while the client waits out Retry-After: 5.
     await waitUntil(() => retries.length > 0);
-    const { startTestCordon } = await import('../../server/test/harness.ts');
+    const { startTestCordon } = await import('../harness.ts');
     const restarted = await startTestCordon();
     const old = down.cordon;
     await down.swapApp(restarted);

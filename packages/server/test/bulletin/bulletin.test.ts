@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type CordonClient } from '@cordon/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminKey, serveTestCordon, type ServedCordon } from '../../sdk/test/real-server.ts';
-import { loadDemo } from '../../server/src/demo.ts';
-import { parseXml } from '../../charts/test/xml.ts';
-import { bulletinCommand, fetchBulletinFigures, renderBulletin, type BulletinFigures } from '../src/index.ts';
-import { instantInZone } from '../src/render/words.ts';
+import { adminKey, serveTestCordon, type ServedCordon } from '../served.ts';
+import { loadDemo } from '../../src/demo.ts';
+import { parseXml } from '@cordon/charts/testing';
+import { bulletinCommand, fetchBulletinFigures, instantInZone, renderBulletin, type BulletinFigures } from '@cordon/bulletin';
 
 /**
  * The bulletin against the real server (embedded log, chDB, real HTTP) on

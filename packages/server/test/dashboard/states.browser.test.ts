@@ -8,9 +8,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { loadDemo } from '../../server/src/demo.ts';
-import { serveTestCordon, type ServedCordon } from '../../sdk/test/real-server.ts';
-import { guardedPage, launchBrowser, viewDrawn, viewports, type Guarded } from './browser.ts';
+import { loadDemo } from '../../src/demo.ts';
+import { serveTestCordon, type ServedCordon } from '../served.ts';
+import { guardedPage, launchBrowser, viewDrawn, viewports, type Guarded } from '@cordon/dashboard/testing';
 
 let served: ServedCordon;
 let browser: Browser;

@@ -6,16 +6,16 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type CordonClient } from '@cordon/sdk';
-import { adminKey, serveTestCordon, type ServedCordon } from './real-server.ts';
+import { adminKey, serveTestCordon, type ServedCordon } from '../served.ts';
 
 const run = promisify(execFile);
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-const examples = fileURLToPath(new URL('../examples/', import.meta.url));
+// The SDK's examples folder, found through its declared entry (src/index.ts).
+const examples = join(dirname(createRequire(import.meta.url).resolve('@cordon/sdk')), '../examples/');
 const shanghaiDay = (offsetDays: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now() + offsetDays * 86_400_000);
 
 let served: ServedCordon;

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type CordonClient } from '@cordon/sdk';
-import { bulletinsDir } from '../../server/src/bulletins/service.ts';
-import { createBulletinStore } from '../../server/src/bulletins/store.ts';
-import { adminKey, serveTestCordon, type ServedCordon } from './real-server.ts';
+import { bulletinsDir } from '../../src/bulletins/service.ts';
+import { createBulletinStore } from '../../src/bulletins/store.ts';
+import { adminKey, serveTestCordon, type ServedCordon } from '../served.ts';
 
 let served: ServedCordon;
 let cordon: CordonClient;

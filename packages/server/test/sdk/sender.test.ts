@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createEventSender, type EventInput, type FetchLike, type FlushReport, type MetricName } from '@cordon/sdk';
 import { createFileQueueStore } from '@cordon/sdk/node';
-import { waitFor } from '../../server/test/harness.ts';
-import { adminKey, serveTestCordon, type ServedCordon } from './real-server.ts';
+import { waitFor } from '../harness.ts';
+import { adminKey, serveTestCordon, type ServedCordon } from '../served.ts';
 
 let served: ServedCordon;
 beforeAll(async () => {
