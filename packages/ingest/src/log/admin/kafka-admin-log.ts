@@ -20,7 +20,7 @@ export async function createKafkaAdminLog(options: { brokers: string[]; topic: s
   const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId ?? 'cordon-admin' });
   const admin = createKafkaAdmin(kafka, { topic });
   try {
-    await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }]);
+    await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: await admin.replicationFactor(), configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }]);
   } catch (error) {
     await admin.close();
     throw new LogUnavailableError(`cannot create the admin topic ${topic}`, { cause: error });

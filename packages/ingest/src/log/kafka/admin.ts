@@ -18,6 +18,7 @@ import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import { createRetryPolicy, type Backoff, type RetryPolicy } from '../retry-policy.ts';
 import { connected } from './client.ts';
 import { unavailable } from './errors.ts';
+import { clusterReplicationFactor, createTopicsWithLeaders } from './replication.ts';
 
 /** Admin reads ride out a coordinator or leader move: six runs, about 3 s in all. */
 export const ADMIN_ATTEMPTS = 6;
@@ -26,6 +27,8 @@ export const ADMIN_BACKOFF: Backoff = { initialMs: 100, maxMs: 1_000 };
 export interface KafkaAdmin {
   /** Creates the topics that are missing (true when this call created any); rejects with LogUnavailableError. */
   createTopics(topics: ITopicConfig[]): Promise<boolean>;
+  /** The factor new topics get: the brokers' default.replication.factor, at most the brokers there are (replication.ts). */
+  replicationFactor(): Promise<number>;
   /** The topic's high watermark (the offset after its last record) by partition. */
   endOffsets(): Promise<Map<number, bigint>>;
   lag(groupId: string): Promise<number>;
@@ -65,15 +68,16 @@ export function createKafkaAdmin(kafka: Kafka, options: { topic: string; retry?:
 
   return {
     createTopics(topics) {
-      // Retried too: waiting for the new partitions' leaders, kafkajs can
-      // hand back "This server does not host this topic-partition" (seen on
-      // the test broker). A second run finds the topics there and waits
-      // again. A broker that does not answer is not retried here: kafkajs
-      // has already retried the connection and flags its giving up
+      // Retried too: a broker may still say "This server does not host this
+      // topic-partition" for a new topic. A second run finds the topics there
+      // and waits again. A broker that does not answer is not retried here:
+      // kafkajs has already retried the connection and flags its giving up
       // non-retriable.
-      return retrying(`cannot create the topics ${topics.map((t) => t.topic).join(' and ')}`, (client) =>
-        client.createTopics({ waitForLeaders: true, topics }),
-      );
+      return retrying(`cannot create the topics ${topics.map((t) => t.topic).join(' and ')}`, (client) => createTopicsWithLeaders(client, topics));
+    },
+
+    replicationFactor() {
+      return retrying('cannot read the brokers\' default.replication.factor', (client) => clusterReplicationFactor(client));
     },
 
     endOffsets() {

@@ -34,7 +34,7 @@ export interface KafkaLogOptions {
   clientId?: string;
   /** Partitions of the topics when this creates them (default 3). Existing topics are left as they are. */
   partitions?: number;
-  /** Replication factor of the topics when this creates them (default 1). */
+  /** Replication factor of the topics when this creates them (default: the brokers' default.replication.factor, at most the brokers there are). */
   replicationFactor?: number;
   /** Where kafkajs's own messages go (default: nowhere). */
   logger?: Logger;
@@ -70,9 +70,8 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
   const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId ?? 'cordon', logger, logLevel: options.logLevel });
   const admin = createKafkaAdmin(kafka, { topic });
 
-  const created = await admin.createTopics(
-    [topic, dlqTopic].map((name) => ({ topic: name, numPartitions: partitions, replicationFactor: options.replicationFactor ?? 1 })),
-  );
+  const replicationFactor = options.replicationFactor ?? (await admin.replicationFactor());
+  const created = await admin.createTopics([topic, dlqTopic].map((name) => ({ topic: name, numPartitions: partitions, replicationFactor })));
   logger?.debug({ topic, dlqTopic, created }, 'kafka topics ready');
 
   let closed = false;
