@@ -15,8 +15,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startPrivateCluster } from '../infra/kafka/test-broker.ts';
-import { runProducerPerformance } from '../infra/kafka/producer-perf.ts';
+import { startPrivateCluster } from '@cordon/infra/kafka';
+import { runProducerPerformance } from '@cordon/infra/kafka/producer-perf';
 
 const total = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const batchSize = 100;

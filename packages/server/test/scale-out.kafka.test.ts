@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrivateCluster, type PrivateCluster } from '../../../infra/kafka/test-broker.ts';
+import { startPrivateCluster, type PrivateCluster } from '@cordon/infra/kafka';
 import { event, waitFor } from './harness.ts';
 import { client, spawnScript, startServer, type ServerProcess } from './processes.ts';
 
