@@ -93,6 +93,18 @@ export function migrationStatements(database: string): string[] {
       name String,
       at DateTime64(3, 'UTC')
     ) ENGINE = ReplacingMergeTree(at) ORDER BY name`,
+    // Appended (issue 7): the region the sending key was limited to, beside
+    // every event and every pending void, so the consumer can refuse a void
+    // whose target arrives later outside it. '' is unscoped: rows written
+    // before these statements keep voiding anywhere, as they did. Each
+    // statement is a no-op when already applied, so an existing data folder
+    // upgrades on start. The view is altered in place (never dropped and
+    // made again), so no void written meanwhile can miss the index.
+    `ALTER TABLE ${db}.events ADD COLUMN IF NOT EXISTS scope LowCardinality(String) DEFAULT '' COMMENT 'public code of the region the sending key was limited to; empty: unscoped'`,
+    `ALTER TABLE ${db}.voids ADD COLUMN IF NOT EXISTS scope LowCardinality(String) DEFAULT '' COMMENT 'scope of the void, as in events.scope'`,
+    `ALTER TABLE ${db}.voids_mv MODIFY QUERY
+      SELECT toUUID(JSONExtractString(data, 'target')) AS target, id AS void_id, received_at, scope
+      FROM ${db}.events WHERE type = 'void' AND sign = 1`,
   ];
 }
 

@@ -1,6 +1,6 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { parseRegionCode, type Region } from '@cordon/regions';
-import { addDays, outlierRule, type QualityAnswer } from '@cordon/schemas';
+import { addDays, outlierRule, qualityKindOf, type QualityAnswer } from '@cordon/schemas';
 import { regionRefOfKey, type RegionLookup } from './regions.ts';
 import {
   compareFindings,
@@ -13,6 +13,7 @@ import {
 } from './quality-rules.ts';
 import type { FigureSource } from './figure-source.ts';
 import { readEvidence, readPlaceDays, readQuarantineEvents } from './quality-sql.ts';
+import { voidScopeFindings } from './quality-voids.ts';
 
 /**
  * The answer to GET /v1/quality. Rule and outlier checks run on site-day
@@ -31,11 +32,12 @@ export async function checkQuality(
   const { from, to } = range;
   const { source } = known;
   const prefix = parseRegionCode(region.code)!.prefix;
-  const [placeDays, quarantine] = await Promise.all([
+  const [placeDays, quarantine, refusedVoids] = await Promise.all([
     readPlaceDays(ch, source, prefix, qualityMetrics, addDays(from, -outlierRule.lookbackDays), to),
     readQuarantineEvents(ch, source, prefix, from, to),
+    voidScopeFindings(ch, source, prefix, from, to),
   ]);
-  const findings = [...ruleFindings(placeDays, from, to), ...outlierFindings(placeDays, from, to), ...quarantineFindings(quarantine, from, to)].sort(compareFindings);
+  const findings = [...ruleFindings(placeDays, from, to), ...outlierFindings(placeDays, from, to), ...quarantineFindings(quarantine, from, to), ...refusedVoids].sort(compareFindings);
 
   const needMetrics = new Set<string>();
   const flagged = new Map<string, Finding & { day: string }>();
@@ -67,7 +69,7 @@ export async function checkQuality(
     }
     return {
       check: f.check,
-      kind: f.check === 'outlier' ? ('outlier' as const) : ('rule' as const),
+      kind: qualityKindOf[f.check],
       site: f.site === '' ? null : f.site,
       region: regionRefOfKey(regions, f.regionKey),
       day: f.day,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ancestorCodes, parseRegionCode, publicCode, regionLevels, syntacticParent } from './code.ts';
+import { ancestorCodes, keyInSubtree, parseRegionCode, publicCode, regionLevels, syntacticParent } from './code.ts';
 
 describe('parseRegionCode', () => {
   it('reads the level and subtree prefix of each form', () => {
@@ -71,5 +71,17 @@ describe('ancestorCodes', () => {
       expect(p && publicCode(p.key12, p.level)).toBe(code);
     }
     expect(regionLevels).toEqual(['province', 'city', 'county', 'town', 'village']);
+  });
+});
+
+describe('keyInSubtree', () => {
+  it('reads a subtree as the figure routes do: by the code\'s key prefix', () => {
+    expect(keyInSubtree('410184003000', '410184003')).toBe(true); // the town itself
+    expect(keyInSubtree('410184003012', '410184003')).toBe(true); // a village in it
+    expect(keyInSubtree('410184104000', '410184003')).toBe(false); // its sibling town
+    expect(keyInSubtree('410184000000', '410184003')).toBe(false); // its county
+    expect(keyInSubtree('410184104000', '410184')).toBe(true);
+    expect(keyInSubtree('410184104000', '410000')).toBe(true);
+    expect(keyInSubtree('410184104000', 'not-a-code')).toBe(false);
   });
 });

@@ -145,3 +145,14 @@ export function mostSpecificCode(key12: string): string {
   if (key12.slice(2, 4) !== '00') return `${key12.slice(0, 4)}00`;
   return `${key12.slice(0, 2)}0000`;
 }
+
+/**
+ * Whether a stored 12-digit key lies in the subtree of the public `code`,
+ * read as the figure routes read a subtree (`startsWith(region, prefix)`):
+ * so a key limited to `code` may void exactly what its figures count.
+ * False for an invalid code.
+ */
+export function keyInSubtree(key12: string, code: string): boolean {
+  const parsed = parseRegionCode(code);
+  return parsed !== undefined && key12.startsWith(parsed.prefix);
+}

@@ -176,11 +176,16 @@ export type CordonEventInput = z.input<typeof eventSchema>;
 
 /**
  * What travels through the event log: the validated event plus when ingest
- * acknowledged it (the basis of `asOf` and of `knownAt`).
+ * acknowledged it (the basis of `asOf` and of `knownAt`), and the region the
+ * sending key was limited to. The consumer needs the scope where a void meets
+ * a target that arrived after it (ingest could not judge it then). Absent:
+ * an unscoped key, or an envelope written before the field existed; both
+ * void anywhere, as they always did.
  */
 export const logEnvelopeSchema = z.object({
   v: z.literal(1),
   receivedAt: z.iso.datetime(),
+  scope: regionCodeSchema.optional(),
   event: eventSchema,
 });
 export type LogEnvelope = z.output<typeof logEnvelopeSchema>;

@@ -177,8 +177,22 @@ export const qualityChecks = [
   'fever_exceeds_screened',
   'quarantine_end_without_start',
   'outlier',
+  'void_outside_scope',
 ] as const;
 export type QualityCheck = (typeof qualityChecks)[number];
+
+export const qualityKinds = ['rule', 'outlier', 'dead_letter'] as const;
+export type QualityKind = (typeof qualityKinds)[number];
+
+/** The kind of finding each check gives. */
+export const qualityKindOf: Readonly<Record<QualityCheck, QualityKind>> = {
+  people_turned_back_exceeds_screened: 'rule',
+  vehicles_turned_back_exceeds_screened: 'rule',
+  fever_exceeds_screened: 'rule',
+  quarantine_end_without_start: 'rule',
+  outlier: 'outlier',
+  void_outside_scope: 'dead_letter',
+};
 
 export const qualityQuerySchema = z.object({
   region: regionParam,
@@ -204,19 +218,20 @@ export const qualityFlagSchema = z
         'vehicles_turned_back_exceeds_screened: the same for vehicles;',
         'fever_exceeds_screened: fever cases > people screened;',
         'quarantine_end_without_start: a quarantine.ended for a subject with no open quarantine at that moment in the region (no quarantine.started at or before it that an earlier end has not already closed);',
-        `outlier: the value of \`metric\` is more than ${outlierRule.factor}× (or less than 1/${outlierRule.factor} of) the median of the site's previous ${outlierRule.baselineDays} days with that metric within ${outlierRule.lookbackDays} days (at least ${outlierRule.minBaselineDays} such days), and differs from it by at least ${Object.entries(outlierRule.floors).map(([m, f]) => `${f} (${m})`).join(', ')}`,
+        `outlier: the value of \`metric\` is more than ${outlierRule.factor}× (or less than 1/${outlierRule.factor} of) the median of the site's previous ${outlierRule.baselineDays} days with that metric within ${outlierRule.lookbackDays} days (at least ${outlierRule.minBaselineDays} such days), and differs from it by at least ${Object.entries(outlierRule.floors).map(([m, f]) => `${f} (${m})`).join(', ')};`,
+        'void_outside_scope: a void sent with a key limited to a region aimed at an event outside that region, which arrived after the void (ingest refuses it when the target is already counted); it was not applied and went to the dead-letter log. The flag sits at the target\'s site and day.',
       ].join(' '),
     }),
-    kind: z.enum(['rule', 'outlier']).meta({ description: 'rule: a figure breaks a rule that always holds; outlier: a figure far from the site\'s own recent level' }),
+    kind: z.enum(qualityKinds).meta({ description: 'rule: a figure breaks a rule that always holds; outlier: a figure far from the site\'s own recent level; dead_letter: an event the pipeline set aside instead of counting (it is in the dead-letter log)' }),
     site: z.string().nullable().meta({ description: 'The site id; null for events sent without a site, which are checked per region' }),
     region: regionRefSchema,
     day: z.string().meta({ description: 'The day (CORDON_TZ) the events occurred' }),
     metric: z.string().nullable().meta({ description: 'For outliers: the metric; null for rule breaks' }),
     values: z.record(z.string(), z.number()).meta({
-      description: 'The figures compared: rule breaks give both metrics (e.g. people_turned_back and people_screened) or quarantine_ended (the unmatched ends); outliers give value, median and baselineDays',
+      description: 'The figures compared: rule breaks give both metrics (e.g. people_turned_back and people_screened) or quarantine_ended (the unmatched ends); outliers give value, median and baselineDays; void_outside_scope gives the figures the void would have taken back (the target\'s contributions by metric)',
     }),
     detail: z.string().meta({ description: 'The finding in words' }),
-    eventIds: z.array(z.string()).meta({ description: 'The events behind the flag (not retracted), ordered: those contributing to the compared metrics at the site that day, or the unmatched quarantine.ended events' }),
+    eventIds: z.array(z.string()).meta({ description: 'The events behind the flag (not retracted), ordered: those contributing to the compared metrics at the site that day, the unmatched quarantine.ended events, or the refused void and its target' }),
   })
   .meta({ id: 'QualityFlag' });
 export type QualityFlag = z.infer<typeof qualityFlagSchema>;

@@ -53,7 +53,7 @@ export function createMetrics(options: MetricsOptions = {}): CordonMetrics {
   });
   const consumed = new Counter({
     name: 'cordon_consumer_events_total',
-    help: 'Log records the roll-up consumer handled, by outcome: counted, duplicate (already counted), retraction (a void applied), dead_letter (undecodable).',
+    help: 'Log records the roll-up consumer handled, by outcome: counted, duplicate (already counted), retraction (a void applied), dead_letter (undecodable, refused by ClickHouse, or a void outside the scope of its key).',
     labelNames: ['outcome'] as const,
     registers,
   });

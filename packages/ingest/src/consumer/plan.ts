@@ -5,6 +5,7 @@ import { eventRow, retractionRow, type EventRow } from './rows.ts';
 import { fromClickHouseTime } from '@cordon/clickhouse';
 import { storedVoidsFor, type StoredVoid } from './stored-voids.ts';
 import { storedIds } from '../stored-ids.ts';
+import { recordOfStoredVoid, refusalReason, voidAppliesTo } from './void-scope.ts';
 
 export interface DecodedRecord {
   record: LogRecord;
@@ -19,6 +20,8 @@ export interface BatchPlan {
   duplicates: number;
   /** Voids that took an event back in this batch (either side may be the new one). */
   retractions: number;
+  /** Voids whose target lies outside their key's scope, with why: the caller dead-letters them. */
+  refusedVoids: { record: LogRecord; reason: string }[];
 }
 
 /**
@@ -29,9 +32,16 @@ export interface BatchPlan {
  *   between the insert and the offset commit;
  * - a void retracts its target once, whichever of the two arrives first (a
  *   void stored earlier is found in the void index); a target already
- *   retracted is never retracted again.
+ *   retracted is never retracted again;
+ * - a void whose target lies outside its key's scope retracts nothing and is
+ *   handed back to be dead-lettered (void-scope.ts), whichever arrives first.
  * Only one consumer step runs at a time per partition, and a void is keyed by
  * its target, so a void and its target never race in two partitions.
+ *
+ * Pairs are looked for among the duplicates too: retracting is guarded by
+ * what is already retracted, and a refusal found again on a replay (a crash
+ * after the insert, before the dead letter was written) is dead-lettered
+ * again, so it may be written twice but never lost.
  */
 export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse, dayOf: (instant: string) => string): Promise<BatchPlan> {
   const firsts = new Map<string, DecodedRecord>();
@@ -42,7 +52,7 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
   const counting = storedIds(ch, [...firsts.keys()], 1);
   const candidates = [...firsts.values()].map((item) => ({
     item,
-    row: eventRow(item.envelope.event, { receivedAt: item.envelope.receivedAt, partition: item.record.partition, offset: item.record.offset, dayOf }),
+    row: eventRow(item.envelope.event, { receivedAt: item.envelope.receivedAt, scope: item.envelope.scope, partition: item.record.partition, offset: item.record.offset, dayOf }),
   }));
   const counted = await counting;
   const kept = candidates.filter(({ item }) => !counted.has(item.envelope.event.id));
@@ -50,39 +60,59 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
   const rows = kept.map(({ row }) => row);
   const rowById = new Map(rows.map((row) => [row.id, row]));
 
-  // Every (target, void) pair this batch makes decidable.
-  const newVoids: StoredVoid[] = [];
-  for (const { envelope } of fresh) {
+  // Every (target, void) pair this batch makes decidable, each void once.
+  const batchVoids: StoredVoid[] = [];
+  for (const { envelope } of firsts.values()) {
     const e = envelope.event;
-    if (e.type === 'void') newVoids.push({ target: e.data.target, voidId: e.id, voidReceivedAt: envelope.receivedAt });
+    if (e.type === 'void') batchVoids.push({ target: e.data.target, voidId: e.id, voidReceivedAt: envelope.receivedAt, scope: envelope.scope ?? '' });
   }
-  const freshTargets = fresh.filter(({ envelope }) => envelope.event.type !== 'void').map(({ envelope }) => envelope.event.id);
-  const pairs = [...newVoids, ...(await storedVoidsFor(ch, freshTargets))];
+  const batchTargets = [...firsts.values()].filter(({ envelope }) => envelope.event.type !== 'void').map(({ envelope }) => envelope.event.id);
+  const inBatch = new Set(batchVoids.map((v) => v.voidId));
+  const pairs = [...batchVoids, ...(await storedVoidsFor(ch, batchTargets)).filter((v) => !inBatch.has(v.voidId))];
   const summary = { fresh: fresh.length, duplicates: batch.length - fresh.length };
-  if (pairs.length === 0) return { rows, ...summary, retractions: 0 };
+  if (pairs.length === 0) return { rows, ...summary, retractions: 0, refusedVoids: [] };
 
   const targetIds = [...new Set(pairs.map((p) => p.target))];
   const retracted = await storedIds(ch, targetIds, -1);
   const storedTargets = await storedRows(ch, targetIds.filter((id) => !rowById.has(id)));
   let retractions = 0;
+  const refused: { pair: StoredVoid; target: EventRow }[] = [];
   for (const pair of pairs) {
-    if (retracted.has(pair.target)) continue;
     const target = rowById.get(pair.target) ?? storedTargets.get(pair.target);
     // Target not seen yet: the void waits in `voids` until it arrives. A void of a void takes nothing back.
     if (!target || target.type === 'void') continue;
+    if (!voidAppliesTo(pair.scope, target)) {
+      refused.push({ pair, target });
+      continue;
+    }
+    if (retracted.has(pair.target)) continue;
     const takesEffectAt = laterOf(pair.voidReceivedAt, fromClickHouseTime(target.received_at));
     rows.push(retractionRow(target, pair.voidId, takesEffectAt));
     retracted.add(pair.target);
     retractions++;
   }
-  return { rows, ...summary, retractions };
+  return { rows, ...summary, retractions, refusedVoids: await refusedVoidRecords(ch, refused, firsts) };
+}
+
+/** The log records of refused voids: the batch's own, or made again from the stored row of a void counted earlier. */
+async function refusedVoidRecords(ch: ClickHouse, refused: readonly { pair: StoredVoid; target: EventRow }[], inBatch: ReadonlyMap<string, DecodedRecord>): Promise<BatchPlan['refusedVoids']> {
+  if (refused.length === 0) return [];
+  const stored = await storedRows(ch, refused.map(({ pair }) => pair.voidId).filter((id) => !inBatch.has(id)));
+  const out: BatchPlan['refusedVoids'] = [];
+  for (const { pair, target } of refused) {
+    const row = stored.get(pair.voidId);
+    const record = inBatch.get(pair.voidId)?.record ?? (row ? recordOfStoredVoid(row) : undefined);
+    // The index is made from `events`, so the row is there; were it not, the void is still not applied.
+    if (record) out.push({ record, reason: refusalReason(pair.scope, target) });
+  }
+  return out;
 }
 
 async function storedRows(ch: ClickHouse, ids: string[]): Promise<Map<string, EventRow>> {
   if (ids.length === 0) return new Map();
   const result = await ch.client.query({
     query: `SELECT id, sign, type, occurred_at, day, region, site, source, received_at, void_id, data,
-                   contributions.metric, contributions.dim, contributions.value, log_partition, toString(log_offset) AS log_offset
+                   contributions.metric, contributions.dim, contributions.value, log_partition, toString(log_offset) AS log_offset, scope
             FROM ${ch.database}.events WHERE id IN {ids:Array(UUID)} AND sign = 1`,
     query_params: { ids },
     format: 'JSONEachRow',

@@ -59,7 +59,8 @@ export const defaultGroupId = 'cordon-rollup';
 /**
  * Rolls the event log into ClickHouse. Each batch: decode (poison records go
  * to the dead-letter log), plan against what ClickHouse holds (duplicates,
- * voids), insert, and only then let the log commit the offsets.
+ * voids; a void outside its key's scope goes to the dead-letter log too),
+ * insert, and only then let the log commit the offsets.
  *
  * When ClickHouse refuses the insert because of the rows (a parse error, a
  * type mismatch, a constraint), the batch is bisected: each half is planned
@@ -96,7 +97,7 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
     } catch (error) {
       if (!isRowCaused(error)) throw error;
       const reason = `ClickHouse refused the row: ${describeError(error)}`;
-      if (records.length === 1) return { counted: 0, duplicates: 0, retractions: 0, undecodable: [{ record: records[0]!, reason }] };
+      if (records.length === 1) return { counted: 0, duplicates: 0, retractions: 0, undecodable: [{ record: records[0]!, reason }], refusedVoids: [] };
       logger.warn({ partition, firstOffset: String(records[0]!.offset), records: records.length, err: error }, 'ClickHouse refused rows of a batch; bisecting it to find them');
       const half = Math.ceil(records.length / 2);
       const first = await countRecords(records.slice(0, half), partition);
@@ -106,6 +107,7 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
         duplicates: first.duplicates + second.duplicates,
         retractions: first.retractions + second.retractions,
         undecodable: [...first.undecodable, ...second.undecodable],
+        refusedVoids: [...first.refusedVoids, ...second.refusedVoids],
       };
     }
   }
@@ -123,7 +125,7 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
         result = await countRecords(batch.records, batch.partition);
         // Dead letters are written before the offsets are committed: a crash
         // in between may dead-letter a record twice, never lose it.
-        for (const { record, reason } of result.undecodable) {
+        for (const { record, reason } of [...result.undecodable, ...result.refusedVoids]) {
           logger.warn({ partition: record.partition, offset: String(record.offset), reason }, 'dead-lettering a record');
           await log.deadLetter(record, reason);
         }
@@ -142,14 +144,14 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
       stats.counted += result.counted;
       stats.duplicates += result.duplicates;
       stats.retractions += result.retractions;
-      stats.deadLettered += result.undecodable.length;
+      stats.deadLettered += result.undecodable.length + result.refusedVoids.length;
       metrics.batch({
         seconds: (stats.lastBatchAt - startedAt) / 1000,
         records: batch.records.length,
         counted: result.counted,
         duplicates: result.duplicates,
         retractions: result.retractions,
-        deadLettered: result.undecodable.length,
+        deadLettered: result.undecodable.length + result.refusedVoids.length,
       });
     },
   });

@@ -11,6 +11,8 @@ export interface RollupStepResult {
   retractions: number;
   /** Records that could not be decoded, with why: the caller dead-letters them. */
   undecodable: { record: LogRecord; reason: string }[];
+  /** Voids not applied because their target lies outside the key's scope: the caller dead-letters them too. */
+  refusedVoids: { record: LogRecord; reason: string }[];
 }
 
 /**
@@ -29,6 +31,6 @@ export function createRollupStep(deps: { clickhouse: ClickHouse; timeZone: strin
     }
     const plan = await planBatch(decoded, deps.clickhouse, dayOf);
     await writeRows(deps.clickhouse, plan.rows);
-    return { counted: plan.fresh, duplicates: plan.duplicates, retractions: plan.retractions, undecodable };
+    return { counted: plan.fresh, duplicates: plan.duplicates, retractions: plan.retractions, undecodable, refusedVoids: plan.refusedVoids };
   };
 }

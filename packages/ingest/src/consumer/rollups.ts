@@ -52,8 +52,8 @@ export async function rebuildRollups(ch: ClickHouse): Promise<void> {
   });
   await ch.client.command({ query: `TRUNCATE TABLE ${db}.voids` });
   await ch.client.command({
-    query: `INSERT INTO ${db}.voids
-            SELECT toUUID(JSONExtractString(data, 'target')), id, received_at
+    query: `INSERT INTO ${db}.voids (target, void_id, received_at, scope)
+            SELECT toUUID(JSONExtractString(data, 'target')), id, received_at, scope
             FROM ${db}.events WHERE type = 'void' AND sign = 1`,
     clickhouse_settings,
   });

@@ -20,10 +20,14 @@ export interface EventRow {
   'contributions.value': number[];
   log_partition: number;
   log_offset: string;
+  /** The region the sending key was limited to (public code); '' for an unscoped key. */
+  scope: string;
 }
 
 export interface RowContext {
   receivedAt: string;
+  /** LogEnvelope.scope: absent for an unscoped key (and in envelopes older than the field). */
+  scope?: string | undefined;
   partition: number;
   offset: bigint;
   dayOf: (instant: string) => string;
@@ -49,6 +53,7 @@ export function eventRow(event: CordonEvent, ctx: RowContext): EventRow {
     'contributions.value': contributions.map((c) => c.value),
     log_partition: ctx.partition,
     log_offset: ctx.offset.toString(),
+    scope: ctx.scope ?? '',
   };
 }
 

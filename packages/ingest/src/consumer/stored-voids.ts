@@ -4,6 +4,8 @@ export interface StoredVoid {
   target: string;
   voidId: string;
   voidReceivedAt: string;
+  /** The region the void's key was limited to; '' for an unscoped key. */
+  scope: string;
 }
 
 /**
@@ -18,14 +20,15 @@ export interface StoredVoid {
 export async function storedVoidsFor(ch: ClickHouse, targets: readonly string[]): Promise<StoredVoid[]> {
   if (targets.length === 0) return [];
   const result = await ch.client.query({
-    query: `SELECT target, void_id AS voidId, received_at AS receivedAt
+    query: `SELECT target, void_id AS voidId, received_at AS receivedAt, scope
             FROM ${ch.database}.voids WHERE target IN {targets:Array(UUID)} ORDER BY received_at, void_id`,
     query_params: { targets },
     format: 'JSONEachRow',
   });
-  return (await result.json<{ target: string; voidId: string; receivedAt: string }>()).map((v) => ({
+  return (await result.json<{ target: string; voidId: string; receivedAt: string; scope: string }>()).map((v) => ({
     target: v.target,
     voidId: v.voidId,
     voidReceivedAt: fromClickHouseTime(v.receivedAt),
+    scope: v.scope,
   }));
 }

@@ -71,12 +71,16 @@ export function createEventsRoute(deps: EventsRouteDeps) {
       try {
         if (!dryRun && toWrite.length > 0) {
           const receivedAt = now().toISOString();
+          // The key's scope travels with every event: the consumer judges a
+          // void whose target arrives later by it (consumer/void-scope.ts).
+          const region = c.get('principal').region;
+          const scope = region === null ? {} : { scope: region };
           const started = performance.now();
           const seconds = () => (performance.now() - started) / 1000;
           await deps.log
             .append(
               toWrite.map(({ event }) => {
-                const envelope: LogEnvelope = { v: 1, receivedAt, event };
+                const envelope: LogEnvelope = { v: 1, receivedAt, ...scope, event };
                 return { key: partitionKey(event), value: encodeEnvelope(envelope) };
               }),
             )

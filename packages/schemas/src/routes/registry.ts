@@ -86,7 +86,7 @@ export const qualityRoute = createRoute({
   path: '/v1/quality',
   summary: 'Rule breaks and outliers per site and day',
   description:
-    `Rule checks compare the site-day sums of the daily roll-up (turned back vs screened, fever cases vs people screened; with knownAt, the same sums of the raw events known at that instant); quarantine ends are paired with starts in the raw events of the region; outliers compare a site-day value with the site's own recent level (see QualityFlag.check). Events sent without a site are checked per region. Every flag lists the ids of the events behind it. ${knownAt} ${scoped}`,
+    `Rule checks compare the site-day sums of the daily roll-up (turned back vs screened, fever cases vs people screened; with knownAt, the same sums of the raw events known at that instant); quarantine ends are paired with starts in the raw events of the region; outliers compare a site-day value with the site's own recent level; a void that a region-limited key sent before its target, and whose target then came from outside that region, is flagged where the target is (it was not applied and is in the dead-letter log; see QualityFlag.check). Events sent without a site are checked per region. Every flag lists the ids of the events behind it. ${knownAt} ${scoped}`,
   'x-cross-field-rules': qualityRules,
   tags: ['registry'],
   security: bearerAuth,

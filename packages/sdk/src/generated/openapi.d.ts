@@ -1238,7 +1238,7 @@ export interface paths {
         };
         /**
          * Rule breaks and outliers per site and day
-         * @description Rule checks compare the site-day sums of the daily roll-up (turned back vs screened, fever cases vs people screened; with knownAt, the same sums of the raw events known at that instant); quarantine ends are paired with starts in the raw events of the region; outliers compare a site-day value with the site's own recent level (see QualityFlag.check). Events sent without a site are checked per region. Every flag lists the ids of the events behind it. `knownAt` answers as known at a past instant: events received later, and voids that took effect later, are left out, as on the figure routes. A region-scoped key sees only its own subtree: a wider region is answered 403, never with a partial list.
+         * @description Rule checks compare the site-day sums of the daily roll-up (turned back vs screened, fever cases vs people screened; with knownAt, the same sums of the raw events known at that instant); quarantine ends are paired with starts in the raw events of the region; outliers compare a site-day value with the site's own recent level; a void that a region-limited key sent before its target, and whose target then came from outside that region, is flagged where the target is (it was not applied and is in the dead-letter log; see QualityFlag.check). Events sent without a site are checked per region. Every flag lists the ids of the events behind it. `knownAt` answers as known at a past instant: events received later, and voids that took effect later, are left out, as on the figure routes. A region-scoped key sees only its own subtree: a wider region is answered 403, never with a partial list.
          */
         get: {
             parameters: {
@@ -2237,15 +2237,15 @@ export interface components {
         };
         QualityFlag: {
             /**
-             * @description people_turned_back_exceeds_screened: people turned back > people screened at the site that day; vehicles_turned_back_exceeds_screened: the same for vehicles; fever_exceeds_screened: fever cases > people screened; quarantine_end_without_start: a quarantine.ended for a subject with no open quarantine at that moment in the region (no quarantine.started at or before it that an earlier end has not already closed); outlier: the value of `metric` is more than 3× (or less than 1/3 of) the median of the site's previous 14 days with that metric within 60 days (at least 7 such days), and differs from it by at least 50 (people_screened), 20 (people_turned_back), 3 (fever_cases)
+             * @description people_turned_back_exceeds_screened: people turned back > people screened at the site that day; vehicles_turned_back_exceeds_screened: the same for vehicles; fever_exceeds_screened: fever cases > people screened; quarantine_end_without_start: a quarantine.ended for a subject with no open quarantine at that moment in the region (no quarantine.started at or before it that an earlier end has not already closed); outlier: the value of `metric` is more than 3× (or less than 1/3 of) the median of the site's previous 14 days with that metric within 60 days (at least 7 such days), and differs from it by at least 50 (people_screened), 20 (people_turned_back), 3 (fever_cases); void_outside_scope: a void sent with a key limited to a region aimed at an event outside that region, which arrived after the void (ingest refuses it when the target is already counted); it was not applied and went to the dead-letter log. The flag sits at the target's site and day.
              * @enum {string}
              */
-            check: "people_turned_back_exceeds_screened" | "vehicles_turned_back_exceeds_screened" | "fever_exceeds_screened" | "quarantine_end_without_start" | "outlier";
+            check: "people_turned_back_exceeds_screened" | "vehicles_turned_back_exceeds_screened" | "fever_exceeds_screened" | "quarantine_end_without_start" | "outlier" | "void_outside_scope";
             /**
-             * @description rule: a figure breaks a rule that always holds; outlier: a figure far from the site's own recent level
+             * @description rule: a figure breaks a rule that always holds; outlier: a figure far from the site's own recent level; dead_letter: an event the pipeline set aside instead of counting (it is in the dead-letter log)
              * @enum {string}
              */
-            kind: "rule" | "outlier";
+            kind: "rule" | "outlier" | "dead_letter";
             /** @description The site id; null for events sent without a site, which are checked per region */
             site: string | null;
             region: components["schemas"]["RegionRef"];
@@ -2253,13 +2253,13 @@ export interface components {
             day: string;
             /** @description For outliers: the metric; null for rule breaks */
             metric: string | null;
-            /** @description The figures compared: rule breaks give both metrics (e.g. people_turned_back and people_screened) or quarantine_ended (the unmatched ends); outliers give value, median and baselineDays */
+            /** @description The figures compared: rule breaks give both metrics (e.g. people_turned_back and people_screened) or quarantine_ended (the unmatched ends); outliers give value, median and baselineDays; void_outside_scope gives the figures the void would have taken back (the target's contributions by metric) */
             values: {
                 [key: string]: number;
             };
             /** @description The finding in words */
             detail: string;
-            /** @description The events behind the flag (not retracted), ordered: those contributing to the compared metrics at the site that day, or the unmatched quarantine.ended events */
+            /** @description The events behind the flag (not retracted), ordered: those contributing to the compared metrics at the site that day, the unmatched quarantine.ended events, or the refused void and its target */
             eventIds: string[];
         };
         BulletinList: {
