@@ -116,3 +116,15 @@ CREATE TABLE IF NOT EXISTS `cordon`.backfills ON CLUSTER `cordon` (
       name String,
       at DateTime64(3, 'UTC')
     ) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/cordon/backfills', '{replica}', at) ORDER BY name;
+
+ALTER TABLE `cordon`.events_local ON CLUSTER `cordon` ADD COLUMN IF NOT EXISTS scope LowCardinality(String) DEFAULT '' COMMENT 'public code of the region the sending key was limited to; empty: unscoped';
+
+ALTER TABLE `cordon`.events ON CLUSTER `cordon` ADD COLUMN IF NOT EXISTS scope LowCardinality(String) DEFAULT '' COMMENT 'public code of the region the sending key was limited to; empty: unscoped';
+
+ALTER TABLE `cordon`.voids_local ON CLUSTER `cordon` ADD COLUMN IF NOT EXISTS scope LowCardinality(String) DEFAULT '' COMMENT 'scope of the void, as in events.scope';
+
+ALTER TABLE `cordon`.voids ON CLUSTER `cordon` ADD COLUMN IF NOT EXISTS scope LowCardinality(String) DEFAULT '' COMMENT 'scope of the void, as in events.scope';
+
+ALTER TABLE `cordon`.voids_mv ON CLUSTER `cordon` MODIFY QUERY
+      SELECT toUUID(JSONExtractString(data, 'target')) AS target, id AS void_id, received_at, scope
+      FROM `cordon`.events_local WHERE type = 'void' AND sign = 1;

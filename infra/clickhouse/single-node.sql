@@ -93,3 +93,11 @@ CREATE TABLE IF NOT EXISTS `cordon`.backfills (
       name String,
       at DateTime64(3, 'UTC')
     ) ENGINE = ReplacingMergeTree(at) ORDER BY name;
+
+ALTER TABLE `cordon`.events ADD COLUMN IF NOT EXISTS scope LowCardinality(String) DEFAULT '' COMMENT 'public code of the region the sending key was limited to; empty: unscoped';
+
+ALTER TABLE `cordon`.voids ADD COLUMN IF NOT EXISTS scope LowCardinality(String) DEFAULT '' COMMENT 'scope of the void, as in events.scope';
+
+ALTER TABLE `cordon`.voids_mv MODIFY QUERY
+      SELECT toUUID(JSONExtractString(data, 'target')) AS target, id AS void_id, received_at, scope
+      FROM `cordon`.events WHERE type = 'void' AND sign = 1;
