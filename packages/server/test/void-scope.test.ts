@@ -146,7 +146,7 @@ describe('a void that arrives before its target is applied only inside the sendi
     expect((await waiting.send([overreach], { key: liheKey })).body).toMatchObject({ accepted: 1, rejected: 0 });
     await waiting.runtime.close();
     const counting = new TestClient(
-      await startCordon(waiting.config, { roles: ['ingest', 'consumer', 'query'], logger: silentLogger, listen: false, clickhouse: waiting.runtime.clickhouse, regions: waiting.runtime.regions, groupId: waiting.runtime.groupId }),
+      await startCordon(waiting.config, { roles: ['ingest', 'consumer', 'query'], logger: silentLogger, listen: false, clickhouse: waiting.runtime.clickhouse!, regions: waiting.runtime.regions, groupId: waiting.runtime.groupId }),
       waiting.config,
     );
     try {
