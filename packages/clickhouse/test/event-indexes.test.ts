@@ -23,8 +23,10 @@ function row(n: number, sign: 1 | -1, type: string, day: string, site: string, d
   return `(toUUID('${uuid(n)}'), ${sign}, '${type}', ${at}, toDate('${day}'), '410184001000', '${site}', 'test', ${at}, NULL, '${JSON.stringify(data)}',
     [${metrics.map((m) => `'${m}'`).join(',')}], [${metrics.map(() => "''").join(',')}], [${metrics.map(() => '1').join(',')}], 0, ${n})`;
 }
+/** Named, so columns appended by later migrations (scope) take their defaults. */
+const rowColumns = 'id, sign, type, occurred_at, day, region, site, source, received_at, void_id, data, contributions.metric, contributions.dim, contributions.value, log_partition, log_offset';
 async function insert(rows: string[]): Promise<void> {
-  await ch.client.command({ query: `INSERT INTO ${db}.events VALUES ${rows.join(',\n')}`, clickhouse_settings: { insert_deduplicate: 0 } });
+  await ch.client.command({ query: `INSERT INTO ${db}.events (${rowColumns}) VALUES ${rows.join(',\n')}`, clickhouse_settings: { insert_deduplicate: 0 } });
 }
 async function rowsOf(table: string, columns: string): Promise<unknown[]> {
   const result = await ch.client.query({ query: `SELECT ${columns} FROM ${db}.${table} ORDER BY toString(id), sign`, format: 'JSONEachRow' });
