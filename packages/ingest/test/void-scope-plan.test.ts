@@ -4,7 +4,7 @@ import { openTestClickHouse } from '@cordon/clickhouse/testing';
 import type { CordonEventInput, LogEnvelope } from '@cordon/schemas';
 import { createRollupStep } from '../src/consumer/rollup-step.ts';
 import { rebuildRollups, verifyRollups } from '../src/consumer/rollups.ts';
-import { decodeRecord } from '../src/consumer/decode.ts';
+import { decodeRecord } from '../src/log/envelope.ts';
 import type { LogBatch } from '../src/log/event-log.ts';
 
 /**

@@ -2,7 +2,7 @@ import { fromClickHouseTime } from '@cordon/clickhouse';
 import { keyInSubtree, mostSpecificCode } from '@cordon/regions';
 import type { CordonEvent, LogEnvelope } from '@cordon/schemas';
 import type { LogRecord } from '../log/event-log.ts';
-import { encodeEnvelope } from './decode.ts';
+import { encodeEnvelope } from '../log/envelope.ts';
 import type { EventRow } from './rows.ts';
 
 /**
