@@ -35,13 +35,14 @@ async function tinyApp(options: Pick<EventsRouteDeps, 'voidScope'> = {}) {
   const townKey = (await keys.create({ name: 'town', role: 'ingest', region: xinyan })).key;
   const countyKey = (await keys.create({ name: 'county', role: 'ingest', region: county })).key;
   const readKey = (await keys.create({ name: 'office', role: 'read' })).key;
+  const unscopedKey = (await keys.create({ name: 'province app', role: 'ingest' })).key;
   const post = (body: string, init: { key?: string; type?: string; query?: string; headers?: Record<string, string> } = {}) =>
     app.request(`/v1/events${init.query ?? ''}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${init.key ?? countyKey}`, 'content-type': init.type ?? 'application/json', ...init.headers },
       body,
     });
-  return { log, post, townKey, countyKey, readKey };
+  return { log, post, townKey, countyKey, readKey, unscopedKey };
 }
 
 const id = (n: number) => `0190d8a0-0000-7000-8000-${String(n).padStart(12, '0')}`;
@@ -56,8 +57,15 @@ describe('POST /v1/events on an in-memory log', () => {
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(await res.json()).toEqual({ accepted: 2, duplicates: 0, rejected: 0, errors: [] });
     expect(log.records.map((r) => r.key)).toEqual([id(1), id(1)]);
-    expect(JSON.parse(log.records[0]!.value.toString('utf8'))).toEqual({ v: 1, receivedAt, event: screening(1) });
+    // The envelope carries the sending key's region: the consumer judges a void whose target comes later by it.
+    expect(JSON.parse(log.records[0]!.value.toString('utf8'))).toEqual({ v: 1, receivedAt, scope: county, event: screening(1) });
     expect(JSON.parse(log.records[1]!.value.toString('utf8')).event).toEqual(voiding);
+  });
+
+  it('writes no scope for an unscoped key (it may void anywhere)', async () => {
+    const { log, post, unscopedKey } = await tinyApp();
+    expect((await post(JSON.stringify([screening(1)]), { key: unscopedKey })).status).toBe(200);
+    expect(JSON.parse(log.records[0]!.value.toString('utf8'))).toEqual({ v: 1, receivedAt, event: screening(1) });
   });
 
   it('takes the rest of a batch when one event is bad, naming its index and field', async () => {
