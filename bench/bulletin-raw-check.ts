@@ -19,7 +19,10 @@ export interface RawScan {
   get(pathAndQuery: string): Promise<{ status: number; body: string; ms: number }>;
 }
 
-export async function createRawScan(ch: ClickHouse, deps: { keys: Parameters<typeof createRegistryRoutes>[0]['keys']; regions: RegionRegistry; timeZone: string; apiKey: string }): Promise<RawScan> {
+export async function createRawScan(
+  ch: ClickHouse,
+  deps: { keys: Parameters<typeof createRegistryRoutes>[0]['keys']; regions: RegionRegistry; timeZone: string; apiKey: string },
+): Promise<RawScan> {
   const source = quoteIdentifier(ch.database);
   const name = `${ch.database}_raw_scan`;
   const db = quoteIdentifier(name);
@@ -36,7 +39,10 @@ export async function createRawScan(ch: ClickHouse, deps: { keys: Parameters<typ
     regions: deps.regions,
     timeZone: deps.timeZone,
     // Every request compared carries knownAt, so the answer's asOf is that instant on both sides.
-    status: { read: () => Promise.resolve({ lag: 0, asOf: '9999-12-31T00:00:00.000Z' }), consumerHealth: () => ({ state: 'ok', since: new Date(0).toISOString(), lastError: null }) },
+    status: {
+      read: () => Promise.resolve({ lag: 0, asOf: '9999-12-31T00:00:00.000Z' }),
+      consumerHealth: () => ({ state: 'ok', since: new Date(0).toISOString(), lastError: null }),
+    },
   });
   return {
     async get(pathAndQuery) {

@@ -45,7 +45,13 @@ async function waitForMerges(ch: ClickHouse, limitMs: number): Promise<void> {
   const started = performance.now();
   let quiet = 0;
   while (performance.now() - started < limitMs && quiet < 3) {
-    const [row] = await (await ch.client.query({ query: `SELECT count() AS n FROM system.merges WHERE database = {db:String}`, query_params: { db: ch.database }, format: 'JSONEachRow' })).json<{ n: string }>();
+    const [row] = await (
+      await ch.client.query({
+        query: `SELECT count() AS n FROM system.merges WHERE database = {db:String}`,
+        query_params: { db: ch.database },
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: string }>();
     quiet = Number(row?.n ?? 0) === 0 ? quiet + 1 : 0;
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -53,15 +59,27 @@ async function waitForMerges(ch: ClickHouse, limitMs: number): Promise<void> {
 
 /** sign +1 rows of a kept data folder (0 when it is new). */
 async function storedEvents(ch: ClickHouse): Promise<number> {
-  const exists = await (await ch.client.query({ query: `SELECT count() AS n FROM system.tables WHERE database = {db:String} AND name = 'events'`, query_params: { db: ch.database }, format: 'JSONEachRow' })).json<{ n: string }>();
+  const exists = await (
+    await ch.client.query({
+      query: `SELECT count() AS n FROM system.tables WHERE database = {db:String} AND name = 'events'`,
+      query_params: { db: ch.database },
+      format: 'JSONEachRow',
+    })
+  ).json<{ n: string }>();
   if (Number(exists[0]?.n ?? 0) === 0) return 0;
-  const [row] = await (await ch.client.query({ query: `SELECT countIf(sign = 1) AS n FROM ${ch.database}.events`, format: 'JSONEachRow' })).json<{ n: string }>();
+  const [row] = await (
+    await ch.client.query({ query: `SELECT countIf(sign = 1) AS n FROM ${ch.database}.events`, format: 'JSONEachRow' })
+  ).json<{ n: string }>();
   return Number(row?.n ?? 0);
 }
 
 async function main() {
   out(`Cordon bulletin benchmark — ${fmt(totalEvents)} events, 新郑市 ${county}, the bulletin of ${date}; ${new Date().toISOString()}`);
-  out(`${warmup} warm-up + ${runs} bulletins; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
+  out(
+    `${warmup} warm-up + ${runs} bulletins; load average at start ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${cpus().length} cores`,
+  );
   // BENCH_BULLETIN_DATA: a chDB folder kept between runs; loaded once, then reused (and upgraded by migrate, as a server's data folder is on start).
   const keptDir = process.env['BENCH_BULLETIN_DATA'];
   const chdbDir = keptDir ?? mkdtempSync(join(tmpdir(), 'cordon-bench-bulletin-chdb-'));
@@ -77,18 +95,27 @@ async function main() {
   if (loaded === 0) {
     await migrate(ch);
     const loadStarted = performance.now();
-    await loadEvents(ch, places, plan, 1_000_000, (done) => process.stderr.write(`  loaded ${fmt(done)} / ${fmt(plan.bulk)} field events\n`));
+    await loadEvents(ch, places, plan, 1_000_000, (done) =>
+      process.stderr.write(`  loaded ${fmt(done)} / ${fmt(plan.bulk)} field events\n`),
+    );
     await waitForMerges(ch, 900_000);
     out(`data: ${fmt(plan.events)} events loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (merges settled)`);
   } else {
-    if (loaded !== plan.events) throw new Error(`${chdbDir} holds ${fmt(loaded)} events, not the ${fmt(plan.events)} asked for: use another BENCH_BULLETIN_DATA`);
+    if (loaded !== plan.events)
+      throw new Error(`${chdbDir} holds ${fmt(loaded)} events, not the ${fmt(plan.events)} asked for: use another BENCH_BULLETIN_DATA`);
     const started = performance.now();
     await migrate(ch);
     out(`data: ${fmt(loaded)} events reused from ${chdbDir}; migrate on it took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 
   const config: CordonConfig = { ...readConfig({}), port: 0, dataDir: serverDir, bootstrapKey: adminKey, kafkaBrokers: null };
-  const runtime = await startCordon(config, { roles: ['ingest', 'consumer', 'query'], logger: silentLogger, listen: true, clickhouse: ch, regions });
+  const runtime = await startCordon(config, {
+    roles: ['ingest', 'consumer', 'query'],
+    logger: silentLogger,
+    listen: true,
+    clickhouse: ch,
+    regions,
+  });
   const { key } = await runtime.keys.create({ name: 'bench bulletin', role: 'read' });
 
   // Times every request the generator makes, by route and parameters (knownAt left out: it is the same in a run).
@@ -116,10 +143,16 @@ async function main() {
   // Before timing: the routes the indexes serve give the answer of the raw scan they replace, now and as known at a past instant.
   const rawScan = await createRawScan(ch, { keys: runtime.keys, regions, timeZone: config.timeZone, apiKey: key });
   const pastKnownAt = '2020-02-13T12:00:00.000Z';
-  out(`the indexed routes against the raw scan of events (same route code on views computing the indexes from events), knownAt = the pipeline's asOf and ${pastKnownAt}:`);
+  out(
+    `the indexed routes against the raw scan of events (same route code on views computing the indexes from events), knownAt = the pipeline's asOf and ${pastKnownAt}:`,
+  );
   let differences = 0;
   for (const knownAt of [await source.knownAt(), pastKnownAt]) {
-    for (const path of [`/v1/quality?region=${county}&from=${date}&to=${date}`, `/v1/completeness?region=${county}&date=${date}`, `/v1/sites?region=${county}&status=all`]) {
+    for (const path of [
+      `/v1/quality?region=${county}&from=${date}&to=${date}`,
+      `/v1/completeness?region=${county}&date=${date}`,
+      `/v1/sites?region=${county}&status=all`,
+    ]) {
       const pathAndQuery = `${path}&knownAt=${encodeURIComponent(knownAt)}`;
       const started = performance.now();
       const response = await globalThis.fetch(`${runtime.url!}${pathAndQuery}`, { headers: { authorization: `Bearer ${key}` } });
@@ -128,7 +161,9 @@ async function main() {
       const raw = await rawScan.get(pathAndQuery);
       const same = response.status === raw.status && body === raw.body;
       if (!same) differences++;
-      out(`  ${same ? 'agree' : 'DIFFER'} (${response.status}, ${fmt(body.length)} bytes): indexed ${ms(indexedMs)}, raw scan ${ms(raw.ms)}  ${pathAndQuery}`);
+      out(
+        `  ${same ? 'agree' : 'DIFFER'} (${response.status}, ${fmt(body.length)} bytes): indexed ${ms(indexedMs)}, raw scan ${ms(raw.ms)}  ${pathAndQuery}`,
+      );
       if (!same) out(`    indexed: ${body.slice(0, 300)}\n    raw:     ${raw.body.slice(0, 300)}`);
     }
   }
@@ -163,11 +198,19 @@ async function main() {
   out();
   const p50 = percentile(totals, 50);
   const p99 = percentile(totals, 99);
-  out(`bulletin (status + ${requests - 1} figure requests + write): p50 ${ms(p50)}, p99 ${ms(p99)}, max ${ms(Math.max(...totals))}; goal < ${goalMs} ms: ${p99 < goalMs ? 'met' : 'NOT met'}`);
-  out(`CPU per bulletin (this process: client, server, chDB): p50 ${ms(percentile(cpuMs, 50))}, p99 ${ms(percentile(cpuMs, 99))} on ${cpus().length} cores; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  out(
+    `bulletin (status + ${requests - 1} figure requests + write): p50 ${ms(p50)}, p99 ${ms(p99)}, max ${ms(Math.max(...totals))}; goal < ${goalMs} ms: ${p99 < goalMs ? 'met' : 'NOT met'}`,
+  );
+  out(
+    `CPU per bulletin (this process: client, server, chDB): p50 ${ms(percentile(cpuMs, 50))}, p99 ${ms(percentile(cpuMs, 99))} on ${cpus().length} cores; load average at the end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   out();
   out(`knownAt of the last run: ${lastKnownAt}`);
-  out('per SDK request, inside the bulletin (p50 / p99 over the runs; the generator sends them together), and alone (the same request replayed one at a time, p50 of 5):');
+  out(
+    'per SDK request, inside the bulletin (p50 / p99 over the runs; the generator sends them together), and alone (the same request replayed one at a time, p50 of 5):',
+  );
   const alone = new Map<string, number>();
   for (const [label, url] of seen) {
     const times: number[] = [];
@@ -178,7 +221,9 @@ async function main() {
     }
     alone.set(label, percentile(times, 50));
   }
-  const rows = [...perRequest].map(([label, t]) => ({ label, p50: percentile(t, 50), p99: percentile(t, 99), alone: alone.get(label) ?? NaN })).sort((a, b) => b.alone - a.alone);
+  const rows = [...perRequest]
+    .map(([label, t]) => ({ label, p50: percentile(t, 50), p99: percentile(t, 99), alone: alone.get(label) ?? NaN }))
+    .sort((a, b) => b.alone - a.alone);
   out(`  ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'alone'.padStart(9)}`);
   for (const r of rows) out(`  ${ms(r.p50).padStart(9)} ${ms(r.p99).padStart(9)} ${ms(r.alone).padStart(9)}  ${r.label}`);
   out(`  sum of the requests alone: ${ms(rows.reduce((s, r) => s + r.alone, 0))}`);

@@ -56,7 +56,13 @@ async function waitForMerges(ch: ClickHouse, limitMs: number): Promise<void> {
   const started = performance.now();
   let quiet = 0;
   while (performance.now() - started < limitMs && quiet < 3) {
-    const [row] = await (await ch.client.query({ query: `SELECT count() AS n FROM system.merges WHERE database = {db:String}`, query_params: { db: ch.database }, format: 'JSONEachRow' })).json<{ n: string }>();
+    const [row] = await (
+      await ch.client.query({
+        query: `SELECT count() AS n FROM system.merges WHERE database = {db:String}`,
+        query_params: { db: ch.database },
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: string }>();
     quiet = Number(row?.n ?? 0) === 0 ? quiet + 1 : 0;
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -74,7 +80,9 @@ async function openData(): Promise<{ ch: ClickHouse; loadedNow: boolean; dir: st
   if (reuse) return { ch, loadedNow: false, dir };
   const regions = await loadRegionRegistry();
   const plan = planLoad(totalEvents);
-  await loadEvents(ch, countyPlaces(regions, county), plan, 1_000_000, (done) => process.stderr.write(`  loaded ${fmt(done)} / ${fmt(plan.bulk)} field events\n`));
+  await loadEvents(ch, countyPlaces(regions, county), plan, 1_000_000, (done) =>
+    process.stderr.write(`  loaded ${fmt(done)} / ${fmt(plan.bulk)} field events\n`),
+  );
   await waitForMerges(ch, 900_000);
   if (keptData !== undefined) writeFileSync(marker, String(totalEvents));
   return { ch, loadedNow: true, dir };
@@ -94,7 +102,13 @@ interface StepTiming {
   requests: string[];
 }
 
-const stepNames = ['first render (county, fresh tab)', `region change (picker: ${pickedTown})`, 'region change (path: back to 新郑市)', `range change (county, from ${rangeFrom})`, `drill-down (table: ${drilledTown})`] as const;
+const stepNames = [
+  'first render (county, fresh tab)',
+  `region change (picker: ${pickedTown})`,
+  'region change (path: back to 新郑市)',
+  `range change (county, from ${rangeFrom})`,
+  `drill-down (table: ${drilledTown})`,
+] as const;
 type StepName = (typeof stepNames)[number];
 
 /**
@@ -106,7 +120,11 @@ type StepName = (typeof stepNames)[number];
 async function waitDrawn(page: Page, after: number): Promise<number> {
   try {
     await page.waitForFunction(`Number(document.body.dataset.drawn ?? 0) > ${after}`, undefined, { timeout: 120_000 });
-    await page.waitForFunction(`Number(document.body.dataset.complete ?? 0) > ${after} || document.querySelector('[role=alert]') !== null`, undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      `Number(document.body.dataset.complete ?? 0) > ${after} || document.querySelector('[role=alert]') !== null`,
+      undefined,
+      { timeout: 120_000 },
+    );
   } catch (error) {
     const status = await page.evaluate<string>("document.querySelector('[role=alert], [role=status]')?.textContent ?? ''").catch(() => '');
     throw new Error(`view ${after + 1} not drawn within 120 s; the page says: ${status || '(nothing)'}`, { cause: error });
@@ -175,7 +193,9 @@ async function oneRun(browser: Browser, baseUrl: string, key: string): Promise<M
 /** The page's requests of one step, sent from Node together (as the page sends them): time to the last answer. */
 async function replayTogether(baseUrl: string, key: string, requests: readonly string[]): Promise<number> {
   const started = performance.now();
-  await Promise.all(requests.map(async (r) => (await fetch(`${baseUrl}${r}`, { headers: { authorization: `Bearer ${key}` } })).arrayBuffer()));
+  await Promise.all(
+    requests.map(async (r) => (await fetch(`${baseUrl}${r}`, { headers: { authorization: `Bearer ${key}` } })).arrayBuffer()),
+  );
   return performance.now() - started;
 }
 
@@ -198,10 +218,18 @@ function shortLabel(request: string): string {
 
 async function main() {
   out(`Cordon dashboard benchmark — ${fmt(totalEvents)} events, 新郑市 ${county}, to ${to}; ${new Date().toISOString()}`);
-  out(`${warmup} warm-up + ${runs} runs, each a fresh tab at 1280×800 in ${chromiumPath}; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
+  out(
+    `${warmup} warm-up + ${runs} runs, each a fresh tab at 1280×800 in ${chromiumPath}; load average at start ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${cpus().length} cores`,
+  );
   const loadStarted = performance.now();
   const { ch, loadedNow, dir } = await openData();
-  out(loadedNow ? `data: ${fmt(totalEvents)} events loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (merges settled)` : `data: ${fmt(totalEvents)} events reused from ${dir}`);
+  out(
+    loadedNow
+      ? `data: ${fmt(totalEvents)} events loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (merges settled)`
+      : `data: ${fmt(totalEvents)} events reused from ${dir}`,
+  );
   const serverDir = mkdtempSync(join(tmpdir(), 'cordon-bench-dashboard-'));
   process.once('exit', () => {
     rmSync(serverDir, { recursive: true, force: true });
@@ -247,17 +275,23 @@ async function main() {
         together.get(name)!.push(replayed);
         requestsOf.set(name, step.requests);
       }
-      process.stderr.write(`  run ${i + 1}/${warmup + runs}: ${[...steps.values()].map((s) => `${ms(s.total)} (${ms(s.complete)})`).join(', ')}\n`);
+      process.stderr.write(
+        `  run ${i + 1}/${warmup + runs}: ${[...steps.values()].map((s) => `${ms(s.total)} (${ms(s.complete)})`).join(', ')}\n`,
+      );
     }
 
     out();
     out(`per step, p50 / p99 over ${page.get(stepNames[0])!.length} runs (${failures.length} failed):`);
-    out('  charts: the page\'s own marks, to the last chart drawn (the first render from navigation start: the bundle and the metric catalogue included);');
-    out('  complete: to the day\'s reporting and quality warnings filled in as well (they come in after the charts);');
+    out(
+      "  charts: the page's own marks, to the last chart drawn (the first render from navigation start: the bundle and the metric catalogue included);",
+    );
+    out("  complete: to the day's reporting and quality warnings filled in as well (they come in after the charts);");
     out('  of the charts\' time, "waiting on API" until the last answer they need is in, "drawing" after it (DOM and ECharts);');
     out('  API together: every request of the step sent from Node at once, as the page sends them, to the last answer (p50 / p99).');
     out();
-    out(`  ${'step'.padEnd(38)} ${'charts p50'.padStart(10)} ${'p99'.padStart(8)} ${'goal'.padStart(8)}  ${'complete p50'.padStart(12)} ${'p99'.padStart(8)}  ${'waiting on API'.padStart(14)} ${'drawing'.padStart(8)}  ${'API together'.padStart(12)} ${'p99'.padStart(8)}`);
+    out(
+      `  ${'step'.padEnd(38)} ${'charts p50'.padStart(10)} ${'p99'.padStart(8)} ${'goal'.padStart(8)}  ${'complete p50'.padStart(12)} ${'p99'.padStart(8)}  ${'waiting on API'.padStart(14)} ${'drawing'.padStart(8)}  ${'API together'.padStart(12)} ${'p99'.padStart(8)}`,
+    );
     const p = (m: Map<StepName, number[]>, name: StepName, q: number) => ms(percentile(m.get(name)!, q));
     for (const name of stepNames) {
       const goal = name === stepNames[0] ? goals.first : goals.interaction;
@@ -268,7 +302,10 @@ async function main() {
     }
     out(`  goals: first render < ${goals.first} ms, each interaction < ${goals.interaction} ms, to the last chart drawn (judged on p99)`);
     for (const failure of failures) out(`  ${failure}`);
-    for (const [name, n] of checksFailed) out(`  ${name}: the checks failed in ${n} run(s) (over the SDK's 15 s timeout: the page said the server was unreachable); charts measured, "complete" left out`);
+    for (const [name, n] of checksFailed)
+      out(
+        `  ${name}: the checks failed in ${n} run(s) (over the SDK's 15 s timeout: the page said the server was unreachable); charts measured, "complete" left out`,
+      );
 
     out();
     out('each request of a step alone (sent from Node one at a time, p50 of 3), slowest first:');
@@ -281,7 +318,11 @@ async function main() {
       for (const { r, t } of alone) out(`    ${ms(t).padStart(9)}  ${shortLabel(r)}`);
     }
     out();
-    out(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    out(
+      `load average at the end ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     await browser.close();
     await runtime.close();

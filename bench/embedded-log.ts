@@ -22,7 +22,14 @@ const perCaller = Math.ceil(wanted / callers / batch);
 const records = callers * perCaller * batch;
 
 function value(i: number): Buffer {
-  return Buffer.from(JSON.stringify({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, type: 'screening', region: '410184', data: { vehicles: 3 } }));
+  return Buffer.from(
+    JSON.stringify({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      type: 'screening',
+      region: '410184',
+      data: { vehicles: 3 },
+    }),
+  );
 }
 
 function batchAt(caller: number, b: number): LogAppend[] {

@@ -47,7 +47,13 @@ function makeEvent(day = 13): Record<string, unknown> {
 /** One chDB engine for the whole run (one data folder per process); each phase gets its own database. */
 const chdbDir = mkdtempSync(join(tmpdir(), 'cordon-bench-chdb-'));
 
-async function startServer(options: { kafka: string[] | null; topic: string; dataDir: string; database: string; roles: Role[] }): Promise<CordonRuntime> {
+async function startServer(options: {
+  kafka: string[] | null;
+  topic: string;
+  dataDir: string;
+  database: string;
+  roles: Role[];
+}): Promise<CordonRuntime> {
   const config: CordonConfig = {
     ...readConfig({}),
     port: await freePort(),
@@ -57,19 +63,31 @@ async function startServer(options: { kafka: string[] | null; topic: string; dat
     kafkaTopic: options.topic,
   };
   const clickhouse = await connectClickHouse({ dataDir: chdbDir, database: options.database });
-  return startCordon(config, { roles: options.roles, logger: silentLogger, listen: options.roles.includes('ingest'), clickhouse, groupId: `bench-${options.database}` });
+  return startCordon(config, {
+    roles: options.roles,
+    logger: silentLogger,
+    listen: options.roles.includes('ingest'),
+    clickhouse,
+    groupId: `bench-${options.database}`,
+  });
 }
 
 /** Sends `count` events in batches of 100 from `concurrency` clients; events/s. */
 async function sendAll(url: string, count: number): Promise<number> {
-  const batches = Array.from({ length: Math.ceil(count / batchSize) }, () => JSON.stringify(Array.from({ length: batchSize }, () => makeEvent())));
+  const batches = Array.from({ length: Math.ceil(count / batchSize) }, () =>
+    JSON.stringify(Array.from({ length: batchSize }, () => makeEvent())),
+  );
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < batches.length) {
         const body = batches[next++]!;
-        const response = await fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+        const response = await fetch(`${url}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body,
+        });
         if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
         await response.arrayBuffer();
       }
@@ -82,12 +100,18 @@ async function sendAll(url: string, count: number): Promise<number> {
 async function freshness(runtime: CordonRuntime, samples: number): Promise<{ p50: number; p99: number }> {
   const url = runtime.url!;
   const figureUrl = `${url}/v1/aggregates?metrics=temperature_checks&region=410184&from=2020-03-01&to=2020-03-01`;
-  const read = async () => ((await (await fetch(figureUrl, { headers: { authorization: `Bearer ${key}` } })).json()) as { totals: { temperature_checks: number } }).totals.temperature_checks;
+  const read = async () =>
+    ((await (await fetch(figureUrl, { headers: { authorization: `Bearer ${key}` } })).json()) as { totals: { temperature_checks: number } })
+      .totals.temperature_checks;
   let expected = await read();
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
     const e = { ...makeEvent(), occurredAt: '2020-03-01T10:00:00+08:00', data: { vehicles: 0, people: 0, temperatureChecks: 1 } };
-    const response = await fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify([e]) });
+    const response = await fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify([e]),
+    });
     await response.arrayBuffer();
     const acked = performance.now();
     expected++;
@@ -162,12 +186,22 @@ async function main() {
     out('');
     out(`record size ${sampleSize} bytes (one event envelope), acks=all, broker ${brokers.join(',')}`);
     out(`Kafka ProducerPerformance           ${fmt(reference.recordsPerSec).padStart(9)} records/s`);
-    out(`HTTP → Kafka   (POST /v1/events)    ${fmt(kafka.eventsPerSec).padStart(9)} events/s   ${ratio(kafka.eventsPerSec, reference.recordsPerSec)} ProducerPerformance (goal ≥ 0.3×)`);
-    out(`HTTP → embedded log                 ${fmt(embedded.eventsPerSec).padStart(9)} events/s   ${ratio(embedded.eventsPerSec, reference.recordsPerSec)} ProducerPerformance`);
+    out(
+      `HTTP → Kafka   (POST /v1/events)    ${fmt(kafka.eventsPerSec).padStart(9)} events/s   ${ratio(kafka.eventsPerSec, reference.recordsPerSec)} ProducerPerformance (goal ≥ 0.3×)`,
+    );
+    out(
+      `HTTP → embedded log                 ${fmt(embedded.eventsPerSec).padStart(9)} events/s   ${ratio(embedded.eventsPerSec, reference.recordsPerSec)} ProducerPerformance`,
+    );
     out(`raw chDB insert (5000-row blocks)   ${fmt(raw).padStart(9)} rows/s`);
-    out(`consumer Kafka → ClickHouse         ${fmt(kafka.consumerRowsPerSec).padStart(9)} rows/s     ${ratio(kafka.consumerRowsPerSec, raw)} raw insert (goal ≥ 0.5×)`);
-    out(`consumer embedded → ClickHouse      ${fmt(embedded.consumerRowsPerSec).padStart(9)} rows/s     ${ratio(embedded.consumerRowsPerSec, raw)} raw insert`);
-    out(`freshness 200 → figure, Kafka       p50 ${kafka.fresh.p50.toFixed(1)} ms, p99 ${kafka.fresh.p99.toFixed(1)} ms (goal p99 < 2000 ms)`);
+    out(
+      `consumer Kafka → ClickHouse         ${fmt(kafka.consumerRowsPerSec).padStart(9)} rows/s     ${ratio(kafka.consumerRowsPerSec, raw)} raw insert (goal ≥ 0.5×)`,
+    );
+    out(
+      `consumer embedded → ClickHouse      ${fmt(embedded.consumerRowsPerSec).padStart(9)} rows/s     ${ratio(embedded.consumerRowsPerSec, raw)} raw insert`,
+    );
+    out(
+      `freshness 200 → figure, Kafka       p50 ${kafka.fresh.p50.toFixed(1)} ms, p99 ${kafka.fresh.p99.toFixed(1)} ms (goal p99 < 2000 ms)`,
+    );
     out(`freshness 200 → figure, embedded    p50 ${embedded.fresh.p50.toFixed(1)} ms, p99 ${embedded.fresh.p99.toFixed(1)} ms`);
   } finally {
     if (place) await runKafkaScript(['down'], place);

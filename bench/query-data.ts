@@ -49,7 +49,9 @@ export function siteId(i: number): string {
 
 /** The region (12-digit key) each site reports from: every 4th a town, the rest villages spread over the county. */
 export function siteRegions(places: Places): string[] {
-  return Array.from({ length: siteCount }, (_, i) => (i % 4 === 0 ? places.towns[(i / 4) % places.towns.length]! : places.villages[(i * 37) % places.villages.length]!));
+  return Array.from({ length: siteCount }, (_, i) =>
+    i % 4 === 0 ? places.towns[(i / 4) % places.towns.length]! : places.villages[(i * 37) % places.villages.length]!,
+  );
 }
 
 const lit = (values: readonly string[]) => `[${values.map((v) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(',')}]`;
@@ -58,16 +60,35 @@ const uuidOf = (namespace: string, n: string) => `toUUID(concat('0190d8a0-${name
 
 const turnbackReasons = ['外地车辆', '无通行证', '非必要出行'];
 const donationPairs: [string, string][] = [
-  ['masks', 'piece'], ['disinfectant', 'kg'], ['disinfectant', 'barrel'], ['sprayers', 'piece'], ['protective_suits', 'set'], ['goggles', 'set'],
-  ['thermometers', 'piece'], ['soap', 'piece'], ['food', 'box'], ['vegetables', 'kg'], ['cash', 'cny'], ['other', 'box'],
+  ['masks', 'piece'],
+  ['disinfectant', 'kg'],
+  ['disinfectant', 'barrel'],
+  ['sprayers', 'piece'],
+  ['protective_suits', 'set'],
+  ['goggles', 'set'],
+  ['thermometers', 'piece'],
+  ['soap', 'piece'],
+  ['food', 'box'],
+  ['vegetables', 'kg'],
+  ['cash', 'cny'],
+  ['other', 'box'],
 ];
 /** The donated:* metrics the data set has: the office's "what was donated, by item". */
 export const donatedMetrics = donationPairs.map(([item, unit]) => `donated:${item}:${unit}`);
 
 /** Share of the bulk events per type, in percent (site events and voids are added on top). */
 const typeMix: [string, number][] = [
-  ['screening', 35], ['turnback', 15], ['fever', 5], ['shift', 12], ['quarantine.started', 6], ['quarantine.ended', 4],
-  ['sweep', 8], ['donation', 4], ['deployment', 3], ['incident', 2], ['resumption', 6],
+  ['screening', 35],
+  ['turnback', 15],
+  ['fever', 5],
+  ['shift', 12],
+  ['quarantine.started', 6],
+  ['quarantine.ended', 4],
+  ['sweep', 8],
+  ['donation', 4],
+  ['deployment', 3],
+  ['incident', 2],
+  ['resumption', 6],
 ];
 
 /** A contribution tuple as the consumer stores it: (metric, dim, value). */
@@ -80,7 +101,9 @@ const s = (text: string) => `'${text}'`;
  */
 function bulkSelect(places: Places, start: number, count: number): string {
   let cumulative = 0;
-  const typeCases = typeMix.map(([type, share], i) => (i === typeMix.length - 1 ? s(type) : `b < ${(cumulative += share)}, ${s(type)}`)).join(', ');
+  const typeCases = typeMix
+    .map(([type, share], i) => (i === typeMix.length - 1 ? s(type) : `b < ${(cumulative += share)}, ${s(type)}`))
+    .join(', ');
   const nonSite = [...places.towns, ...places.villages];
   const donationPlaces = [places.county, ...places.towns];
   return `
@@ -209,7 +232,13 @@ export function planLoad(events: number): LoadPlan {
  * Loads the data set in chunks of `chunk` bulk events, each with its voids
  * and retractions; `progress` is told after each chunk.
  */
-export async function loadEvents(ch: ClickHouse, places: Places, plan: LoadPlan, chunk: number, progress: (done: number) => void): Promise<void> {
+export async function loadEvents(
+  ch: ClickHouse,
+  places: Places,
+  plan: LoadPlan,
+  chunk: number,
+  progress: (done: number) => void,
+): Promise<void> {
   const run = (query: string) => ch.client.command({ query, clickhouse_settings: { insert_deduplicate: 0 } });
   await run(insertSql(ch, siteSelect(places), { id: uuidOf('b003', 'n'), sign: 1, voidId: 'NULL' }));
   for (let start = 0; start < plan.bulk; start += chunk) {
@@ -248,10 +277,24 @@ function eventOf(row: StoredRow): unknown {
   };
 }
 
-const shapeFields = ['id', 'type', 'occurred_at', 'day', 'region', 'site', 'source', 'data', 'contributions.metric', 'contributions.dim', 'contributions.value'] as const;
+const shapeFields = [
+  'id',
+  'type',
+  'occurred_at',
+  'day',
+  'region',
+  'site',
+  'source',
+  'data',
+  'contributions.metric',
+  'contributions.dim',
+  'contributions.value',
+] as const;
 
 function differences(stored: StoredRow, expected: EventRow, fields: readonly string[]): string[] {
-  return fields.filter((f) => JSON.stringify(stored[f as keyof StoredRow]) !== JSON.stringify(expected[f as keyof EventRow])).map((f) => `${f}: stored ${JSON.stringify(stored[f as keyof StoredRow])}, TS ${JSON.stringify(expected[f as keyof EventRow])}`);
+  return fields
+    .filter((f) => JSON.stringify(stored[f as keyof StoredRow]) !== JSON.stringify(expected[f as keyof EventRow]))
+    .map((f) => `${f}: stored ${JSON.stringify(stored[f as keyof StoredRow])}, TS ${JSON.stringify(expected[f as keyof EventRow])}`);
 }
 
 export interface SampleCheck {
@@ -273,7 +316,10 @@ export async function verifySample(ch: ClickHouse, size: number, timeZone: strin
   const dayOf = createDayOf(timeZone);
   // 13 types have thousands of events; site.closed has 20.
   const perType = Math.ceil(size / 13);
-  const sample = (await rows(ch, `SELECT ${rowColumns} FROM ${ch.database}.events WHERE sign = 1 ORDER BY cityHash64(id) LIMIT ${perType} BY type LIMIT ${size}`));
+  const sample = await rows(
+    ch,
+    `SELECT ${rowColumns} FROM ${ch.database}.events WHERE sign = 1 ORDER BY cityHash64(id) LIMIT ${perType} BY type LIMIT ${size}`,
+  );
   const mismatches: string[] = [];
   const byType: Record<string, number> = {};
   for (const row of sample) {
@@ -289,9 +335,20 @@ export async function verifySample(ch: ClickHouse, size: number, timeZone: strin
 
   const retractions = await rows(ch, `SELECT ${rowColumns} FROM ${ch.database}.events WHERE sign = -1 ORDER BY cityHash64(id) LIMIT 100`);
   const ids = retractions.map((r) => r.id);
-  const targets = new Map((await rows(ch, `SELECT ${rowColumns} FROM ${ch.database}.events WHERE sign = 1 AND id IN {ids:Array(String)}`, { ids })).map((r) => [r.id, r]));
+  const targets = new Map(
+    (await rows(ch, `SELECT ${rowColumns} FROM ${ch.database}.events WHERE sign = 1 AND id IN {ids:Array(String)}`, { ids })).map((r) => [
+      r.id,
+      r,
+    ]),
+  );
   const voidIds = retractions.map((r) => r.void_id ?? '');
-  const voids = new Map((await rows(ch, `SELECT ${rowColumns} FROM ${ch.database}.events WHERE sign = 1 AND type = 'void' AND id IN {ids:Array(String)}`, { ids: voidIds })).map((r) => [r.id, r]));
+  const voids = new Map(
+    (
+      await rows(ch, `SELECT ${rowColumns} FROM ${ch.database}.events WHERE sign = 1 AND type = 'void' AND id IN {ids:Array(String)}`, {
+        ids: voidIds,
+      })
+    ).map((r) => [r.id, r]),
+  );
   const retractionMismatches: string[] = [];
   for (const r of retractions) {
     const target = targets.get(r.id);
@@ -310,7 +367,9 @@ export async function verifySample(ch: ClickHouse, size: number, timeZone: strin
 }
 
 /** Counts and the roll-up checked against the raw table, metric by metric. */
-export async function verifyTotals(ch: ClickHouse): Promise<{ plus: number; minus: number; voids: number; voidsTable: number; metrics: number; rollupMismatches: string[] }> {
+export async function verifyTotals(
+  ch: ClickHouse,
+): Promise<{ plus: number; minus: number; voids: number; voidsTable: number; metrics: number; rollupMismatches: string[] }> {
   const db = ch.database;
   const [counts] = await (
     await ch.client.query({
@@ -319,9 +378,16 @@ export async function verifyTotals(ch: ClickHouse): Promise<{ plus: number; minu
     })
   ).json<{ plus: string; minus: string; voids: string; voids_table: string }>();
   const sums = async (query: string) =>
-    new Map((await (await ch.client.query({ query, format: 'JSONEachRow' })).json<{ metric: string; total: number; n: string }>()).map((r) => [r.metric, { total: Number(r.total), n: Number(r.n) }]));
+    new Map(
+      (await (await ch.client.query({ query, format: 'JSONEachRow' })).json<{ metric: string; total: number; n: string }>()).map((r) => [
+        r.metric,
+        { total: Number(r.total), n: Number(r.n) },
+      ]),
+    );
   const rollup = await sums(`SELECT metric, sum(value) AS total, sum(events) AS n FROM ${db}.metric_daily GROUP BY metric`);
-  const raw = await sums(`SELECT c.metric AS metric, sum(c.value * sign) AS total, sum(sign) AS n FROM ${db}.events ARRAY JOIN contributions AS c GROUP BY metric`);
+  const raw = await sums(
+    `SELECT c.metric AS metric, sum(c.value * sign) AS total, sum(sign) AS n FROM ${db}.events ARRAY JOIN contributions AS c GROUP BY metric`,
+  );
   const rollupMismatches: string[] = [];
   for (const metric of new Set([...rollup.keys(), ...raw.keys()])) {
     const a = rollup.get(metric);
@@ -330,5 +396,12 @@ export async function verifyTotals(ch: ClickHouse): Promise<{ plus: number; minu
       rollupMismatches.push(`${metric}: roll-up ${JSON.stringify(a)}, raw ${JSON.stringify(b)}`);
     }
   }
-  return { plus: Number(counts!.plus), minus: Number(counts!.minus), voids: Number(counts!.voids), voidsTable: Number(counts!.voids_table), metrics: raw.size, rollupMismatches };
+  return {
+    plus: Number(counts!.plus),
+    minus: Number(counts!.minus),
+    voids: Number(counts!.voids),
+    voidsTable: Number(counts!.voids_table),
+    metrics: raw.size,
+    rollupMismatches,
+  };
 }

@@ -60,11 +60,23 @@ type Grouping = 'none' | 'day' | 'region' | 'site' | 'dimension';
 
 const sourceSql = {
   rollup: { from: 'metric_daily', metric: 'metric', dim: 'dim', value: 'value', known: '' },
-  raw: { from: 'events ARRAY JOIN contributions AS c', metric: 'c.metric', dim: 'c.dim', value: 'c.value * sign', known: `AND received_at <= {knownAt:DateTime64(3, 'UTC')}` },
+  raw: {
+    from: 'events ARRAY JOIN contributions AS c',
+    metric: 'c.metric',
+    dim: 'c.dim',
+    value: 'c.value * sign',
+    known: `AND received_at <= {knownAt:DateTime64(3, 'UTC')}`,
+  },
 } as const;
 
 const bucketSql = (grouping: Grouping, kind: SourceKind) =>
-  ({ none: `''`, day: 'toString(day)', region: 'substring(region, 1, {prefixLength:UInt8})', site: 'site', dimension: sourceSql[kind].dim })[grouping];
+  ({
+    none: `''`,
+    day: 'toString(day)',
+    region: 'substring(region, 1, {prefixLength:UInt8})',
+    site: 'site',
+    dimension: sourceSql[kind].dim,
+  })[grouping];
 
 interface Sum {
   metrics: readonly string[];
@@ -109,7 +121,15 @@ class DirectSql {
               AND day <= {to:Date} ${q.from === null ? '' : 'AND day >= {from:Date}'}
               ${q.dim === undefined ? '' : `AND ${s.dim} = {dim:String}`} ${s.known}
             GROUP BY metric, bucket`,
-      query_params: { metrics: q.metrics, prefix: q.prefix, to: q.to, from: q.from ?? q.to, prefixLength: q.prefixLength ?? 12, dim: q.dim ?? '', knownAt: this.knownAtParam() },
+      query_params: {
+        metrics: q.metrics,
+        prefix: q.prefix,
+        to: q.to,
+        from: q.from ?? q.to,
+        prefixLength: q.prefixLength ?? 12,
+        dim: q.dim ?? '',
+        knownAt: this.knownAtParam(),
+      },
     });
   }
 
@@ -161,7 +181,14 @@ function questions(village: string): Question[] {
       path: `/v1/aggregates?${qs({ metrics: 'people_turned_back', region: county, from: '2020-02-07', to: '2020-02-13', groupBy: 'region', level: 'town' })}`,
       async sql(db) {
         const totals = await db.sum({ ...base, metrics: ['people_turned_back'], from: '2020-02-07', to: '2020-02-13', groupBy: 'none' });
-        const rows = await db.sum({ ...base, metrics: ['people_turned_back'], from: '2020-02-07', to: '2020-02-13', groupBy: 'region', prefixLength: 9 });
+        const rows = await db.sum({
+          ...base,
+          metrics: ['people_turned_back'],
+          from: '2020-02-07',
+          to: '2020-02-13',
+          groupBy: 'region',
+          prefixLength: 9,
+        });
         return [totals, rows];
       },
     },
@@ -225,7 +252,13 @@ function questions(village: string): Question[] {
       path: `/v1/aggregates?${qs({ metrics: 'people_screened,people_turned_back,fever_cases,households_swept,quarantine_active', region: village, from: firstDay, to: lastDay })}`,
       async sql(db) {
         return Promise.all([
-          db.sum({ prefix: village, metrics: ['people_screened', 'people_turned_back', 'fever_cases', 'households_swept'], from: firstDay, to: lastDay, groupBy: 'none' }),
+          db.sum({
+            prefix: village,
+            metrics: ['people_screened', 'people_turned_back', 'fever_cases', 'households_swept'],
+            from: firstDay,
+            to: lastDay,
+            groupBy: 'none',
+          }),
           db.sum({ prefix: village, metrics: ['quarantine_active'], from: null, to: lastDay, groupBy: 'none' }),
         ]);
       },
@@ -281,7 +314,11 @@ function comparable(results: Row[][]): string {
     results.map((rows) =>
       rows
         .filter((r) => r['total'] === undefined || Math.abs(Number(r['total'])) > 1e-9)
-        .map((r) => (r['total'] === undefined ? `first_day ${String(r['first_day'])}` : `${String(r['metric'])}|${String(r['bucket'])}|${Math.round(Number(r['total']) * 1e6) / 1e6}`))
+        .map((r) =>
+          r['total'] === undefined
+            ? `first_day ${String(r['first_day'])}`
+            : `${String(r['metric'])}|${String(r['bucket'])}|${Math.round(Number(r['total']) * 1e6) / 1e6}`,
+        )
         .sort(),
     ),
   );
@@ -291,7 +328,13 @@ async function waitForMerges(ch: ClickHouse, limitMs: number): Promise<number> {
   const started = performance.now();
   let quiet = 0;
   while (performance.now() - started < limitMs && quiet < 3) {
-    const [row] = await (await ch.client.query({ query: `SELECT count() AS n FROM system.merges WHERE database = {db:String}`, query_params: { db: ch.database }, format: 'JSONEachRow' })).json<{ n: string }>();
+    const [row] = await (
+      await ch.client.query({
+        query: `SELECT count() AS n FROM system.merges WHERE database = {db:String}`,
+        query_params: { db: ch.database },
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: string }>();
     quiet = Number(row?.n ?? 0) === 0 ? quiet + 1 : 0;
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -312,8 +355,14 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main() {
   const started = new Date();
-  out(`Cordon query benchmark — ${fmt(totalEvents)} events, one county (新郑市 ${county}), 90 days from ${firstDay}, 200 sites; ${started.toISOString()}`);
-  out(`API and direct SQL: ${warmup} warm-up + ${runs} runs each; raw table: 1 warm-up + ${rawRuns} runs; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`);
+  out(
+    `Cordon query benchmark — ${fmt(totalEvents)} events, one county (新郑市 ${county}), 90 days from ${firstDay}, 200 sites; ${started.toISOString()}`,
+  );
+  out(
+    `API and direct SQL: ${warmup} warm-up + ${runs} runs each; raw table: 1 warm-up + ${rawRuns} runs; load average at start ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${cpus().length} cores`,
+  );
 
   const chdbDir = mkdtempSync(join(tmpdir(), 'cordon-bench-query-chdb-'));
   const serverDir = mkdtempSync(join(tmpdir(), 'cordon-bench-query-'));
@@ -329,24 +378,45 @@ async function main() {
   // --- Load -----------------------------------------------------------------
   const plan = planLoad(totalEvents);
   out();
-  out(`data: ${places.towns.length} towns, ${places.villages.length} villages; ${fmt(plan.bulk)} field events + ${plan.sites} site events + ${fmt(plan.voids)} voids (each with a sign -1 retraction)`);
+  out(
+    `data: ${places.towns.length} towns, ${places.villages.length} villages; ${fmt(plan.bulk)} field events + ${plan.sites} site events + ${fmt(plan.voids)} voids (each with a sign -1 retraction)`,
+  );
   const loadStarted = performance.now();
-  await loadEvents(ch, places, plan, chunk, (done) => process.stderr.write(`  loaded ${fmt(done)} / ${fmt(plan.bulk)} field events, ${ms(performance.now() - loadStarted)}\n`));
+  await loadEvents(ch, places, plan, chunk, (done) =>
+    process.stderr.write(`  loaded ${fmt(done)} / ${fmt(plan.bulk)} field events, ${ms(performance.now() - loadStarted)}\n`),
+  );
   const loadMs = performance.now() - loadStarted;
-  out(`load: ${fmt(plan.events)} events in ${(loadMs / 1000).toFixed(1)} s (${fmt(plan.events / (loadMs / 1000))} events/s, INSERT … SELECT FROM numbers in ${Math.ceil(plan.bulk / chunk)} chunks; the views filled metric_daily and voids)`);
+  out(
+    `load: ${fmt(plan.events)} events in ${(loadMs / 1000).toFixed(1)} s (${fmt(plan.events / (loadMs / 1000))} events/s, INSERT … SELECT FROM numbers in ${Math.ceil(plan.bulk / chunk)} chunks; the views filled metric_daily and voids)`,
+  );
   const mergeMs = await waitForMerges(ch, 900_000);
   out(`background merges settled after ${(mergeMs / 1000).toFixed(1)} s more`);
-  for (const t of await tableStats(ch)) out(`  ${t.table.padEnd(13)} ${fmt(Number(t.rows)).padStart(11)} rows, ${t.parts} parts, ${(Number(t.bytes) / 2 ** 20).toFixed(0)} MiB`);
+  for (const t of await tableStats(ch))
+    out(
+      `  ${t.table.padEnd(13)} ${fmt(Number(t.rows)).padStart(11)} rows, ${t.parts} parts, ${(Number(t.bytes) / 2 ** 20).toFixed(0)} MiB`,
+    );
 
   // --- Checks ---------------------------------------------------------------
   const totals = await verifyTotals(ch);
-  out(`check counts: ${fmt(totals.plus)} sign +1 rows (${fmt(totals.voids)} voids), ${fmt(totals.minus)} sign -1 retractions, ${fmt(totals.voidsTable)} in voids; expected ${fmt(plan.events)} / ${fmt(plan.voids)}: ${totals.plus === plan.events && totals.minus === plan.voids && totals.voidsTable === plan.voids ? 'ok' : 'MISMATCH'}`);
-  out(`check roll-up = raw, per metric (value and event count): ${totals.rollupMismatches.length === 0 ? `ok, ${totals.metrics} metrics` : `${totals.rollupMismatches.length} MISMATCHES`}`);
+  out(
+    `check counts: ${fmt(totals.plus)} sign +1 rows (${fmt(totals.voids)} voids), ${fmt(totals.minus)} sign -1 retractions, ${fmt(totals.voidsTable)} in voids; expected ${fmt(plan.events)} / ${fmt(plan.voids)}: ${totals.plus === plan.events && totals.minus === plan.voids && totals.voidsTable === plan.voids ? 'ok' : 'MISMATCH'}`,
+  );
+  out(
+    `check roll-up = raw, per metric (value and event count): ${totals.rollupMismatches.length === 0 ? `ok, ${totals.metrics} metrics` : `${totals.rollupMismatches.length} MISMATCHES`}`,
+  );
   for (const m of totals.rollupMismatches.slice(0, 10)) out(`    ${m}`);
   const shape = await verifySample(ch, 1000, 'Asia/Shanghai');
-  out(`check shape: ${shape.rows} rows read back (${Object.entries(shape.byType).map(([t, n]) => `${t} ${n}`).join(', ')}), parsed with eventSchema and rebuilt with the consumer's eventRow (contributionsOf): ${shape.mismatches.length === 0 ? 'all equal' : `${shape.mismatches.length} MISMATCHES`}`);
+  out(
+    `check shape: ${shape.rows} rows read back (${Object.entries(shape.byType)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(
+        ', ',
+      )}), parsed with eventSchema and rebuilt with the consumer's eventRow (contributionsOf): ${shape.mismatches.length === 0 ? 'all equal' : `${shape.mismatches.length} MISMATCHES`}`,
+  );
   for (const m of shape.mismatches.slice(0, 10)) out(`    ${m}`);
-  out(`check retractions: ${shape.retractions} rebuilt with retractionRow from their target and void: ${shape.retractionMismatches.length === 0 ? 'all equal' : `${shape.retractionMismatches.length} MISMATCHES`}`);
+  out(
+    `check retractions: ${shape.retractions} rebuilt with retractionRow from their target and void: ${shape.retractionMismatches.length === 0 ? 'all equal' : `${shape.retractionMismatches.length} MISMATCHES`}`,
+  );
   for (const m of shape.retractionMismatches.slice(0, 10)) out(`    ${m}`);
 
   // --- Server ---------------------------------------------------------------
@@ -420,7 +490,9 @@ async function main() {
       },
       /** Read after the runs: GC entries arrive asynchronously. */
       result(): Loop {
-        const gc = gcPauses.filter((p) => stretches.some(([a, b]) => p.start >= a && p.start <= b)).reduce((m, p) => Math.max(m, p.duration), 0);
+        const gc = gcPauses
+          .filter((p) => stretches.some(([a, b]) => p.start >= a && p.start <= b))
+          .reduce((m, p) => Math.max(m, p.duration), 0);
         return { block: Math.max(0, max), busy: total > 0 ? active / total : 0, gc };
       },
     };
@@ -454,11 +526,16 @@ async function main() {
       const apiIssued = (await record(() => get(q.path))).filter((i) => i.query !== etagSql(ch).query);
       const directIssued = await record(() => q.sql(rollup));
       const rawApiLoop = loopMonitor();
-      const rawApiIssued = (await rawApiLoop.during(() => record(() => get(`${q.path}&knownAt=${encodeURIComponent(knownAt)}`)))).filter((i) => i.query !== etagSql(ch).query);
+      const rawApiIssued = (await rawApiLoop.during(() => record(() => get(`${q.path}&knownAt=${encodeURIComponent(knownAt)}`)))).filter(
+        (i) => i.query !== etagSql(ch).query,
+      );
       const rawIssued = await record(() => q.sql(raw));
       const sameSql = JSON.stringify(normalise(apiIssued)) === JSON.stringify(normalise(directIssued));
       const sameRawSql = JSON.stringify(normalise(rawApiIssued)) === JSON.stringify(normalise(rawIssued));
-      if (!sameSql) out(`  ${q.label}: API sent\n    ${normalise(apiIssued).join('\n    ')}\n  written here:\n    ${normalise(directIssued).join('\n    ')}`);
+      if (!sameSql)
+        out(
+          `  ${q.label}: API sent\n    ${normalise(apiIssued).join('\n    ')}\n  written here:\n    ${normalise(directIssued).join('\n    ')}`,
+        );
 
       for (let i = 0; i < warmup; i++) {
         await get(q.path);
@@ -479,20 +556,43 @@ async function main() {
       const rawLoop = loopMonitor();
       const rawTimes = await rawLoop.during(() => timed(rawRuns, () => q.sql(raw)));
       results.push({
-        q, api: stats(apiTimes), direct: stats(directTimes), raw: rawTimes,
+        q,
+        api: stats(apiTimes),
+        direct: stats(directTimes),
+        raw: rawTimes,
         loops: { api: apiLoop, direct: directLoop, rawApi: rawApiLoop, raw: rawLoop },
-        sameSql, sameRawSql, sameAnswer: rollupAnswer === rawAnswer,
+        sameSql,
+        sameRawSql,
+        sameAnswer: rollupAnswer === rawAnswer,
       });
     } catch (error) {
       const none = { p50: NaN, p99: NaN };
-      results.push({ q, api: none, direct: none, raw: none, loops: null, sameSql: false, sameRawSql: false, sameAnswer: false, error: String(error) });
+      results.push({
+        q,
+        api: none,
+        direct: none,
+        raw: none,
+        loops: null,
+        sameSql: false,
+        sameRawSql: false,
+        sameAnswer: false,
+        error: String(error),
+      });
     }
   }
   await runtime.close();
   await ch.close();
 
   // --- Report ---------------------------------------------------------------
-  const head = ['question', 'API p50/p99', 'direct SQL p50/p99', 'API p50 vs goal (1.15×SQL+2ms)', 'roll-up p50', 'raw p50', 'raw/roll-up (goal ≥ 20×)'];
+  const head = [
+    'question',
+    'API p50/p99',
+    'direct SQL p50/p99',
+    'API p50 vs goal (1.15×SQL+2ms)',
+    'roll-up p50',
+    'raw p50',
+    'raw/roll-up (goal ≥ 20×)',
+  ];
   const table = results.map((r) => {
     if (r.error) return [r.q.label, `error: ${r.error.slice(0, 120)}`, '', '', '', '', ''];
     const budget = 1.15 * r.direct.p50 + 2;
@@ -515,7 +615,12 @@ async function main() {
   out();
   gcObserver.disconnect();
   const ok = results.filter((r) => !r.error && r.loops);
-  const loops = new Map(ok.map((r) => [r, { api: r.loops!.api.result(), direct: r.loops!.direct.result(), rawApi: r.loops!.rawApi.result(), raw: r.loops!.raw.result() }]));
+  const loops = new Map(
+    ok.map((r) => [
+      r,
+      { api: r.loops!.api.result(), direct: r.loops!.direct.result(), rawApi: r.loops!.rawApi.result(), raw: r.loops!.raw.result() },
+    ]),
+  );
   const no = (r: Result) => r.q.label.split(' ')[0]!;
   const worstOf = (pick: 'api' | 'direct' | 'rawApi' | 'raw') => {
     const w = ok.reduce<Result | null>((w, r) => (w === null || loops.get(r)![pick].block > loops.get(w)![pick].block ? r : w), null);
@@ -524,14 +629,35 @@ async function main() {
     return `${ms(l.block)} (question ${no(w)}; in those runs the loop was busy ${(l.busy * 100).toFixed(0)} % of the time, longest GC pause ${l.gc > 0 ? ms(l.gc) : 'none'})`;
   };
   out(`longest event-loop block during the API runs: ${worstOf('api')} — goal < 50 ms`);
-  out(`  (monitorEventLoopDelay max less its ${eldResolutionMs} ms interval, in the one process that serves, sends and runs chDB; a delay while the loop is idle is the thread waiting for a core)`);
-  out(`  per question, API runs / direct SQL runs (control, no HTTP): ${ok.map((r) => `${no(r)}: ${ms(loops.get(r)!.api.block)} / ${ms(loops.get(r)!.direct.block)}`).join(', ')}`);
+  out(
+    `  (monitorEventLoopDelay max less its ${eldResolutionMs} ms interval, in the one process that serves, sends and runs chDB; a delay while the loop is idle is the thread waiting for a core)`,
+  );
+  out(
+    `  per question, API runs / direct SQL runs (control, no HTTP): ${ok.map((r) => `${no(r)}: ${ms(loops.get(r)!.api.block)} / ${ms(loops.get(r)!.direct.block)}`).join(', ')}`,
+  );
   out(`  one raw-table API request per question (knownAt=${knownAt}): ${worstOf('rawApi')}`);
   out(`  raw-table direct SQL runs (control): ${worstOf('raw')}`);
-  out(`floors: GET /v1/health over HTTP p50 ${ms(health.p50)} / p99 ${ms(health.p99)}; the ETag position query (SELECT count() FROM events, sent before every figure request only by a query API without a consumer in its process) p50 ${ms(etag.p50)} / p99 ${ms(etag.p99)}; the embedded log's lag read (asOf, cached 100 ms) p50 ${ms(lag.p50)}`);
-  out(`API's ClickHouse queries = the SQL written here: ${ok.filter((r) => r.sameSql).length}/${results.length} questions on the roll-up, ${ok.filter((r) => r.sameRawSql).length}/${results.length} with knownAt on the raw table`);
-  out(`roll-up answer = raw answer (sign-aware, zero sums aside): ${ok.filter((r) => r.sameAnswer).length}/${results.length} questions${ok.some((r) => !r.sameAnswer) ? ` (differ: ${ok.filter((r) => !r.sameAnswer).map((r) => r.q.label.split(' ')[0]).join(', ')})` : ''}`);
-  out(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}; total ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+  out(
+    `floors: GET /v1/health over HTTP p50 ${ms(health.p50)} / p99 ${ms(health.p99)}; the ETag position query (SELECT count() FROM events, sent before every figure request only by a query API without a consumer in its process) p50 ${ms(etag.p50)} / p99 ${ms(etag.p99)}; the embedded log's lag read (asOf, cached 100 ms) p50 ${ms(lag.p50)}`,
+  );
+  out(
+    `API's ClickHouse queries = the SQL written here: ${ok.filter((r) => r.sameSql).length}/${results.length} questions on the roll-up, ${ok.filter((r) => r.sameRawSql).length}/${results.length} with knownAt on the raw table`,
+  );
+  out(
+    `roll-up answer = raw answer (sign-aware, zero sums aside): ${ok.filter((r) => r.sameAnswer).length}/${results.length} questions${
+      ok.some((r) => !r.sameAnswer)
+        ? ` (differ: ${ok
+            .filter((r) => !r.sameAnswer)
+            .map((r) => r.q.label.split(' ')[0])
+            .join(', ')})`
+        : ''
+    }`,
+  );
+  out(
+    `load average at the end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; total ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`,
+  );
 }
 
 await main();

@@ -76,14 +76,20 @@ function startServer(command: string, env: Record<string, string>): Promise<Serv
 
 /** Sends `count` events in batches of 100 from 8 clients, batch i to urls[i % n]; events/s. */
 async function sendAll(urls: string[], count: number): Promise<number> {
-  const batches = Array.from({ length: Math.ceil(count / batchSize) }, () => JSON.stringify(Array.from({ length: batchSize }, () => makeEvent())));
+  const batches = Array.from({ length: Math.ceil(count / batchSize) }, () =>
+    JSON.stringify(Array.from({ length: batchSize }, () => makeEvent())),
+  );
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < batches.length) {
         const index = next++;
-        const response = await fetch(`${urls[index % urls.length]}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: batches[index]! });
+        const response = await fetch(`${urls[index % urls.length]}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: batches[index]!,
+        });
         if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
         await response.arrayBuffer();
       }
@@ -104,20 +110,27 @@ function fmt(n: number) {
 
 async function main() {
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(`Cordon scale-out ingest benchmark — ${total} events per figure, batches of ${batchSize}, ${concurrency} concurrent clients, ${new Date().toISOString()}`);
+  out(
+    `Cordon scale-out ingest benchmark — ${total} events per figure, batches of ${batchSize}, ${concurrency} concurrent clients, ${new Date().toISOString()}`,
+  );
   const given = process.env['CORDON_KAFKA_BROKERS']?.split(',');
   const cluster = given ? null : await startPrivateCluster(3);
   const brokers = given ?? cluster!.brokers;
   try {
     const sampleSize = Buffer.byteLength(JSON.stringify({ v: 1, receivedAt: new Date().toISOString(), event: makeEvent() }));
-    const producerPerformance = () => runProducerPerformance({ brokers, topic: `bench-scale-ref-${run}`, records: total, recordSize: sampleSize });
+    const producerPerformance = () =>
+      runProducerPerformance({ brokers, topic: `bench-scale-ref-${run}`, records: total, recordSize: sampleSize });
     // A warm-up for the brokers' JVMs (a fresh cluster's first records are slow), then the reference.
     await runProducerPerformance({ brokers, topic: `bench-scale-ref-${run}`, records: Math.min(total, 20_000), recordSize: sampleSize });
     const before = await producerPerformance();
     const kafka = { CORDON_KAFKA_BROKERS: brokers.join(',') };
 
     // The all-in-one server's ingest path (ClickHouse look-ups for duplicate reporting, a consumer beside it).
-    const all = await startServer('all', { ...kafka, CORDON_KAFKA_TOPIC: `bench-scale-all-${run}`, CORDON_DATA_DIR: mkdtempSync(join(tmpdir(), 'cordon-bench-scale-')) });
+    const all = await startServer('all', {
+      ...kafka,
+      CORDON_KAFKA_TOPIC: `bench-scale-all-${run}`,
+      CORDON_DATA_DIR: mkdtempSync(join(tmpdir(), 'cordon-bench-scale-')),
+    });
     const allInOne = await measure([all.url]);
     await all.stop();
 
@@ -134,10 +147,18 @@ async function main() {
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
     out('');
     out(`record size ${sampleSize} bytes (one event envelope), acks=all, ${brokers.length} brokers ${brokers.join(',')}`);
-    out(`Kafka ProducerPerformance                  ${fmt(reference.recordsPerSec).padStart(9)} records/s (the better of ${fmt(before.recordsPerSec)} before and ${fmt(after.recordsPerSec)} after)`);
-    out(`all-in-one server (npm start), ingest      ${fmt(allInOne).padStart(9)} events/s   ${ratio(allInOne, reference.recordsPerSec)} ProducerPerformance`);
-    out(`1 ingest process (npm run ingest)          ${fmt(one).padStart(9)} events/s   ${ratio(one, reference.recordsPerSec)} ProducerPerformance, ${ratio(one, allInOne)} all-in-one`);
-    out(`2 ingest processes, batches alternated     ${fmt(two).padStart(9)} events/s   ${ratio(two, reference.recordsPerSec)} ProducerPerformance, ${ratio(two, one)} one process`);
+    out(
+      `Kafka ProducerPerformance                  ${fmt(reference.recordsPerSec).padStart(9)} records/s (the better of ${fmt(before.recordsPerSec)} before and ${fmt(after.recordsPerSec)} after)`,
+    );
+    out(
+      `all-in-one server (npm start), ingest      ${fmt(allInOne).padStart(9)} events/s   ${ratio(allInOne, reference.recordsPerSec)} ProducerPerformance`,
+    );
+    out(
+      `1 ingest process (npm run ingest)          ${fmt(one).padStart(9)} events/s   ${ratio(one, reference.recordsPerSec)} ProducerPerformance, ${ratio(one, allInOne)} all-in-one`,
+    );
+    out(
+      `2 ingest processes, batches alternated     ${fmt(two).padStart(9)} events/s   ${ratio(two, reference.recordsPerSec)} ProducerPerformance, ${ratio(two, one)} one process`,
+    );
   } finally {
     await cluster?.destroy();
   }

@@ -23,7 +23,14 @@ const xinyan = '410184003';
 const lihe = '410184104';
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts', 'all'], {
-  env: { ...process.env, PORT: String(port), CORDON_DATA_DIR: dataDir, CORDON_BOOTSTRAP_KEY: adminKey, CORDON_LOG_LEVEL: 'error', CORDON_RATE_LIMIT: '100000/100000' },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    CORDON_DATA_DIR: dataDir,
+    CORDON_BOOTSTRAP_KEY: adminKey,
+    CORDON_LOG_LEVEL: 'error',
+    CORDON_RATE_LIMIT: '100000/100000',
+  },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 
@@ -64,7 +71,10 @@ const screening = (vehicles: number, region = xinyan, extra: object = {}) => ({
 
 // What the server acknowledged: every distinct id with a 200 "accepted", and its vehicles.
 const acknowledged = new Map<string, number>();
-const tally: Record<string, { requests: number; statuses: Record<number, number>; accepted: number; rejected: number; duplicates: number }> = {};
+const tally: Record<
+  string,
+  { requests: number; statuses: Record<number, number>; accepted: number; rejected: number; duplicates: number }
+> = {};
 function note(kind: string, status: number, body: any) {
   const t = (tally[kind] ??= { requests: 0, statuses: {}, accepted: 0, rejected: 0, duplicates: 0 });
   t.requests++;
@@ -77,7 +87,12 @@ function note(kind: string, status: number, body: any) {
 }
 
 async function sendJson(kind: string, events: object[], key?: string) {
-  const r = await call('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events), ...(key ? { key } : {}) });
+  const r = await call('/v1/events', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+    ...(key ? { key } : {}),
+  });
   note(kind, r.status, r.body);
   return r;
 }
@@ -90,7 +105,7 @@ function acknowledge(events: { id: string; type: string; data: { vehicles?: numb
 }
 
 async function main() {
-  for (const deadline = Date.now() + 60_000; ; ) {
+  for (const deadline = Date.now() + 60_000; ;) {
     try {
       if ((await fetch(`${base}/v1/health`)).ok) break;
     } catch {
@@ -99,7 +114,14 @@ async function main() {
     if (Date.now() > deadline) throw new Error('the server did not start');
     await delay(200);
   }
-  const makeKey = async (region: string) => (await call('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `soak ${region}`, role: 'ingest', region }) })).body.key as string;
+  const makeKey = async (region: string) =>
+    (
+      await call('/v1/keys', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `soak ${region}`, role: 'ingest', region }),
+      })
+    ).body.key as string;
   const xinyanKey = await makeKey(xinyan);
   // The sibling town's events, counted before the soak: what out-of-scope voids aim at.
   const theirs = Array.from({ length: 100 }, () => screening(17, lihe));
@@ -127,14 +149,24 @@ async function main() {
     },
     async () => {
       const good = [screening(2), screening(4)];
-      const body = Buffer.concat([Buffer.from(JSON.stringify(good[0]) + '\n'), Buffer.from('{"id":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}\n'), Buffer.from(JSON.stringify(good[1]) + '\n')]);
+      const body = Buffer.concat([
+        Buffer.from(JSON.stringify(good[0]) + '\n'),
+        Buffer.from('{"id":"'),
+        Buffer.from([0xc3, 0x28, 0xff]),
+        Buffer.from('"}\n'),
+        Buffer.from(JSON.stringify(good[1]) + '\n'),
+      ]);
       const r = await call('/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
       note('invalid UTF-8 NDJSON', r.status, r.body);
       // Line 1 (the broken one) is the rejected index; the good events are lines 0 and 2.
       if (r.status === 200) acknowledge([good[0], { type: 'broken' }, good[1]] as never, r.body);
     },
     async () => {
-      const r = await call('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[' + '"x",'.repeat(1_600_000) + '"x"]' });
+      const r = await call('/v1/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '[' + '"x",'.repeat(1_600_000) + '"x"]',
+      });
       note('huge body (6 MiB)', r.status, r.body);
     },
     async () => {
@@ -143,10 +175,28 @@ async function main() {
     },
     async () => {
       const target = theirs[Math.floor(Math.random() * theirs.length)]!;
-      await sendJson('out-of-scope void', [{ id: randomUUID(), type: 'void', occurredAt: '2020-02-13T09:00:00+08:00', region: xinyan, data: { target: target.id, reason: 'soak' } }], xinyanKey);
+      await sendJson(
+        'out-of-scope void',
+        [
+          {
+            id: randomUUID(),
+            type: 'void',
+            occurredAt: '2020-02-13T09:00:00+08:00',
+            region: xinyan,
+            data: { target: target.id, reason: 'soak' },
+          },
+        ],
+        xinyanKey,
+      );
     },
     async () => {
-      const voids = Array.from({ length: 100 }, () => ({ id: randomUUID(), type: 'void', occurredAt: '2020-02-13T09:00:00+08:00', region: xinyan, data: { target: randomUUID(), reason: 'pending, never arrives' } }));
+      const voids = Array.from({ length: 100 }, () => ({
+        id: randomUUID(),
+        type: 'void',
+        occurredAt: '2020-02-13T09:00:00+08:00',
+        region: xinyan,
+        data: { target: randomUUID(), reason: 'pending, never arrives' },
+      }));
       await sendJson('pending voids', voids, xinyanKey);
     },
   ];
@@ -154,7 +204,14 @@ async function main() {
   const samples: { t: number; rssMiB: number; heapMiB: number }[] = [];
   const started = Date.now();
   const end = started + seconds * 1000;
-  const sampler = setInterval(() => void sample(started).then((s) => samples.push(s), () => undefined), Math.max(1000, (seconds * 1000) / 12));
+  const sampler = setInterval(
+    () =>
+      void sample(started).then(
+        (s) => samples.push(s),
+        () => undefined,
+      ),
+    Math.max(1000, (seconds * 1000) / 12),
+  );
   samples.push(await sample(started));
   await Promise.all(
     Array.from({ length: clients }, async () => {
@@ -173,7 +230,9 @@ async function main() {
 
   console.log(`soak: ${seconds} s, ${clients} clients, server pid ${server.pid} on ${base}`);
   console.table(Object.fromEntries(Object.entries(tally).map(([k, v]) => [k, { ...v, statuses: JSON.stringify(v.statuses) }])));
-  console.log(`acknowledged distinct screening events: ${acknowledged.size}; vehicles acknowledged ${expected}, counted ${totals.vehicles_screened}: ${expected === totals.vehicles_screened ? 'exact' : 'DIFFERENT'}`);
+  console.log(
+    `acknowledged distinct screening events: ${acknowledged.size}; vehicles acknowledged ${expected}, counted ${totals.vehicles_screened}: ${expected === totals.vehicles_screened ? 'exact' : 'DIFFERENT'}`,
+  );
   console.log(`drained in ${drainMs} ms after the traffic stopped; consumer ${JSON.stringify(status.consumer)}`);
   console.log(`server RSS (MiB) over time: ${samples.map((s) => `${s.t}s:${s.rssMiB}`).join('  ')}`);
   console.log(`server JS heap used (MiB) over time: ${samples.map((s) => `${s.t}s:${s.heapMiB}`).join('  ')}`);
@@ -181,12 +240,15 @@ async function main() {
 }
 
 main()
-  .then((code) => {
-    process.exitCode = code;
-  }, (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  )
   .finally(() => {
     server.kill('SIGTERM');
     server.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));

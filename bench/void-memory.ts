@@ -35,13 +35,20 @@ async function call(path: string, init: RequestInit = {}): Promise<{ status: num
 
 async function start(dataDir: string): Promise<ChildProcess> {
   const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts', 'all'], {
-    env: { ...process.env, PORT: String(port), CORDON_DATA_DIR: dataDir, CORDON_BOOTSTRAP_KEY: adminKey, CORDON_LOG_LEVEL: 'error', CORDON_RATE_LIMIT: '100000/100000' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      CORDON_DATA_DIR: dataDir,
+      CORDON_BOOTSTRAP_KEY: adminKey,
+      CORDON_LOG_LEVEL: 'error',
+      CORDON_RATE_LIMIT: '100000/100000',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   server.once('exit', (code, signal) => {
     if (code !== 0 && signal !== 'SIGTERM') console.error(`server exited: code ${code}, signal ${signal}`);
   });
-  for (const deadline = Date.now() + 120_000; ; ) {
+  for (const deadline = Date.now() + 120_000; ;) {
     try {
       if ((await fetch(`${base}/v1/health`)).ok) return server;
     } catch {
@@ -72,7 +79,13 @@ async function caughtUp(): Promise<void> {
 /** Start on `dataDir`, count one screening event, settle, and read RSS. */
 async function rssAfterStart(dataDir: string): Promise<number> {
   const server = await start(dataDir);
-  const event = { id: randomUUID(), type: 'screening', occurredAt: '2020-02-13T08:00:00+08:00', region: xinyan, data: { vehicles: 1, people: 1 } };
+  const event = {
+    id: randomUUID(),
+    type: 'screening',
+    occurredAt: '2020-02-13T08:00:00+08:00',
+    region: xinyan,
+    data: { vehicles: 1, people: 1 },
+  };
   const r = await call('/v1/events', { method: 'POST', body: JSON.stringify([event]) });
   if (r.status !== 200 || r.body.accepted !== 1) throw new Error(`screening not accepted: ${JSON.stringify(r.body)}`);
   await caughtUp();
@@ -99,7 +112,8 @@ async function main() {
         data: { target: randomUUID(), reason: 'pending, never arrives' },
       }));
       const r = await call('/v1/events', { method: 'POST', body: JSON.stringify(voids) });
-      if (r.status !== 200 || r.body.accepted !== voids.length) throw new Error(`voids not accepted: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+      if (r.status !== 200 || r.body.accepted !== voids.length)
+        throw new Error(`voids not accepted: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     }
     await caughtUp();
     const whileFilling = rssMiB(filling);
@@ -108,7 +122,9 @@ async function main() {
     await stop(filling);
 
     const withVoids = await rssAfterStart(full);
-    console.log(`server RSS after restart + one event, with the voids:   ${withVoids.toFixed(0)} MiB (${(withVoids - baseline).toFixed(0)} MiB over empty)`);
+    console.log(
+      `server RSS after restart + one event, with the voids:   ${withVoids.toFixed(0)} MiB (${(withVoids - baseline).toFixed(0)} MiB over empty)`,
+    );
   } finally {
     rmSync(empty, { recursive: true, force: true });
     rmSync(full, { recursive: true, force: true });

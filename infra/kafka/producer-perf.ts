@@ -29,8 +29,7 @@ export interface ProducerPerformanceResult {
   raw: string;
 }
 
-const SUMMARY =
-  /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency/;
+const SUMMARY = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency/;
 
 /** Parses ProducerPerformance's summary line. */
 export function parseProducerPerformance(line: string): ProducerPerformanceResult {
@@ -47,14 +46,7 @@ export function parseProducerPerformance(line: string): ProducerPerformanceResul
 
 export function runProducerPerformance(options: ProducerPerformanceOptions): Promise<ProducerPerformanceResult> {
   const props = Object.entries(options.producerProps ?? {}).map(([name, value]) => `${name}=${value}`);
-  const args = [
-    script,
-    options.brokers.join(','),
-    options.topic,
-    String(options.records),
-    String(options.recordSize),
-    ...props,
-  ];
+  const args = [script, options.brokers.join(','), options.topic, String(options.records), String(options.recordSize), ...props];
   return new Promise((resolve, reject) => {
     execFile('bash', args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) {

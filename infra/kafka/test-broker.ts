@@ -75,9 +75,14 @@ export function freePort(): Promise<number> {
 export function testBrokers(): string[] {
   const brokers = process.env['CORDON_KAFKA_BROKERS'];
   if (!brokers) {
-    throw new Error('CORDON_KAFKA_BROKERS is not set: only the kafka lane of vitest starts a broker (infra/kafka/vitest-global-setup.ts); name the test file *.kafka.test.ts (README "Tests")');
+    throw new Error(
+      'CORDON_KAFKA_BROKERS is not set: only the kafka lane of vitest starts a broker (infra/kafka/vitest-global-setup.ts); name the test file *.kafka.test.ts (README "Tests")',
+    );
   }
-  return brokers.split(',').map((broker) => broker.trim()).filter((broker) => broker !== '');
+  return brokers
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker !== '');
 }
 
 /** The shared test broker's place, or undefined when it was given from outside (not ours to stop). */
@@ -195,13 +200,18 @@ const clusterScript = join(dirname(fileURLToPath(import.meta.url)), 'kafka-clust
 
 function runCluster(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('bash', [clusterScript, ...args], { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) {
-        reject(new Error(`kafka-cluster.sh ${args.join(' ')} failed: ${error.message}\n${stderr}`, { cause: error }));
-        return;
-      }
-      resolve(stdout.trim());
-    });
+    execFile(
+      'bash',
+      [clusterScript, ...args],
+      { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new Error(`kafka-cluster.sh ${args.join(' ')} failed: ${error.message}\n${stderr}`, { cause: error }));
+          return;
+        }
+        resolve(stdout.trim());
+      },
+    );
   });
 }
 

@@ -21,7 +21,11 @@ const regionCode = (value: string) => {
   return value;
 };
 const day = (value: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
+    new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
+  ) {
     throw new InvalidArgumentError('must be a day, YYYY-MM-DD');
   }
   return value;
@@ -45,10 +49,16 @@ export function bulletinCommand(deps: BulletinCommandDeps = {}): Command {
   const stderr = deps.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = deps.now ?? (() => new Date());
   const command = new Command('bulletin')
-    .description("Write a region's daily bulletin (Markdown, HTML, JSON and the chart's SVG) from a Cordon server (CORDON_URL, CORDON_API_KEY)")
+    .description(
+      "Write a region's daily bulletin (Markdown, HTML, JSON and the chart's SVG) from a Cordon server (CORDON_URL, CORDON_API_KEY)",
+    )
     .requiredOption('--region <code>', 'the region: a county (410184), town (9 digits) or village (12 digits)', regionCode)
     .option('--date <day>', "the reporting day, YYYY-MM-DD (default: yesterday in the server's time zone)", day)
-    .option('--known-at <instant>', 'write it as it was known at this instant (the knownAt of an earlier bulletin makes it again byte for byte)', instant)
+    .option(
+      '--known-at <instant>',
+      'write it as it was known at this instant (the knownAt of an earlier bulletin makes it again byte for byte)',
+      instant,
+    )
     .addOption(new Option('--lang <lang>', 'the language').choices(['zh', 'en']).default('zh'))
     .option('--out <dir>', 'the folder to write into (the files go to <dir>/<region>/)', '.')
     .configureOutput({ writeErr: (text) => stderr(text.trimEnd()), writeOut: (text) => stdout(text.trimEnd()) })
@@ -58,7 +68,13 @@ export function bulletinCommand(deps: BulletinCommandDeps = {}): Command {
         if (!baseUrl) throw new BulletinError('bad_input', 'CORDON_URL is not set (e.g. CORDON_URL=http://127.0.0.1:8787)');
         if (!env['CORDON_API_KEY']) throw new BulletinError('unauthorized', 'CORDON_API_KEY is not set: give a read key');
         // One retry at most: a person is waiting, and "server down" should say so quickly.
-        const client = createClient({ baseUrl, apiKey: env['CORDON_API_KEY'], timeoutMs: 60_000, retry: { retries: 1, minDelayMs: 200 }, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+        const client = createClient({
+          baseUrl,
+          apiKey: env['CORDON_API_KEY'],
+          timeoutMs: 60_000,
+          retry: { retries: 1, minDelayMs: 200 },
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        });
         let date = options.date;
         if (!date) {
           const { data, error } = await client.status();
@@ -79,7 +95,9 @@ export function bulletinCommand(deps: BulletinCommandDeps = {}): Command {
         for (const [path, text] of written) await writeFile(path, text);
         for (const [path] of written) stdout(path);
       } catch (error) {
-        stderr(`bulletin: ${error instanceof BulletinError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        stderr(
+          `bulletin: ${error instanceof BulletinError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        );
         process.exitCode = 1;
       }
     });

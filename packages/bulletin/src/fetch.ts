@@ -30,23 +30,51 @@ export async function fetchBulletinFigures(client: CordonClient, options: FetchO
     if (error) throw fromSdkError(error as CordonError, { baseUrl: options.baseUrl, region });
     return data;
   };
-  const [status, catalogueAnswer, regionInfo] = await Promise.all([ok(client.status()), ok(client.metrics()), ok(client.regions.get(region))]);
+  const [status, catalogueAnswer, regionInfo] = await Promise.all([
+    ok(client.status()),
+    ok(client.metrics()),
+    ok(client.regions.get(region)),
+  ]);
   const knownAt = options.knownAt ?? status.asOf;
   const plain = catalogueAnswer.metrics.filter((m) => !m.name.includes(':')).map((m) => m.name);
   const previousDate = addDays(date, -1);
   const level = nextLevel[regionInfo.level];
   const trendFrom = addDays(date, -13);
 
-  const figures = (from: string | undefined, to: string) => ok(client.aggregates({ metrics: [...plain, ...families], region, ...(from ? { from } : {}), to, knownAt }));
+  const figures = (from: string | undefined, to: string) =>
+    ok(client.aggregates({ metrics: [...plain, ...families], region, ...(from ? { from } : {}), to, knownAt }));
   const [total, day, previous, completeness, bySite, quality, subDay, subTotal, ...trend] = await Promise.all([
     figures(undefined, date),
     figures(date, date),
     figures(previousDate, previousDate),
     ok(client.completeness({ region, date, knownAt })),
-    ok(client.aggregates({ metrics: catalogueAnswer.metrics.filter((m) => m.kind === 'flow' && !m.name.includes(':')).map((m) => m.name), region, from: date, to: date, groupBy: 'site', knownAt })),
+    ok(
+      client.aggregates({
+        metrics: catalogueAnswer.metrics.filter((m) => m.kind === 'flow' && !m.name.includes(':')).map((m) => m.name),
+        region,
+        from: date,
+        to: date,
+        groupBy: 'site',
+        knownAt,
+      }),
+    ),
     ok(client.quality({ region, from: date, to: date, knownAt })),
-    level ? ok(client.aggregates({ metrics: [...headlineMetrics], region, from: date, to: date, groupBy: 'region', level: level as 'town', knownAt })) : undefined,
-    level ? ok(client.aggregates({ metrics: [...headlineMetrics], region, to: date, groupBy: 'region', level: level as 'town', knownAt })) : undefined,
+    level
+      ? ok(
+          client.aggregates({
+            metrics: [...headlineMetrics],
+            region,
+            from: date,
+            to: date,
+            groupBy: 'region',
+            level: level as 'town',
+            knownAt,
+          }),
+        )
+      : undefined,
+    level
+      ? ok(client.aggregates({ metrics: [...headlineMetrics], region, to: date, groupBy: 'region', level: level as 'town', knownAt }))
+      : undefined,
     ...trendMetrics.map((metric) => ok(client.timeseries({ metric, region, from: trendFrom, to: date, interval: 'day', knownAt }))),
   ]);
   if (total.from === null || Object.values(total.totals).every((v) => v === 0)) {
@@ -58,14 +86,18 @@ export async function fetchBulletinFigures(client: CordonClient, options: FetchO
   const typesWithData = new Set<string>();
   const stock = new Set(catalogueAnswer.metrics.filter((m) => m.kind === 'stock').map((m) => m.name as string));
   // Flow metrics only: a stock is fed by two types (quarantine_active by starts and ends), and its level says nothing of the second.
-  for (const [name, value] of Object.entries(total.totals)) if (value !== 0 && !stock.has(name)) for (const t of fromOf.get(name) ?? []) typesWithData.add(t);
-  const hasData = (name: string, cumulative: number) => (name.includes(':') ? cumulative !== 0 : cumulative !== 0 || (fromOf.get(name) ?? []).some((t) => typesWithData.has(t)));
+  for (const [name, value] of Object.entries(total.totals))
+    if (value !== 0 && !stock.has(name)) for (const t of fromOf.get(name) ?? []) typesWithData.add(t);
+  const hasData = (name: string, cumulative: number) =>
+    name.includes(':') ? cumulative !== 0 : cumulative !== 0 || (fromOf.get(name) ?? []).some((t) => typesWithData.has(t));
 
   const metrics: Record<string, MetricFigure> = {};
   for (const name of total.metrics) {
     const cumulative = total.totals[name] ?? 0;
     if (name.includes(':') && cumulative === 0) continue;
-    metrics[name] = hasData(name, cumulative) ? { day: day.totals[name] ?? 0, previous: previous.totals[name] ?? 0, cumulative } : { day: null, previous: null, cumulative: null };
+    metrics[name] = hasData(name, cumulative)
+      ? { day: day.totals[name] ?? 0, previous: previous.totals[name] ?? 0, cumulative }
+      : { day: null, previous: null, cumulative: null };
   }
   const catalogue: BulletinFigures['catalogue'] = {};
   for (const m of catalogueAnswer.metrics) if (m.name in metrics) catalogue[m.name] = { label: m.label, unit: m.unitLabel };
@@ -75,7 +107,9 @@ export async function fetchBulletinFigures(client: CordonClient, options: FetchO
     const s = sites.get(id);
     return { id, name: s?.name ?? id, region: s?.region ?? { code: region, name: regionInfo.name } };
   };
-  const withFigures = new Set(bySite.rows.filter((r) => Object.values(r.values).some((v) => v !== 0)).map((r) => (r.key as { site?: string }).site));
+  const withFigures = new Set(
+    bySite.rows.filter((r) => Object.values(r.values).some((v) => v !== 0)).map((r) => (r.key as { site?: string }).site),
+  );
   const zeroReports = completeness.sites.filter((s) => s.reported && !withFigures.has(s.id)).map((s) => ref(s.id));
 
   return {
@@ -91,12 +125,20 @@ export async function fetchBulletinFigures(client: CordonClient, options: FetchO
     catalogue,
     metrics,
     subregions: level && subDay && subTotal ? { level, rows: subregionRows(subDay.rows, subTotal.rows) } : null,
-    completeness: { inService: completeness.inService, reporting: completeness.reporting, zeroReports, notReporting: completeness.notReporting.map(ref) },
+    completeness: {
+      inService: completeness.inService,
+      reporting: completeness.reporting,
+      zeroReports,
+      notReporting: completeness.notReporting.map(ref),
+    },
     quality: quality.flags.map((f) => ({ check: f.check, site: f.site, region: f.region, metric: f.metric, detail: f.detail })),
     trend: {
       from: trendFrom,
       to: date,
-      series: trend.map((t) => ({ metric: t.metric, points: t.points.map((p) => ({ period: p.period, value: p.value, movingAverage7: p.movingAverage7 })) })),
+      series: trend.map((t) => ({
+        metric: t.metric,
+        points: t.points.map((p) => ({ period: p.period, value: p.value, movingAverage7: p.movingAverage7 })),
+      })),
     },
   };
 }
@@ -106,7 +148,11 @@ type Row = { key: Record<string, unknown>; values: Record<string, number> };
 /** Every subregion with data up to the day, ordered by code; a figure with no events behind it (its event type never seen there) is null. */
 function subregionRows(dayRows: readonly Row[], totalRows: readonly Row[]): NonNullable<BulletinFigures['subregions']>['rows'] {
   const dayOf = new Map(dayRows.map((r) => [String(r.key['region']), r.values]));
-  const groups: readonly (readonly HeadlineMetric[])[] = [['vehicles_screened', 'people_screened'], ['vehicles_turned_back', 'people_turned_back'], ['fever_cases']];
+  const groups: readonly (readonly HeadlineMetric[])[] = [
+    ['vehicles_screened', 'people_screened'],
+    ['vehicles_turned_back', 'people_turned_back'],
+    ['fever_cases'],
+  ];
   return totalRows
     .map((r) => {
       const code = String(r.key['region']);

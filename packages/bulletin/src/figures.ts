@@ -5,7 +5,13 @@ export type BulletinLang = 'zh' | 'en';
 export type Localized = Readonly<Record<BulletinLang, string>>;
 
 /** The five figures of the headline sentence (截至…，累计排查车辆…台、…人，劝返车辆…台、…人，发现发热人员…名). */
-export const headlineMetrics = ['vehicles_screened', 'people_screened', 'vehicles_turned_back', 'people_turned_back', 'fever_cases'] as const satisfies readonly MetricName[];
+export const headlineMetrics = [
+  'vehicles_screened',
+  'people_screened',
+  'vehicles_turned_back',
+  'people_turned_back',
+  'fever_cases',
+] as const satisfies readonly MetricName[];
 export type HeadlineMetric = (typeof headlineMetrics)[number];
 
 /**
@@ -72,5 +78,9 @@ export interface BulletinFigures {
   };
   quality: QualityWarning[];
   /** The 14 days ending on `date`: people screened and turned back, with their 7-day averages. */
-  trend: { from: string; to: string; series: { metric: MetricName; points: { period: string; value: number; movingAverage7: number }[] }[] };
+  trend: {
+    from: string;
+    to: string;
+    series: { metric: MetricName; points: { period: string; value: number; movingAverage7: number }[] }[];
+  };
 }

@@ -11,7 +11,15 @@
 export { bulletinCommand, type BulletinCommandDeps } from './command.ts';
 export { BulletinError, type BulletinErrorCode } from './errors.ts';
 export { fetchBulletinFigures, type FetchOptions } from './fetch.ts';
-export { headlineMetrics, type BulletinFigures, type BulletinLang, type HeadlineMetric, type MetricFigure, type QualityWarning, type SiteRef } from './figures.ts';
+export {
+  headlineMetrics,
+  type BulletinFigures,
+  type BulletinLang,
+  type HeadlineMetric,
+  type MetricFigure,
+  type QualityWarning,
+  type SiteRef,
+} from './figures.ts';
 export { createBulletinGenerator } from './generator.ts';
 export { renderBulletin, type RenderedBulletin } from './render.ts';
 export { instantInZone } from './render/words.ts';

@@ -51,7 +51,12 @@ export function breakdownBarOption(input: BreakdownBarInput): EChartsOption {
         data: ordered.map((i) => ({ value: i.value, code: i.code })),
         itemStyle: { color: palette[0].daily },
         // Figures grouped the zh-CN way (24,771), as every figure Cordon prints; integers stay exact.
-        label: { show: true, position: 'right', fontFamily: chartFontFamily, formatter: (p: { value?: unknown }) => grouped.format(Number(p.value)) },
+        label: {
+          show: true,
+          position: 'right',
+          fontFamily: chartFontFamily,
+          formatter: (p: { value?: unknown }) => grouped.format(Number(p.value)),
+        },
         barMaxWidth: 22,
       },
     ],

@@ -45,7 +45,8 @@ export function dailyTrendOption(input: DailyTrendInput): EChartsOption {
   const periods = input.series[0]?.points.map((p) => p.period) ?? [];
   const series: SeriesOption[] = input.series.flatMap((s, i) => {
     const colours = palette[i % palette.length]!;
-    const averageName = lang === 'zh' ? `${s.name}（${chartWord(lang, 'movingAverage7')}）` : `${s.name} (${chartWord(lang, 'movingAverage7')})`;
+    const averageName =
+      lang === 'zh' ? `${s.name}（${chartWord(lang, 'movingAverage7')}）` : `${s.name} (${chartWord(lang, 'movingAverage7')})`;
     const daily: SeriesOption = {
       type: input.daily ?? 'bar',
       name: s.name,
@@ -73,10 +74,21 @@ export function dailyTrendOption(input: DailyTrendInput): EChartsOption {
     // Server-side SVG is one frame: no animation, and the output is the same every time.
     animation: false,
     textStyle: { fontFamily: chartFontFamily },
-    ...(input.title ? { title: { text: input.title, left: 'center', top: 4, textStyle: { fontSize: 15, fontWeight: 'bold', fontFamily: chartFontFamily } } } : {}),
+    ...(input.title
+      ? {
+          title: {
+            text: input.title,
+            left: 'center',
+            top: 4,
+            textStyle: { fontSize: 15, fontWeight: 'bold', fontFamily: chartFontFamily },
+          },
+        }
+      : {}),
     legend: screen ? { top: 0, textStyle: { fontFamily: chartFontFamily } } : { bottom: 4, textStyle: { fontFamily: chartFontFamily } },
     // On a screen the legend sits on top and may wrap; the unit's name above the axis needs its own line below it.
-    grid: screen ? { ...screen.grid, top: screen.grid.top + (input.title ? 28 : 0) + (input.unit ? 14 : 0) } : { left: 56, right: 24, top: input.title ? 44 : 24, bottom: 64 },
+    grid: screen
+      ? { ...screen.grid, top: screen.grid.top + (input.title ? 28 : 0) + (input.unit ? 14 : 0) }
+      : { left: 56, right: 24, top: input.title ? 44 : 24, bottom: 64 },
     tooltip: { trigger: 'axis' },
     xAxis: {
       type: 'category',

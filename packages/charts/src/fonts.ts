@@ -5,4 +5,5 @@
  * Linux desktops ship. Single quotes, because the list ends up inside SVG
  * and HTML attributes written with double quotes.
  */
-export const chartFontFamily = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif";
+export const chartFontFamily =
+  "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif";

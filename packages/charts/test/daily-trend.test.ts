@@ -22,7 +22,11 @@ const turnedBack = {
 describe('dailyTrendOption', () => {
   it('puts each series as bars and its 7-day average as a line, days in Chinese', () => {
     const option = dailyTrendOption({ series: [screened, turnedBack], unit: '人' });
-    expect(option.xAxis).toEqual({ type: 'category', data: ['2月11日', '2月12日', '2月13日'], axisLabel: { fontFamily: expect.stringContaining('Noto Sans CJK SC') } });
+    expect(option.xAxis).toEqual({
+      type: 'category',
+      data: ['2月11日', '2月12日', '2月13日'],
+      axisLabel: { fontFamily: expect.stringContaining('Noto Sans CJK SC') },
+    });
     const series = option.series as { type: string; name: string; data: number[] }[];
     expect(series.map((s) => [s.type, s.name, s.data])).toEqual([
       ['bar', '排查人员', [9000, 9500, 10000]],
@@ -56,14 +60,20 @@ describe('dailyTrendOption', () => {
   });
 
   it('draws ISO weeks as bars alone, labelled by week number', () => {
-    const weeks = { name: '排查人员', points: [{ period: '2020-W06', value: 63000, movingAverage7: 9000 }, { period: '2020-W07', value: 66500, movingAverage7: 9500 }] };
+    const weeks = {
+      name: '排查人员',
+      points: [
+        { period: '2020-W06', value: 63000, movingAverage7: 9000 },
+        { period: '2020-W07', value: 66500, movingAverage7: 9500 },
+      ],
+    };
     const option = dailyTrendOption({ series: [weeks], interval: 'week' });
     expect((option.xAxis as { data: string[] }).data).toEqual(['第6周', '第7周']);
     expect((option.series as { type: string; data: number[] }[]).map((s) => [s.type, s.data])).toEqual([['bar', [63000, 66500]]]);
     expect(weekLabel('2020-W53', 'en')).toBe('Week 53');
   });
 
-  it('fits the axis labels into the grid and puts the legend on top on a screen; the print frame stays the bulletin\'s', () => {
+  it("fits the axis labels into the grid and puts the legend on top on a screen; the print frame stays the bulletin's", () => {
     const screen = dailyTrendOption({ series: [screened], layout: 'screen' });
     expect(screen.grid).toEqual({ left: 8, right: 16, top: 36, bottom: 8, containLabel: true });
     expect(screen.legend).toMatchObject({ top: 0 });
@@ -87,7 +97,11 @@ describe('breakdownBarOption', () => {
     expect((option.yAxis as { data: string[] }).data).toEqual(['梨河镇', '新建路街道', '龙湖镇']);
     const [bars] = option.series as { name: string; type: string; data: unknown[]; label: { show: boolean } }[];
     expect(bars!.name).toBe('卡点排查人员');
-    expect(bars!.data).toEqual([{ value: 24771, code: '410184104' }, { value: 24771, code: '410184001' }, { value: 38961, code: '410184109' }]);
+    expect(bars!.data).toEqual([
+      { value: 24771, code: '410184104' },
+      { value: 24771, code: '410184001' },
+      { value: 38961, code: '410184109' },
+    ]);
     expect(bars!.label.show).toBe(true);
     expect(option.animation).toBe(false);
   });
@@ -98,7 +112,9 @@ describe('breakdownBarOption', () => {
   });
 
   it('renders as SVG with every region name and figure', () => {
-    const { texts } = parseXml(renderSvg(breakdownBarOption({ items, name: '卡点排查人员' }), { width: 480, height: breakdownBarHeight(items.length) }));
+    const { texts } = parseXml(
+      renderSvg(breakdownBarOption({ items, name: '卡点排查人员' }), { width: 480, height: breakdownBarHeight(items.length) }),
+    );
     for (const text of ['梨河镇', '龙湖镇', '新建路街道', '24,771', '38,961']) expect(texts).toContain(text);
   });
 });

@@ -4,7 +4,11 @@ import { describeProblem } from './export-command.ts';
 
 type Say = (line: string) => void;
 
-export async function keysCreate(client: CordonClient, body: { name: string; role: 'ingest' | 'read' | 'admin'; region?: string }, say: Say): Promise<number> {
+export async function keysCreate(
+  client: CordonClient,
+  body: { name: string; role: 'ingest' | 'read' | 'admin'; region?: string },
+  say: Say,
+): Promise<number> {
   const result = await client.keys.create(body);
   if (result.error) throw new CommandError(describeProblem(result.error));
   const k = result.data;

@@ -15,7 +15,8 @@ export function connect(options: ConnectionOptions, defaults: ConnectionOptions,
     ...(apiKey ? { apiKey } : {}),
     // The SDK's retries (429/503 and lost answers, with backoff); said aloud, since an import may wait.
     retry: { retries: 5, minDelayMs: 250, maxDelayMs: 10_000 },
-    onRetry: (info) => stderr.write(`retrying ${info.method} ${info.path} in ${info.delayMs} ms (attempt ${info.attempt}: ${info.error.message})\n`),
+    onRetry: (info) =>
+      stderr.write(`retrying ${info.method} ${info.path} in ${info.delayMs} ms (attempt ${info.attempt}: ${info.error.message})\n`),
   });
 }
 

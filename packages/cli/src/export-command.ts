@@ -36,7 +36,8 @@ export async function runExport(
   const format = options.format ?? (options.out && extname(options.out).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv');
   if (format !== 'csv' && format !== 'xlsx') throw new UsageError('--format must be csv or xlsx');
   if (format === 'xlsx' && !options.out) throw new UsageError('an Excel export needs --out FILE.xlsx');
-  if (options.lang !== undefined && !(labelLanguages as readonly string[]).includes(options.lang)) throw new UsageError(`--lang must be one of ${labelLanguages.join(', ')}`);
+  if (options.lang !== undefined && !(labelLanguages as readonly string[]).includes(options.lang))
+    throw new UsageError(`--lang must be one of ${labelLanguages.join(', ')}`);
   const lang = options.lang as LabelLanguage | undefined;
   const common = {
     ...(options.region ? { region: options.region } : {}),
@@ -83,7 +84,8 @@ export async function runExport(
   const sheet = workbook.addWorksheet(what);
   // Cells keep their types (numbers stay numbers); Excel never runs a string cell as a formula.
   sheet.addRow(table.columns.map(heading));
-  for (const row of table.rows) sheet.addRow(row.map((v) => (v === null || v === undefined ? null : typeof v === 'number' ? v : String(v))));
+  for (const row of table.rows)
+    sheet.addRow(row.map((v) => (v === null || v === undefined ? null : typeof v === 'number' ? v : String(v))));
   sheet.getRow(1).font = { bold: true };
   await workbook.xlsx.writeFile(options.out!);
   return 0;

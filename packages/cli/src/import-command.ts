@@ -33,7 +33,8 @@ export async function runImport(file: string, options: ImportOptions, client: Co
   try {
     plan = await planImport(await readSource(bytes, format), client, { offset: options.offset, within: options.within });
   } catch (error) {
-    if (error instanceof PlanError || error instanceof SyntaxError || error instanceof TypeError) throw new CommandError(`${file}: ${error.message}`);
+    if (error instanceof PlanError || error instanceof SyntaxError || error instanceof TypeError)
+      throw new CommandError(`${file}: ${error.message}`);
     throw error;
   }
 
@@ -82,7 +83,9 @@ export async function runImport(file: string, options: ImportOptions, client: Co
 
   const say = (line: string) => io.stdout.write(`${line}\n`);
   const unit = plan.kind === 'tallies' ? 'rows' : 'lines';
-  say(`${file}: ${plan.rows.length} ${unit}, ${events.length} events in ${batches.length} request${batches.length === 1 ? '' : 's'}${options.dryRun ? ' (dry run: nothing written)' : ''}`);
+  say(
+    `${file}: ${plan.rows.length} ${unit}, ${events.length} events in ${batches.length} request${batches.length === 1 ? '' : 's'}${options.dryRun ? ' (dry run: nothing written)' : ''}`,
+  );
   say(`${options.dryRun ? 'would accept' : 'accepted'} ${summary.accepted}, duplicates ${summary.duplicates}`);
   if (rejectedRows.length > 0) say(`${rejectedRows.length} ${unit} rejected, written with their reasons to ${rejectedPath}`);
   return rejectedRows.length > 0 ? 1 : 0;

@@ -38,7 +38,8 @@ export async function planImport(source: Source, client: CordonClient, options: 
     const rows = source.records.map((record): PlannedRow => {
       const original = record.value === undefined ? '' : JSON.stringify(record.value);
       if (record.error) return { row: record.row, original, events: [], reason: record.error };
-      if (record.value === null || typeof record.value !== 'object' || Array.isArray(record.value)) return { row: record.row, original, events: [], reason: 'not an event object' };
+      if (record.value === null || typeof record.value !== 'object' || Array.isArray(record.value))
+        return { row: record.row, original, events: [], reason: 'not an event object' };
       const value = record.value as Record<string, unknown>;
       const event = (value['id'] === undefined ? { id: idOf(value), ...value } : value) as CordonEventInput;
       return checked({ row: record.row, original, events: [event] });
@@ -49,7 +50,9 @@ export async function planImport(source: Source, client: CordonClient, options: 
   const read = readTallyHeader(source.headers);
   if ('error' in read) throw new PlanError(read.error);
   const parsed = source.rows.map((r) => ({ ...r, result: readTallyRow(r.cells, read.header) }));
-  const towns = new Set(parsed.flatMap((p) => ('row' in p.result && p.result.row.region === undefined && p.result.row.town ? [p.result.row.town] : [])));
+  const towns = new Set(
+    parsed.flatMap((p) => ('row' in p.result && p.result.row.region === undefined && p.result.row.town ? [p.result.row.town] : [])),
+  );
   const resolved = await resolveTowns(client, [...towns], options.within);
   // A rejected file imported again: its old reason column gives way to the new one.
   const keep = source.headers.flatMap((h, i) => (['reason', '原因'].includes(normalizeHeader(h)) ? [] : [i]));
@@ -93,7 +96,11 @@ function checked(row: PlannedRow): PlannedRow {
  * level, and only one (a name shared by two towns needs a code column or
  * --within).
  */
-async function resolveTowns(client: CordonClient, towns: string[], within: string | undefined): Promise<Map<string, string | { error: string }>> {
+async function resolveTowns(
+  client: CordonClient,
+  towns: string[],
+  within: string | undefined,
+): Promise<Map<string, string | { error: string }>> {
   const out = new Map<string, string | { error: string }>();
   for (const town of towns) {
     const result = await client.regions.search({ search: town, limit: 100, ...(within ? { region: within } : {}) });
@@ -101,7 +108,10 @@ async function resolveTowns(client: CordonClient, towns: string[], within: strin
     const exact = result.data.regions.filter((r) => r.name === town && r.level === 'town');
     if (exact.length === 1) out.set(town, exact[0]!.code);
     else if (exact.length === 0) out.set(town, { error: `no town named ${town}${within ? ` in ${within}` : ''}` });
-    else out.set(town, { error: `${exact.length} towns are named ${town} (${exact.map((r) => r.code).join(', ')}); give a region code column or --within` });
+    else
+      out.set(town, {
+        error: `${exact.length} towns are named ${town} (${exact.map((r) => r.code).join(', ')}); give a region code column or --within`,
+      });
   }
   return out;
 }

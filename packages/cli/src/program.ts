@@ -28,7 +28,13 @@ export function createProgram(io: CliIo): Command & { exitCode?: number } {
   const output = {
     writeOut: (s: string) => io.stdout.write(s),
     writeErr: (s: string) => io.stderr.write(s),
-    outputError: (s: string, write: (s: string) => void) => write(`cordon: ${s.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see cordon --help)\n`),
+    outputError: (s: string, write: (s: string) => void) =>
+      write(
+        `cordon: ${s
+          .replace(/^error: /, '')
+          .trim()
+          .replace(/\s*\n\s*/g, ' ')} (see cordon --help)\n`,
+      ),
   };
   const done = (code: number) => {
     program.exitCode = code;
@@ -79,7 +85,11 @@ the server failed, 2 a usage error.`,
       .option('--region <code>', 'the region subtree, e.g. 410184')
       .option('--from <day>', 'first day, YYYY-MM-DD')
       .option('--to <day>', 'last day, YYYY-MM-DD')
-      .addOption(new Option('--lang <lang>', 'head the columns with the metric labels in this language (default: machine names)').choices(labelLanguages))
+      .addOption(
+        new Option('--lang <lang>', 'head the columns with the metric labels in this language (default: machine names)').choices(
+          labelLanguages,
+        ),
+      )
       .option('--out <file>', 'write to this file (.csv or .xlsx); default: CSV on stdout')
       .addOption(new Option('--format <format>', 'csv or xlsx (default: from --out)').choices(['csv', 'xlsx']));
   exportOptions(

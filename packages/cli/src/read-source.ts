@@ -12,7 +12,10 @@ export type Source =
   | { kind: 'tallies'; headers: string[]; rows: { row: number; cells: Cell[] }[] };
 
 export function formatOf(path: string, given?: string): SourceFormat | { error: string } {
-  if (given !== undefined) return (sourceFormats as readonly string[]).includes(given) ? (given as SourceFormat) : { error: `--format must be one of ${sourceFormats.join(', ')}` };
+  if (given !== undefined)
+    return (sourceFormats as readonly string[]).includes(given)
+      ? (given as SourceFormat)
+      : { error: `--format must be one of ${sourceFormats.join(', ')}` };
   const ext = extname(path).toLowerCase();
   const byExt: Record<string, SourceFormat> = { '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'json', '.csv': 'csv', '.xlsx': 'xlsx' };
   return byExt[ext] ?? { error: `cannot tell the format of ${path} from its extension; give --format ${sourceFormats.join('|')}` };

@@ -59,7 +59,9 @@ export function normalizeHeader(header: string): string {
 }
 
 const byAlias = new Map<string, TallyField>(
-  (Object.entries(aliases) as [TallyField, readonly string[]][]).flatMap(([field, names]) => names.map((n) => [normalizeHeader(n), field] as const)),
+  (Object.entries(aliases) as [TallyField, readonly string[]][]).flatMap(([field, names]) =>
+    names.map((n) => [normalizeHeader(n), field] as const),
+  ),
 );
 
 export interface TallyHeader {
@@ -79,11 +81,20 @@ export function readTallyHeader(headers: readonly string[]): { header: TallyHead
     if (columns[field] !== undefined) return unknown.push(`${raw.trim()} (a second ${field} column)`);
     columns[field] = index;
   });
-  if (unknown.length > 0) return { error: `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (see cordon import --help for the columns)` };
+  if (unknown.length > 0)
+    return { error: `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (see cordon import --help for the columns)` };
   if (columns.date === undefined) return { error: 'no date column (日期 or date)' };
   if (columns.region === undefined && columns.town === undefined) return { error: 'no region column (区划代码/region, or 乡镇/town)' };
-  const figures: TallyField[] = ['screening.vehicles', 'screening.people', 'screening.temperatureChecks', 'turnback.vehicles', 'turnback.people', 'fever.people'];
-  if (!figures.some((f) => columns[f] !== undefined)) return { error: 'no figure column (排查车辆, 排查人数, 劝返车辆, 劝返人数, 发热人数, …)' };
+  const figures: TallyField[] = [
+    'screening.vehicles',
+    'screening.people',
+    'screening.temperatureChecks',
+    'turnback.vehicles',
+    'turnback.people',
+    'fever.people',
+  ];
+  if (!figures.some((f) => columns[f] !== undefined))
+    return { error: 'no figure column (排查车辆, 排查人数, 劝返车辆, 劝返人数, 发热人数, …)' };
   return { header: { columns } };
 }
 

@@ -44,13 +44,21 @@ export function readTallyRow(cells: readonly Cell[], header: TallyHeader): { row
   const time = readTime(cell('time'));
   if (typeof time !== 'string') errors.push(`time: ${time.error}`);
   const counts = {} as Record<TallyField, number | undefined>;
-  for (const field of ['screening.vehicles', 'screening.people', 'screening.temperatureChecks', 'turnback.vehicles', 'turnback.people', 'fever.people'] as const) {
+  for (const field of [
+    'screening.vehicles',
+    'screening.people',
+    'screening.temperatureChecks',
+    'turnback.vehicles',
+    'turnback.people',
+    'fever.people',
+  ] as const) {
     const value = readCount(cell(field));
     if (typeof value === 'object') errors.push(`${field}: ${value.error}`);
     else counts[field] = value;
   }
   const disposition = text('fever.disposition') ?? 'other';
-  if (!(feverDispositions as readonly string[]).includes(disposition)) errors.push(`fever.disposition: must be one of ${feverDispositions.join(', ')}`);
+  if (!(feverDispositions as readonly string[]).includes(disposition))
+    errors.push(`fever.disposition: must be one of ${feverDispositions.join(', ')}`);
   const region = text('region');
   const town = text('town');
   if (region === undefined && town === undefined) errors.push('region: neither a region code nor a town name');
@@ -59,7 +67,11 @@ export function readTallyRow(cells: readonly Cell[], header: TallyHeader): { row
   const row: TallyRow = { day, time };
   if (region !== undefined) row.region = region;
   if (town !== undefined) row.town = town;
-  for (const [key, field] of [['site', 'site'], ['id', 'id'], ['source', 'source']] as const) {
+  for (const [key, field] of [
+    ['site', 'site'],
+    ['id', 'id'],
+    ['source', 'source'],
+  ] as const) {
     const value = text(field);
     if (value !== undefined) row[key] = value;
   }
@@ -73,7 +85,8 @@ export function readTallyRow(cells: readonly Cell[], header: TallyHeader): { row
     const reason = text('turnback.reason');
     if (reason !== undefined) row.turnback.reason = reason;
   }
-  if (v('fever.people') !== undefined) row.fever = { people: v('fever.people')!, disposition: disposition as (typeof feverDispositions)[number] };
+  if (v('fever.people') !== undefined)
+    row.fever = { people: v('fever.people')!, disposition: disposition as (typeof feverDispositions)[number] };
   if (!row.screening && !row.turnback && !row.fever) return { reason: 'no figure in the row' };
   return { row };
 }

@@ -31,7 +31,8 @@ export async function xinzhengTallies(): Promise<Tally[]> {
     const row = rows.get(key) ?? { day, region: e.region, site: e.site ?? '' };
     const d = e.data as { vehicles?: number; people: number };
     if (e.type === 'screening') Object.assign(row, { vehicles: (row.vehicles ?? 0) + d.vehicles!, people: (row.people ?? 0) + d.people });
-    if (e.type === 'turnback') Object.assign(row, { tbVehicles: (row.tbVehicles ?? 0) + d.vehicles!, tbPeople: (row.tbPeople ?? 0) + d.people });
+    if (e.type === 'turnback')
+      Object.assign(row, { tbVehicles: (row.tbVehicles ?? 0) + d.vehicles!, tbPeople: (row.tbPeople ?? 0) + d.people });
     if (e.type === 'fever') row.fever = (row.fever ?? 0) + d.people;
     rows.set(key, row);
   }
@@ -46,7 +47,19 @@ export function chineseCsv(rows: Tally[], townName: (code: string) => string | u
   for (const r of rows) {
     const town = townName(r.region);
     const [y, m, d] = r.day.split('-');
-    lines.push([`${y}/${Number(m)}/${Number(d)}`, town ? '' : r.region, town ?? '', r.site, cell(r.vehicles), cell(r.people), cell(r.tbVehicles), cell(r.tbPeople), cell(r.fever)].join(','));
+    lines.push(
+      [
+        `${y}/${Number(m)}/${Number(d)}`,
+        town ? '' : r.region,
+        town ?? '',
+        r.site,
+        cell(r.vehicles),
+        cell(r.people),
+        cell(r.tbVehicles),
+        cell(r.tbPeople),
+        cell(r.fever),
+      ].join(','),
+    );
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
@@ -55,8 +68,27 @@ export function chineseCsv(rows: Tally[], townName: (code: string) => string | u
 export async function englishXlsx(rows: Tally[], path: string): Promise<void> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('tallies');
-  sheet.addRow(['date', 'region', 'site', 'vehicles_screened', 'people_screened', 'vehicles_turned_back', 'people_turned_back', 'fever_cases']);
-  for (const r of rows) sheet.addRow([new Date(`${r.day}T00:00:00Z`), r.region, r.site, r.vehicles ?? null, r.people ?? null, r.tbVehicles ?? null, r.tbPeople ?? null, r.fever ?? null]);
+  sheet.addRow([
+    'date',
+    'region',
+    'site',
+    'vehicles_screened',
+    'people_screened',
+    'vehicles_turned_back',
+    'people_turned_back',
+    'fever_cases',
+  ]);
+  for (const r of rows)
+    sheet.addRow([
+      new Date(`${r.day}T00:00:00Z`),
+      r.region,
+      r.site,
+      r.vehicles ?? null,
+      r.people ?? null,
+      r.tbVehicles ?? null,
+      r.tbPeople ?? null,
+      r.fever ?? null,
+    ]);
   await workbook.xlsx.writeFile(path);
 }
 

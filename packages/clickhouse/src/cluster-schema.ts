@@ -106,10 +106,12 @@ function replicateEngine(statement: string, shard: '{shard}' | 'all', database: 
   if (!match) throw new Error(`cluster schema: no MergeTree engine in:\n${statement}`);
   const [, engine, args] = match;
   const params = [`'/clickhouse/tables/${shard}/${database}/${table}'`, `'{replica}'`, ...(args ? [args] : [])];
-  return statement
-    .replace(ENGINE, `ENGINE = Replicated${engine}(${params.join(', ')})`)
-    // Replicated tables keep their insert-deduplication window in Keeper, under this name.
-    .replace(/\bnon_replicated_deduplication_window\b/g, 'replicated_deduplication_window');
+  return (
+    statement
+      .replace(ENGINE, `ENGINE = Replicated${engine}(${params.join(', ')})`)
+      // Replicated tables keep their insert-deduplication window in Keeper, under this name.
+      .replace(/\bnon_replicated_deduplication_window\b/g, 'replicated_deduplication_window')
+  );
 }
 
 function escapeRegExp(text: string): string {

@@ -53,7 +53,11 @@ export async function connectClickHouse(options: ConnectOptions): Promise<ClickH
     const database = options.database ?? (url.pathname.replace(/^\//, '') || 'cordon');
     url.pathname = '/';
     const cluster = options.cluster ?? null;
-    const client = createClient({ url: url.toString(), request_timeout: 30_000, ...(cluster ? { clickhouse_settings: CLUSTER_SETTINGS } : {}) });
+    const client = createClient({
+      url: url.toString(),
+      request_timeout: 30_000,
+      ...(cluster ? { clickhouse_settings: CLUSTER_SETTINGS } : {}),
+    });
     const onCluster = cluster ? ` ON CLUSTER ${quoteIdentifier(cluster)}` : '';
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}${onCluster}` });
     return { client, database, kind: 'server', cluster, close: () => client.close() };
@@ -63,7 +67,9 @@ export async function connectClickHouse(options: ConnectOptions): Promise<ClickH
   // Loaded lazily: the native engine is large and a server deployment never needs it.
   const { createChdbConnection } = await import('chdb/connection');
   // `connection` is the hook chDB plugs into; the published types do not list it yet.
-  const client = createClient({ connection: createChdbConnection({ path: options.dataDir }) } as unknown as Parameters<typeof createClient>[0]);
+  const client = createClient({ connection: createChdbConnection({ path: options.dataDir }) } as unknown as Parameters<
+    typeof createClient
+  >[0]);
   const database = options.database ?? 'cordon';
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}` });
   return { client, database, kind: 'chdb', cluster: null, close: () => client.close() };

@@ -32,5 +32,8 @@ export async function fillEventIndex(ch: ClickHouse, index: EventIndex): Promise
   const db = quoteIdentifier(ch.database);
   await ch.client.command({ query: `TRUNCATE TABLE ${db}.${index.table}` });
   // A fill must not be mistaken for a repeated block and dropped.
-  await ch.client.command({ query: `INSERT INTO ${db}.${index.table} ${indexSelect(index, db)}`, clickhouse_settings: { insert_deduplicate: 0 } });
+  await ch.client.command({
+    query: `INSERT INTO ${db}.${index.table} ${indexSelect(index, db)}`,
+    clickhouse_settings: { insert_deduplicate: 0 },
+  });
 }

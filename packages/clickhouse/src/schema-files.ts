@@ -19,12 +19,16 @@ export function schemaFiles(): SchemaFile[] {
     `-- Cordon runs these itself at every start (idempotent); this file is for reading and for running by hand.\n\n`;
   const sql = (statements: string[]) => statements.map((s) => `${s};\n`).join('\n');
   return [
-    { path: `${dir}single-node.sql`, text: header('The single-node schema (chDB or one ClickHouse server).') + sql(migrationStatements(SCHEMA_DATABASE)) },
+    {
+      path: `${dir}single-node.sql`,
+      text: header('The single-node schema (chDB or one ClickHouse server).') + sql(migrationStatements(SCHEMA_DATABASE)),
+    },
     {
       path: `${dir}cluster.sql`,
       text:
-        header(`The cluster schema for cluster \`${SCHEMA_CLUSTER}\` (CORDON_CLICKHOUSE_CLUSTER=${SCHEMA_CLUSTER}); macros {shard} and {replica} from each server's config.`) +
-        sql(clusterMigrationStatements(SCHEMA_DATABASE, { cluster: SCHEMA_CLUSTER })),
+        header(
+          `The cluster schema for cluster \`${SCHEMA_CLUSTER}\` (CORDON_CLICKHOUSE_CLUSTER=${SCHEMA_CLUSTER}); macros {shard} and {replica} from each server's config.`,
+        ) + sql(clusterMigrationStatements(SCHEMA_DATABASE, { cluster: SCHEMA_CLUSTER })),
     },
   ];
 }

@@ -12,7 +12,11 @@ import { openTestClickHouse } from '../src/testing.ts';
  */
 
 async function formatted(ch: ClickHouse, statement: string): Promise<string> {
-  const result = await ch.client.query({ query: 'SELECT formatQuery({q:String}) AS f', query_params: { q: statement }, format: 'JSONEachRow' });
+  const result = await ch.client.query({
+    query: 'SELECT formatQuery({q:String}) AS f',
+    query_params: { q: statement },
+    format: 'JSONEachRow',
+  });
   const [row] = await result.json<{ f: string }>();
   return row!.f;
 }
@@ -30,7 +34,8 @@ function onOneNode(statement: string, all: readonly string[]): string | null {
 
 async function columns(ch: ClickHouse, database: string): Promise<Record<string, string[]>> {
   const result = await ch.client.query({
-    query: 'SELECT table, groupArray(concat(name, \' \', type)) AS cols FROM (SELECT table, name, type FROM system.columns WHERE database = {db:String} ORDER BY table, position) GROUP BY table',
+    query:
+      "SELECT table, groupArray(concat(name, ' ', type)) AS cols FROM (SELECT table, name, type FROM system.columns WHERE database = {db:String} ORDER BY table, position) GROUP BY table",
     query_params: { db: database },
     format: 'JSONEachRow',
   });
@@ -45,14 +50,22 @@ describe('the cluster schema (issue 12: one definition, two outputs)', () => {
   it('gives every table, view and change of the single-node schema its cluster form', () => {
     const single = migrationStatements('cordon');
     const cluster = clusterMigrationStatements('cordon', { cluster: 'cordon' });
-    const created = (statements: string[]) => statements.flatMap((s) => /^CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS `cordon`\.(\w+)/.exec(s)?.[1] ?? []);
+    const created = (statements: string[]) =>
+      statements.flatMap((s) => /^CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS `cordon`\.(\w+)/.exec(s)?.[1] ?? []);
     const singleNames = created(single);
     const sharded = singleNames.filter((n) => !n.endsWith('_mv') && !CLUSTER_WIDE_TABLES.has(n));
     expect(sharded).toEqual(expect.arrayContaining(['events', 'metric_daily', 'voids']));
     // Each sharded table: a replicated _local table and a Distributed table with the single-node name.
     expect(created(cluster).sort()).toEqual([...singleNames, ...sharded.map((n) => `${n}_local`)].sort());
     for (const name of sharded) {
-      expect(cluster).toContainEqual(expect.stringMatching(new RegExp(`^CREATE TABLE IF NOT EXISTS \`cordon\`\\.${name}_local ON CLUSTER \`cordon\` \\(.*ENGINE = Replicated(?:Summing)?MergeTree\\('/clickhouse/tables/\\{shard\\}/cordon/${name}_local', '\\{replica\\}'`, 's')));
+      expect(cluster).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^CREATE TABLE IF NOT EXISTS \`cordon\`\\.${name}_local ON CLUSTER \`cordon\` \\(.*ENGINE = Replicated(?:Summing)?MergeTree\\('/clickhouse/tables/\\{shard\\}/cordon/${name}_local', '\\{replica\\}'`,
+            's',
+          ),
+        ),
+      );
     }
     expect(cluster).toContain(
       "CREATE TABLE IF NOT EXISTS `cordon`.events ON CLUSTER `cordon` AS `cordon`.events_local\n    ENGINE = Distributed('cordon', `cordon`, events_local, cityHash64(id))",
@@ -96,8 +109,42 @@ describe('the cluster schema (issue 12: one definition, two outputs)', () => {
     // The same event into both: the views give the same roll-up and the same void.
     const target = '8d3f8a3e-1c6f-4c1a-9f7e-3b2a1d0c9e8f';
     const rows = [
-      { id: target, sign: 1, type: 'screening', occurred_at: '2020-02-13 08:00:00.000', day: '2020-02-13', region: '410184003000', site: 's1', source: 'app', received_at: '2020-02-13 08:00:01.000', void_id: null, data: '{}', 'contributions.metric': ['people_screened'], 'contributions.dim': [''], 'contributions.value': [1700], log_partition: 0, log_offset: 0 },
-      { id: '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d', sign: 1, type: 'void', occurred_at: '2020-02-13 09:00:00.000', day: '2020-02-13', region: '410184003000', site: '', source: 'app', received_at: '2020-02-13 09:00:01.000', void_id: null, data: JSON.stringify({ target }), 'contributions.metric': [], 'contributions.dim': [], 'contributions.value': [], log_partition: 0, log_offset: 1 },
+      {
+        id: target,
+        sign: 1,
+        type: 'screening',
+        occurred_at: '2020-02-13 08:00:00.000',
+        day: '2020-02-13',
+        region: '410184003000',
+        site: 's1',
+        source: 'app',
+        received_at: '2020-02-13 08:00:01.000',
+        void_id: null,
+        data: '{}',
+        'contributions.metric': ['people_screened'],
+        'contributions.dim': [''],
+        'contributions.value': [1700],
+        log_partition: 0,
+        log_offset: 0,
+      },
+      {
+        id: '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d',
+        sign: 1,
+        type: 'void',
+        occurred_at: '2020-02-13 09:00:00.000',
+        day: '2020-02-13',
+        region: '410184003000',
+        site: '',
+        source: 'app',
+        received_at: '2020-02-13 09:00:01.000',
+        void_id: null,
+        data: JSON.stringify({ target }),
+        'contributions.metric': [],
+        'contributions.dim': [],
+        'contributions.value': [],
+        log_partition: 0,
+        log_offset: 1,
+      },
     ];
     await ch.client.insert({ table: `${ch.database}.events`, values: rows, format: 'JSONEachRow' });
     await ch.client.insert({ table: `${db}.events_local`, values: rows, format: 'JSONEachRow' });
@@ -112,6 +159,8 @@ describe('the cluster schema (issue 12: one definition, two outputs)', () => {
   });
 
   it('refuses a cluster on chDB, which is one node', async () => {
-    await expect(connectClickHouse({ dataDir: '/nonexistent', cluster: 'cordon' })).rejects.toThrow('a ClickHouse cluster needs a server url: chDB is one node');
+    await expect(connectClickHouse({ dataDir: '/nonexistent', cluster: 'cordon' })).rejects.toThrow(
+      'a ClickHouse cluster needs a server url: chDB is one node',
+    );
   });
 });

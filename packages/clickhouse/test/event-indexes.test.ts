@@ -14,7 +14,8 @@ const db = `t_${randomBytes(6).toString('hex')}`;
 
 const indexTables = new Set(eventIndexes.map((i) => i.table));
 /** The statements of the schema before the indexes: everything but them and their record of fills. */
-const before = (database: string) => migrationStatements(database).filter((s) => ![...indexTables, 'backfills'].some((t) => s.includes(`.${t}`)));
+const before = (database: string) =>
+  migrationStatements(database).filter((s) => ![...indexTables, 'backfills'].some((t) => s.includes(`.${t}`)));
 
 const uuid = (n: number) => `0190d8a0-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 /** A row of events: (n, sign, type, day, site, data, metrics); received at n seconds after 2020-02-13 00:00 UTC. */
@@ -24,12 +25,19 @@ function row(n: number, sign: 1 | -1, type: string, day: string, site: string, d
     [${metrics.map((m) => `'${m}'`).join(',')}], [${metrics.map(() => "''").join(',')}], [${metrics.map(() => '1').join(',')}], 0, ${n})`;
 }
 /** Named, so columns appended by later migrations (scope) take their defaults. */
-const rowColumns = 'id, sign, type, occurred_at, day, region, site, source, received_at, void_id, data, contributions.metric, contributions.dim, contributions.value, log_partition, log_offset';
+const rowColumns =
+  'id, sign, type, occurred_at, day, region, site, source, received_at, void_id, data, contributions.metric, contributions.dim, contributions.value, log_partition, log_offset';
 async function insert(rows: string[]): Promise<void> {
-  await ch.client.command({ query: `INSERT INTO ${db}.events (${rowColumns}) VALUES ${rows.join(',\n')}`, clickhouse_settings: { insert_deduplicate: 0 } });
+  await ch.client.command({
+    query: `INSERT INTO ${db}.events (${rowColumns}) VALUES ${rows.join(',\n')}`,
+    clickhouse_settings: { insert_deduplicate: 0 },
+  });
 }
 async function rowsOf(table: string, columns: string): Promise<unknown[]> {
-  const result = await ch.client.query({ query: `SELECT ${columns} FROM ${db}.${table} ORDER BY toString(id), sign`, format: 'JSONEachRow' });
+  const result = await ch.client.query({
+    query: `SELECT ${columns} FROM ${db}.${table} ORDER BY toString(id), sign`,
+    format: 'JSONEachRow',
+  });
   return result.json();
 }
 /** Each index against what its definition computes from `events` now, and its row count. */
@@ -38,14 +46,17 @@ async function compareWithEvents(): Promise<Record<string, number>> {
   for (const index of eventIndexes) {
     if (index.engine === 'SummingMergeTree') {
       // A roll-up: the same sums per key, however its rows are merged (a merge drops keys that sum to zero).
-      const sums = (from: string) => `SELECT metric, toString(region) AS region, site, toString(day) AS day, sum(value) AS value, sum(events) AS events FROM (${from}) GROUP BY metric, region, site, day HAVING value != 0 OR events != 0 ORDER BY metric, region, site, day`;
+      const sums = (from: string) =>
+        `SELECT metric, toString(region) AS region, site, toString(day) AS day, sum(value) AS value, sum(events) AS events FROM (${from}) GROUP BY metric, region, site, day HAVING value != 0 OR events != 0 ORDER BY metric, region, site, day`;
       const expected = await (await ch.client.query({ query: sums(indexSelect(index, db)), format: 'JSONEachRow' })).json();
       const stored = await (await ch.client.query({ query: sums(`SELECT * FROM ${db}.${index.table}`), format: 'JSONEachRow' })).json();
       expect(stored, index.table).toEqual(expected);
       counts[index.table] = stored.length;
       continue;
     }
-    const expected = await (await ch.client.query({ query: `SELECT * FROM (${indexSelect(index, db)}) ORDER BY toString(id), sign`, format: 'JSONEachRow' })).json();
+    const expected = await (
+      await ch.client.query({ query: `SELECT * FROM (${indexSelect(index, db)}) ORDER BY toString(id), sign`, format: 'JSONEachRow' })
+    ).json();
     const stored = await rowsOf(index.table, '*');
     expect(stored, index.table).toEqual(expected);
     counts[index.table] = stored.length;
@@ -56,7 +67,10 @@ async function compareWithEvents(): Promise<Record<string, number>> {
 const earlier = [
   row(1, 1, 'site.registered', '2020-02-12', 'cp-1', { name: '一号卡点', kind: 'road_checkpoint' }, ['sites_active']),
   row(2, 1, 'screening', '2020-02-13', 'cp-1', { vehicles: 1, people: 2 }, ['vehicles_screened', 'people_screened']),
-  row(3, 1, 'quarantine.started', '2020-02-12', '', { subject: 'q-1', reason: 'close_contact' }, ['quarantine_started', 'quarantine_active']),
+  row(3, 1, 'quarantine.started', '2020-02-12', '', { subject: 'q-1', reason: 'close_contact' }, [
+    'quarantine_started',
+    'quarantine_active',
+  ]),
   row(4, 1, 'quarantine.ended', '2020-02-13', '', { subject: 'q-1', outcome: 'released' }, ['quarantine_ended', 'quarantine_active']),
   row(5, 1, 'void', '2020-02-13', 'cp-1', { target: uuid(2), reason: 'x' }, []),
   row(2, -1, 'screening', '2020-02-13', 'cp-1', { vehicles: 1, people: 2 }, ['vehicles_screened', 'people_screened']),
@@ -79,7 +93,9 @@ describe('event indexes on a data folder from before them', () => {
       { id: uuid(3), sign: 1, type: 'quarantine.started', subject: 'q-1' },
       { id: uuid(4), sign: 1, type: 'quarantine.ended', subject: 'q-1' },
     ]);
-    expect(await rowsOf('site_events', `toString(id) AS id, site, name, kind`)).toEqual([{ id: uuid(1), site: 'cp-1', name: '一号卡点', kind: 'road_checkpoint' }]);
+    expect(await rowsOf('site_events', `toString(id) AS id, site, name, kind`)).toEqual([
+      { id: uuid(1), site: 'cp-1', name: '一号卡点', kind: 'road_checkpoint' },
+    ]);
   });
 
   it('are not filled twice by later starts', async () => {
@@ -100,7 +116,9 @@ describe('event indexes on a data folder from before them', () => {
   it('are made again whole when a fill was cut short (no record of it)', async () => {
     await ch.client.command({ query: `TRUNCATE TABLE ${db}.backfills` });
     await ch.client.command({ query: `TRUNCATE TABLE ${db}.quarantine_events` });
-    await ch.client.command({ query: `INSERT INTO ${db}.event_days SELECT id, sign, type, day, region, site, received_at, contributions.metric FROM ${db}.events LIMIT 2` });
+    await ch.client.command({
+      query: `INSERT INTO ${db}.event_days SELECT id, sign, type, day, region, site, received_at, contributions.metric FROM ${db}.events LIMIT 2`,
+    });
     await migrate(ch);
     expect(await compareWithEvents()).toEqual({ event_days: 9, quarantine_events: 3, site_events: 2, place_daily: 9 });
   });

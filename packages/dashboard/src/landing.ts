@@ -23,7 +23,8 @@ const text = {
     docs: 'API reference',
     docsNote: 'Every route, parameter and answer (OpenAPI 3.1), with "Try it out".',
     bulletins: 'Daily bulletins',
-    bulletinsNote: 'The daily bulletin written from the figures (GET /v1/bulletins/{region}/{date}); the dashboard links the day’s bulletin.',
+    bulletinsNote:
+      'The daily bulletin written from the figures (GET /v1/bulletins/{region}/{date}); the dashboard links the day’s bulletin.',
     switchTo: '中文',
     switchHref: '/',
   },

@@ -38,8 +38,12 @@ export function createDashboardRoutes(options: DashboardRoutesOptions = {}) {
   });
   // The shell names the bundle by its hash, so the files may be cached for good.
   const immutable = 'public, max-age=31536000, immutable';
-  app.get('/dashboard/app.js', async (c) => c.body((await page()).js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': immutable }));
-  app.get('/dashboard/app.css', async (c) => c.body((await page()).css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': immutable }));
+  app.get('/dashboard/app.js', async (c) =>
+    c.body((await page()).js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': immutable }),
+  );
+  app.get('/dashboard/app.css', async (c) =>
+    c.body((await page()).css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': immutable }),
+  );
   return app;
 }
 

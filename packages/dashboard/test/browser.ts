@@ -28,7 +28,11 @@ export interface Guarded {
  * exception, or a request leaving the server (no CDN, no font, no
  * analytics). Tests assert `problems` is empty at the end.
  */
-export async function guardedPage(browser: Browser, serverUrl: string, viewport: { width: number; height: number } = viewports.desk): Promise<Guarded> {
+export async function guardedPage(
+  browser: Browser,
+  serverUrl: string,
+  viewport: { width: number; height: number } = viewports.desk,
+): Promise<Guarded> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
   const page = await context.newPage();
   const origin = new URL(serverUrl).origin;

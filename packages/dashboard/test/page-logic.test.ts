@@ -25,16 +25,33 @@ describe('figures', () => {
 describe('the fragment', () => {
   it('reads the wall-screen link and drops what is malformed', () => {
     expect(parseFragment('#key=ck_abc&region=410184&to=2020-02-13')).toEqual({
-      key: 'ck_abc', region: '410184', from: null, to: '2020-02-13', metric: null, interval: null, knownAt: null, lang: null, refresh: null,
+      key: 'ck_abc',
+      region: '410184',
+      from: null,
+      to: '2020-02-13',
+      metric: null,
+      interval: null,
+      knownAt: null,
+      lang: null,
+      refresh: null,
     });
     const bad = parseFragment('#region=4101&to=13.2.2020&interval=month&refresh=0&knownAt=yesterday&lang=fr');
     expect(bad).toMatchObject({ region: null, to: null, interval: null, refresh: null, knownAt: null, lang: null });
   });
 
   it('writes a view back without a key', () => {
-    expect(formatFragment({ region: '410184', from: null, to: '2020-02-13', metric: null, interval: 'week', knownAt: null, lang: null, refresh: 2 })).toBe(
-      '#region=410184&to=2020-02-13&interval=week&refresh=2',
-    );
+    expect(
+      formatFragment({
+        region: '410184',
+        from: null,
+        to: '2020-02-13',
+        metric: null,
+        interval: 'week',
+        knownAt: null,
+        lang: null,
+        refresh: 2,
+      }),
+    ).toBe('#region=410184&to=2020-02-13&interval=week&refresh=2');
   });
 });
 
@@ -45,10 +62,21 @@ describe('cards and breakdown', () => {
   it('take the total, the last day and the change against the day before', () => {
     const cards = cardsOf(
       answer([], { people_screened: 184735, fever_cases: 27 }),
-      answer([{ key: { day: '2020-02-12' }, values: { people_screened: 11715, fever_cases: 2 } }, { key: { day: '2020-02-13' }, values: { people_screened: 11965, fever_cases: 5 } }], {}),
+      answer(
+        [
+          { key: { day: '2020-02-12' }, values: { people_screened: 11715, fever_cases: 2 } },
+          { key: { day: '2020-02-13' }, values: { people_screened: 11965, fever_cases: 5 } },
+        ],
+        {},
+      ),
       '2020-02-13',
     );
-    expect(cards.find((c) => c.metric === 'people_screened')).toEqual({ metric: 'people_screened', total: 184735, lastDay: 11965, change: 250 });
+    expect(cards.find((c) => c.metric === 'people_screened')).toEqual({
+      metric: 'people_screened',
+      total: 184735,
+      lastDay: 11965,
+      change: 250,
+    });
     expect(cards.find((c) => c.metric === 'fever_cases')).toEqual({ metric: 'fever_cases', total: 27, lastDay: 5, change: 3 });
     expect(cards.find((c) => c.metric === 'sites_active')).toEqual({ metric: 'sites_active', total: 0, lastDay: 0, change: 0 });
   });
@@ -59,8 +87,16 @@ describe('cards and breakdown', () => {
       { code: '410184104', name: '梨河镇', own: false, values: { people_screened: 9 } },
       { code: '410184001', name: '新建路街道', own: false, values: { people_screened: 5 } },
     ];
-    expect(sortRows(rows, { key: 'people_screened', descending: true }).map((r) => r.code)).toEqual(['410184104', '410184001', '410184109']);
-    expect(sortRows(rows, { key: 'people_screened', descending: false }).map((r) => r.code)).toEqual(['410184001', '410184109', '410184104']);
+    expect(sortRows(rows, { key: 'people_screened', descending: true }).map((r) => r.code)).toEqual([
+      '410184104',
+      '410184001',
+      '410184109',
+    ]);
+    expect(sortRows(rows, { key: 'people_screened', descending: false }).map((r) => r.code)).toEqual([
+      '410184001',
+      '410184109',
+      '410184104',
+    ]);
     expect(sortRows(rows, { key: 'name', descending: false }).map((r) => r.name)).toEqual(['梨河镇', '龙湖镇', '新建路街道']);
     expect(nextLevel('county')).toBe('town');
     expect(nextLevel('village')).toBeNull();
@@ -68,13 +104,29 @@ describe('cards and breakdown', () => {
 });
 
 describe('chart options', () => {
-  const point = (period: string, value: number, avg: number) => ({ period, start: period, end: period, value, cumulative: 0, movingAverage7: avg, change: { absolute: 0, relative: null } });
+  const point = (period: string, value: number, avg: number) => ({
+    period,
+    start: period,
+    end: period,
+    value,
+    cumulative: 0,
+    movingAverage7: avg,
+    change: { absolute: 0, relative: null },
+  });
   type Series = { name: string; type: string; data: unknown[] };
 
   it('draw the daily values as bars with the 7-day average as a line, through the shared builder in its screen layout; weekly without the average', () => {
-    const daily = trendOption([point('2020-02-12', 10, 8.54), point('2020-02-13', 12, 9)], 'day', { metric: '卡点排查人员', unit: '人' }, 'zh');
+    const daily = trendOption(
+      [point('2020-02-12', 10, 8.54), point('2020-02-13', 12, 9)],
+      'day',
+      { metric: '卡点排查人员', unit: '人' },
+      'zh',
+    );
     expect((daily.xAxis as { data: string[] }).data).toEqual(['2月12日', '2月13日']);
-    expect((daily.series as Series[]).map((s) => [s.name, s.type, s.data])).toEqual([['卡点排查人员', 'bar', [10, 12]], ['卡点排查人员（7日平均）', 'line', [8.5, 9]]]);
+    expect((daily.series as Series[]).map((s) => [s.name, s.type, s.data])).toEqual([
+      ['卡点排查人员', 'bar', [10, 12]],
+      ['卡点排查人员（7日平均）', 'line', [8.5, 9]],
+    ]);
     expect(daily.animation).toBe(false);
     expect(daily.grid).toEqual({ left: 8, right: 16, top: 50, bottom: 8, containLabel: true });
     expect((daily.yAxis as { name: string }).name).toBe('人');
@@ -84,9 +136,18 @@ describe('chart options', () => {
   });
 
   it('order the breakdown bars largest on top and keep each region code for the click', () => {
-    const option = breakdownOption([{ code: 'a', name: '甲', value: 3 }, { code: 'b', name: '乙', value: 9 }], '卡点排查人员');
+    const option = breakdownOption(
+      [
+        { code: 'a', name: '甲', value: 3 },
+        { code: 'b', name: '乙', value: 9 },
+      ],
+      '卡点排查人员',
+    );
     // ECharts draws a category axis bottom-up: the last item is on top.
     expect((option.yAxis as { data: string[] }).data).toEqual(['甲', '乙']);
-    expect((option.series as Series[])[0]!.data).toEqual([{ value: 3, code: 'a' }, { value: 9, code: 'b' }]);
+    expect((option.series as Series[])[0]!.data).toEqual([
+      { value: 3, code: 'a' },
+      { value: 9, code: 'b' },
+    ]);
   });
 });

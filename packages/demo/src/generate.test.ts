@@ -40,30 +40,62 @@ function sum(metric: string, region: string, from: string | null, to: string, si
     const stock = metric === 'sites_active' || metric === 'quarantine_active';
     if (!stock && from !== null && day < from) continue;
     switch (metric) {
-      case 'vehicles_screened': if (e.type === 'screening') total += n(e, 'vehicles'); break;
-      case 'people_screened': if (e.type === 'screening') total += n(e, 'people'); break;
-      case 'temperature_checks': if (e.type === 'screening') total += n(e, 'temperatureChecks'); break;
-      case 'vehicles_turned_back': if (e.type === 'turnback') total += n(e, 'vehicles'); break;
-      case 'people_turned_back': if (e.type === 'turnback') total += n(e, 'people'); break;
-      case 'fever_cases': if (e.type === 'fever') total += n(e, 'people'); break;
-      case 'quarantine_started': if (e.type === 'quarantine.started') total += 1; break;
+      case 'vehicles_screened':
+        if (e.type === 'screening') total += n(e, 'vehicles');
+        break;
+      case 'people_screened':
+        if (e.type === 'screening') total += n(e, 'people');
+        break;
+      case 'temperature_checks':
+        if (e.type === 'screening') total += n(e, 'temperatureChecks');
+        break;
+      case 'vehicles_turned_back':
+        if (e.type === 'turnback') total += n(e, 'vehicles');
+        break;
+      case 'people_turned_back':
+        if (e.type === 'turnback') total += n(e, 'people');
+        break;
+      case 'fever_cases':
+        if (e.type === 'fever') total += n(e, 'people');
+        break;
+      case 'quarantine_started':
+        if (e.type === 'quarantine.started') total += 1;
+        break;
       case 'quarantine_active':
         if (e.type === 'quarantine.started') total += 1;
         if (e.type === 'quarantine.ended') total -= 1;
         break;
-      case 'households_swept': if (e.type === 'sweep') total += n(e, 'households'); break;
-      case 'returnees_found': if (e.type === 'sweep') total += n(e, 'returnees'); break;
-      case 'staff_on_duty': if (e.type === 'shift') total += n(e, 'staff'); break;
-      case 'people_deployed': if (e.type === 'deployment') total += n(e, 'people'); break;
-      case 'incidents': if (e.type === 'incident') total += 1; break;
-      case 'donations': if (e.type === 'donation') total += 1; break;
+      case 'households_swept':
+        if (e.type === 'sweep') total += n(e, 'households');
+        break;
+      case 'returnees_found':
+        if (e.type === 'sweep') total += n(e, 'returnees');
+        break;
+      case 'staff_on_duty':
+        if (e.type === 'shift') total += n(e, 'staff');
+        break;
+      case 'people_deployed':
+        if (e.type === 'deployment') total += n(e, 'people');
+        break;
+      case 'incidents':
+        if (e.type === 'incident') total += 1;
+        break;
+      case 'donations':
+        if (e.type === 'donation') total += 1;
+        break;
       case 'sites_active':
         if (e.type === 'site.registered') total += 1;
         if (e.type === 'site.closed') total -= 1;
         break;
-      case 'gatherings_stopped': if (e.type === 'gathering.stopped') total += 1; break;
-      case 'talks_organizations': if (e.type === 'discipline.talk' && e.data['subject'] === 'party_organization') total += n(e, 'count'); break;
-      case 'talks_people': if (e.type === 'discipline.talk' && e.data['subject'] !== 'party_organization') total += n(e, 'count'); break;
+      case 'gatherings_stopped':
+        if (e.type === 'gathering.stopped') total += 1;
+        break;
+      case 'talks_organizations':
+        if (e.type === 'discipline.talk' && e.data['subject'] === 'party_organization') total += n(e, 'count');
+        break;
+      case 'talks_people':
+        if (e.type === 'discipline.talk' && e.data['subject'] !== 'party_organization') total += n(e, 'count');
+        break;
       default: {
         const publicity = /^publicity:([a-z_]+)$/.exec(metric);
         if (publicity) {
@@ -94,15 +126,16 @@ describe('the committed demo data', () => {
     expect(events.length).toBeLessThan(20000);
   });
 
-  it.each(expectedDemoFigures.map((f) => [`${f.regionName} ${f.metric} ${f.from ?? '…'}..${f.to}${f.site ? ` @${f.site}` : ''} = ${f.value}`, f] as const))(
-    'reproduces %s',
-    (_, f) => {
-      expect(registry.has(f.region)).toBe(true);
-      expect(sum(f.metric, f.region, f.from, f.to, f.site)).toBe(f.value);
-    },
-  );
+  it.each(
+    expectedDemoFigures.map(
+      (f) => [`${f.regionName} ${f.metric} ${f.from ?? '…'}..${f.to}${f.site ? ` @${f.site}` : ''} = ${f.value}`, f] as const,
+    ),
+  )('reproduces %s', (_, f) => {
+    expect(registry.has(f.region)).toBe(true);
+    expect(sum(f.metric, f.region, f.from, f.to, f.site)).toBe(f.value);
+  });
 
-  it('keeps 新郑市 events after 2月13日, so the report\'s cut-off matters', () => {
+  it("keeps 新郑市 events after 2月13日, so the report's cut-off matters", () => {
     const total = sum('vehicles_screened', '410184', null, '2020-02-14');
     expect(total).toBeGreaterThan(115814);
     expect(sum('people_turned_back', '410184', null, '2020-02-14')).toBeGreaterThan(16966);

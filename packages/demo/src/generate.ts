@@ -141,11 +141,28 @@ const xzSites: XzSite[] = [
  * workers came back (复工).
  */
 const xzDayWeight: Record<string, number> = {
-  '2020-01-24': 0.55, '2020-01-25': 0.6, '2020-01-26': 0.8, '2020-01-27': 0.95, '2020-01-28': 1.0,
-  '2020-01-29': 1.05, '2020-01-30': 1.0, '2020-01-31': 0.95, '2020-02-01': 0.9, '2020-02-02': 0.95,
-  '2020-02-03': 1.1, '2020-02-04': 1.05, '2020-02-05': 1.0, '2020-02-06': 0.95, '2020-02-07': 0.95,
-  '2020-02-08': 0.9, '2020-02-09': 1.0, '2020-02-10': 1.15, '2020-02-11': 1.2, '2020-02-12': 1.2,
-  '2020-02-13': 1.25, '2020-02-14': 1.25,
+  '2020-01-24': 0.55,
+  '2020-01-25': 0.6,
+  '2020-01-26': 0.8,
+  '2020-01-27': 0.95,
+  '2020-01-28': 1.0,
+  '2020-01-29': 1.05,
+  '2020-01-30': 1.0,
+  '2020-01-31': 0.95,
+  '2020-02-01': 0.9,
+  '2020-02-02': 0.95,
+  '2020-02-03': 1.1,
+  '2020-02-04': 1.05,
+  '2020-02-05': 1.0,
+  '2020-02-06': 0.95,
+  '2020-02-07': 0.95,
+  '2020-02-08': 0.9,
+  '2020-02-09': 1.0,
+  '2020-02-10': 1.15,
+  '2020-02-11': 1.2,
+  '2020-02-12': 1.2,
+  '2020-02-13': 1.25,
+  '2020-02-14': 1.25,
 };
 
 /** Share of vehicles turned back per day: strict from 初二, easing as 复工 passes came in. */
@@ -186,7 +203,12 @@ function xinzhengTraffic(sink: Sink): void {
         SLOTS.forEach((slot, i) => {
           // Sites open at 07:30: on their first day the night shift did not exist yet.
           if (site.day === day && i === 0) return;
-          cells.push({ day, site, slot: i, weight: (xzDayWeight[day] as number) * site.weight * siteDay * slot.weight * rng.uniform(0.9, 1.1) });
+          cells.push({
+            day,
+            site,
+            slot: i,
+            weight: (xzDayWeight[day] as number) * site.weight * siteDay * slot.weight * rng.uniform(0.9, 1.1),
+          });
         });
       }
     }
@@ -194,18 +216,42 @@ function xinzhengTraffic(sink: Sink): void {
   };
 
   const cells = cellsFor(daysBetween(XZ.from, XZ.to));
-  const vehicles = apportion(XZ.vehicles, cells.map((c) => c.weight));
+  const vehicles = apportion(
+    XZ.vehicles,
+    cells.map((c) => c.weight),
+  );
   // People: at least one per vehicle, the rest spread by traffic (about 1.6 a vehicle).
-  const extraPeople = apportion(XZ.people - XZ.vehicles, vehicles.map((v) => v * rng.uniform(0.8, 1.2)));
-  const tbVehicles = apportion(XZ.turnedBackVehicles, cells.map((c, i) => (vehicles[i] as number) * turnBackRate(c.day) * rng.uniform(0.7, 1.3)));
-  const tbExtra = apportion(XZ.turnedBackPeople - XZ.turnedBackVehicles, tbVehicles.map((v) => v * rng.uniform(0.7, 1.3)));
+  const extraPeople = apportion(
+    XZ.people - XZ.vehicles,
+    vehicles.map((v) => v * rng.uniform(0.8, 1.2)),
+  );
+  const tbVehicles = apportion(
+    XZ.turnedBackVehicles,
+    cells.map((c, i) => (vehicles[i] as number) * turnBackRate(c.day) * rng.uniform(0.7, 1.3)),
+  );
+  const tbExtra = apportion(
+    XZ.turnedBackPeople - XZ.turnedBackVehicles,
+    tbVehicles.map((v) => v * rng.uniform(0.7, 1.3)),
+  );
 
   // The 2月14日 tallies: after the report's cut-off, so "up to 2月13日" must leave them out.
   const after = cellsFor(['2020-02-14']);
-  const afterVehicles = apportion(7420, after.map((c) => c.weight));
-  const afterExtra = apportion(4380, afterVehicles.map((v) => v * rng.uniform(0.8, 1.2)));
-  const afterTb = apportion(470, afterVehicles.map((v) => v * rng.uniform(0.7, 1.3)));
-  const afterTbExtra = apportion(270, afterTb.map((v) => v * rng.uniform(0.7, 1.3)));
+  const afterVehicles = apportion(
+    7420,
+    after.map((c) => c.weight),
+  );
+  const afterExtra = apportion(
+    4380,
+    afterVehicles.map((v) => v * rng.uniform(0.8, 1.2)),
+  );
+  const afterTb = apportion(
+    470,
+    afterVehicles.map((v) => v * rng.uniform(0.7, 1.3)),
+  );
+  const afterTbExtra = apportion(
+    270,
+    afterTb.map((v) => v * rng.uniform(0.7, 1.3)),
+  );
 
   const all = [...cells, ...after];
   const v = [...vehicles, ...afterVehicles];
@@ -264,7 +310,11 @@ function xinzhengTraffic(sink: Sink): void {
     temperatureChecks: p[dup] as number,
   });
   sink.add(rng, 'void', at(dc.day, hm(16, 20)), dc.site.region, dc.site.id, { target: copyId, reason: '重复上报' });
-  const typo = sink.add(rng, 'turnback', at('2020-02-09', hm(11, 5)), '410184107', 'xz-cp-007', { vehicles: 31, people: 52, reason: '非必要出行' });
+  const typo = sink.add(rng, 'turnback', at('2020-02-09', hm(11, 5)), '410184107', 'xz-cp-007', {
+    vehicles: 31,
+    people: 52,
+    reason: '非必要出行',
+  });
   sink.add(rng, 'void', at('2020-02-10', hm(9, 0)), '410184107', 'xz-cp-007', { target: typo, reason: '数据录入错误' });
 }
 
@@ -274,21 +324,58 @@ function xinzhengTraffic(sink: Sink): void {
 function xinzhengOther(sink: Sink): void {
   const rng = rngFor('xinzheng-other');
   // 新烟街道车站社区: "供销社党支部直接“承包”一个监测点".
-  sink.site(rng, { id: 'xz-mp-001', name: '车站社区供销社党支部监测点', kind: 'monitoring_point', region: '410184003001', day: '2020-01-27', minutes: hm(9) });
+  sink.site(rng, {
+    id: 'xz-mp-001',
+    name: '车站社区供销社党支部监测点',
+    kind: 'monitoring_point',
+    region: '410184003001',
+    day: '2020-01-27',
+    minutes: hm(9),
+  });
   sink.add(rng, 'deployment', at('2020-01-28', hm(9)), '410184003001', undefined, { role: 'party_member', people: 2 });
   sink.add(rng, 'deployment', at('2020-01-29', hm(9)), '410184003006', undefined, { role: 'party_member', people: 16 });
   // 新郑林源建筑安装有限公司党支部 "当日": the report gives no date.
   const linyuan = { donorType: 'organization', donor: '新郑林源建筑安装有限公司党支部' };
-  sink.add(rng, 'donation', at('2020-02-06', hm(10, 15)), '410184003001', undefined, { ...linyuan, item: 'masks', quantity: 500, unit: 'piece' });
-  sink.add(rng, 'donation', at('2020-02-06', hm(10, 15)), '410184003001', undefined, { ...linyuan, item: 'food', quantity: 50, unit: 'box', label: '方便面50件' });
-  sink.add(rng, 'donation', at('2020-02-06', hm(10, 15)), '410184003001', undefined, { ...linyuan, item: 'food', quantity: 20, unit: 'box', label: '火腿肠20件' });
+  sink.add(rng, 'donation', at('2020-02-06', hm(10, 15)), '410184003001', undefined, {
+    ...linyuan,
+    item: 'masks',
+    quantity: 500,
+    unit: 'piece',
+  });
+  sink.add(rng, 'donation', at('2020-02-06', hm(10, 15)), '410184003001', undefined, {
+    ...linyuan,
+    item: 'food',
+    quantity: 50,
+    unit: 'box',
+    label: '方便面50件',
+  });
+  sink.add(rng, 'donation', at('2020-02-06', hm(10, 15)), '410184003001', undefined, {
+    ...linyuan,
+    item: 'food',
+    quantity: 20,
+    unit: 'box',
+    label: '火腿肠20件',
+  });
   // 2月11日下午, to 市红十字会; which company gave which is not stated.
-  sink.add(rng, 'donation', at('2020-02-11', hm(15, 30)), '410184', undefined, { donorType: 'company', item: 'food', quantity: 200, unit: 'box', label: '鸡蛋200提,价值1.2万元' });
-  sink.add(rng, 'donation', at('2020-02-11', hm(15, 30)), '410184', undefined, { donorType: 'company', item: 'food', quantity: 500, unit: 'box', label: '挂面500件,价值4500元' });
+  sink.add(rng, 'donation', at('2020-02-11', hm(15, 30)), '410184', undefined, {
+    donorType: 'company',
+    item: 'food',
+    quantity: 200,
+    unit: 'box',
+    label: '鸡蛋200提,价值1.2万元',
+  });
+  sink.add(rng, 'donation', at('2020-02-11', hm(15, 30)), '410184', undefined, {
+    donorType: 'company',
+    item: 'food',
+    quantity: 500,
+    unit: 'box',
+    label: '挂面500件,价值4500元',
+  });
 
   // 郑州新郑教育园区: 129 party groups, one per checkpoint.
   const kinds = apportion(129, [60, 45, 24]);
-  const kindOf = (i: number): string => (i < (kinds[0] as number) ? 'community_gate' : i < (kinds[0] as number) + (kinds[1] as number) ? 'road_checkpoint' : 'other');
+  const kindOf = (i: number): string =>
+    i < (kinds[0] as number) ? 'community_gate' : i < (kinds[0] as number) + (kinds[1] as number) ? 'road_checkpoint' : 'other';
   const order = rng.shuffle([...Array(129).keys()]);
   for (let n = 1; n <= 129; n++) {
     sink.site(rng, {
@@ -371,32 +458,129 @@ function liuji(sink: Sink): void {
   const d = (day: string, minutes: number, region: string, data: Data, site?: string): void => {
     sink.add(rng, 'donation', at(day, minutes), region, site, data);
   };
-  d('2020-02-01', hm(10), LJ, { donorType: 'party_member', donor: '冉宏建', item: 'disinfectant', quantity: 80, unit: 'barrel', label: '84消毒液' });
+  d('2020-02-01', hm(10), LJ, {
+    donorType: 'party_member',
+    donor: '冉宏建',
+    item: 'disinfectant',
+    quantity: 80,
+    unit: 'barrel',
+    label: '84消毒液',
+  });
   d('2020-02-02', hm(10), LJ, { donorType: 'party_member', donor: '朱俊阳', item: 'soap', quantity: 1500, unit: 'piece' });
-  d('2020-02-03', hm(9), ljVillages.冉老庄村, { donorType: 'resident', donor: '冉小伟', item: 'disinfectant', quantity: 10, unit: 'barrel', label: '为村民捐赠' });
-  d('2020-02-03', hm(11), ljVillages.大冉庄村, { donorType: 'resident', donor: '朱亚贞', item: 'disinfectant', quantity: 105, unit: 'kg', label: '84消毒液' }, 'lj-cp-003');
-  d('2020-02-03', hm(11), ljVillages.大冉庄村, { donorType: 'resident', donor: '朱亚贞', item: 'sprayers', quantity: 30, unit: 'piece' }, 'lj-cp-003');
+  d('2020-02-03', hm(9), ljVillages.冉老庄村, {
+    donorType: 'resident',
+    donor: '冉小伟',
+    item: 'disinfectant',
+    quantity: 10,
+    unit: 'barrel',
+    label: '为村民捐赠',
+  });
+  d(
+    '2020-02-03',
+    hm(11),
+    ljVillages.大冉庄村,
+    { donorType: 'resident', donor: '朱亚贞', item: 'disinfectant', quantity: 105, unit: 'kg', label: '84消毒液' },
+    'lj-cp-003',
+  );
+  d(
+    '2020-02-03',
+    hm(11),
+    ljVillages.大冉庄村,
+    { donorType: 'resident', donor: '朱亚贞', item: 'sprayers', quantity: 30, unit: 'piece' },
+    'lj-cp-003',
+  );
   // 特殊党费: party dues, kept apart from cash gifts.
   d('2020-02-03', hm(15), LJ, { donorType: 'party_member', item: 'other', quantity: 3800, unit: 'cny', label: '特殊党费(镇领导班子)' });
   // Undated gifts: the days are invented.
   d('2020-01-30', hm(14), ljVillages.徐庄村, { donorType: 'party_member', donor: '贺宽峰', item: 'masks', quantity: 8200, unit: 'piece' });
-  d('2020-01-30', hm(14), ljVillages.徐庄村, { donorType: 'party_member', donor: '贺宽峰', item: 'disinfectant', quantity: 3500, unit: 'kg', label: '消毒水' });
-  d('2020-01-30', hm(14), ljVillages.徐庄村, { donorType: 'party_member', donor: '贺宽峰', item: 'sprayers', quantity: 700, unit: 'piece', label: '喷壶' });
-  d('2020-02-04', hm(10), ljVillages.大冉庄村, { donorType: 'party_member', donor: '王振学', item: 'disinfectant', quantity: 750, unit: 'kg', label: '酒精和喷壶300套,共计750公斤' });
-  d('2020-02-05', hm(10), ljVillages.徐庄村, { donorType: 'party_member', donor: '王宾', item: 'disinfectant', quantity: 60, unit: 'kg', label: '医用酒精' });
-  d('2020-02-05', hm(10), ljVillages.徐庄村, { donorType: 'party_member', donor: '王宾', item: 'disinfectant', quantity: 150, unit: 'kg', label: '84消毒液' });
-  d('2020-02-06', hm(11), LJ, { donorType: 'company', donor: '河南宏达路桥工程有限公司', item: 'masks', quantity: 10000, unit: 'piece', label: '一次性口罩' });
-  d('2020-02-12', hm(10), LJ, { donorType: 'resident', donor: '朱纪周', item: 'vegetables', quantity: 5000, unit: 'kg', label: '芹菜1万多斤' });
-  d('2020-02-14', hm(10), ljVillages.鲁庙村, { donorType: 'company', donor: '郑州寅峰清运有限公司', item: 'vegetables', quantity: 6000, unit: 'kg', label: '新鲜蔬菜6000多公斤' });
+  d('2020-01-30', hm(14), ljVillages.徐庄村, {
+    donorType: 'party_member',
+    donor: '贺宽峰',
+    item: 'disinfectant',
+    quantity: 3500,
+    unit: 'kg',
+    label: '消毒水',
+  });
+  d('2020-01-30', hm(14), ljVillages.徐庄村, {
+    donorType: 'party_member',
+    donor: '贺宽峰',
+    item: 'sprayers',
+    quantity: 700,
+    unit: 'piece',
+    label: '喷壶',
+  });
+  d('2020-02-04', hm(10), ljVillages.大冉庄村, {
+    donorType: 'party_member',
+    donor: '王振学',
+    item: 'disinfectant',
+    quantity: 750,
+    unit: 'kg',
+    label: '酒精和喷壶300套,共计750公斤',
+  });
+  d('2020-02-05', hm(10), ljVillages.徐庄村, {
+    donorType: 'party_member',
+    donor: '王宾',
+    item: 'disinfectant',
+    quantity: 60,
+    unit: 'kg',
+    label: '医用酒精',
+  });
+  d('2020-02-05', hm(10), ljVillages.徐庄村, {
+    donorType: 'party_member',
+    donor: '王宾',
+    item: 'disinfectant',
+    quantity: 150,
+    unit: 'kg',
+    label: '84消毒液',
+  });
+  d('2020-02-06', hm(11), LJ, {
+    donorType: 'company',
+    donor: '河南宏达路桥工程有限公司',
+    item: 'masks',
+    quantity: 10000,
+    unit: 'piece',
+    label: '一次性口罩',
+  });
+  d('2020-02-12', hm(10), LJ, {
+    donorType: 'resident',
+    donor: '朱纪周',
+    item: 'vegetables',
+    quantity: 5000,
+    unit: 'kg',
+    label: '芹菜1万多斤',
+  });
+  d('2020-02-14', hm(10), ljVillages.鲁庙村, {
+    donorType: 'company',
+    donor: '郑州寅峰清运有限公司',
+    item: 'vegetables',
+    quantity: 6000,
+    unit: 'kg',
+    label: '新鲜蔬菜6000多公斤',
+  });
   d('2020-02-16', hm(10), ljVillages.崔庄村, { donorType: 'resident', donor: '朱兆立', item: 'cash', quantity: 15000, unit: 'cny' });
 
   // 鲁庙村 "爱心捐款接力": 53 party members and village cadres, 14万余元 by 2月15日.
   // The split between donors is invented, in whole hundreds.
-  const gifts = apportion(1400 - 53, [...Array(53)].map(() => Math.exp(rng.uniform(-0.9, 1.2)))).map((h) => (h + 1) * 100);
+  const gifts = apportion(
+    1400 - 53,
+    [...Array(53)].map(() => Math.exp(rng.uniform(-0.9, 1.2))),
+  ).map((h) => (h + 1) * 100);
   gifts.forEach((amount) => {
-    d('2020-02-15', hm(8) + rng.int(0, 600), ljVillages.鲁庙村, { donorType: 'party_member', item: 'cash', quantity: amount, unit: 'cny', label: '爱心捐款接力' });
+    d('2020-02-15', hm(8) + rng.int(0, 600), ljVillages.鲁庙村, {
+      donorType: 'party_member',
+      item: 'cash',
+      quantity: amount,
+      unit: 'cny',
+      label: '爱心捐款接力',
+    });
   });
-  d('2020-02-17', hm(16), ljVillages.徐庄村, { donorType: 'party_member', item: 'cash', quantity: 70000, unit: 'cny', label: '党员干部捐款合计' });
+  d('2020-02-17', hm(16), ljVillages.徐庄村, {
+    donorType: 'party_member',
+    item: 'cash',
+    quantity: 70000,
+    unit: 'cny',
+    label: '党员干部捐款合计',
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -406,7 +590,10 @@ function luquan(sink: Sink): void {
   const rng = rngFor('luquan');
   // 上寨乡 "組織對全鄉11689個村民進行全面摸底,測量體溫": 5 villages, two days.
   const villages = ['130110202201', '130110202202', '130110202203', '130110202204', '130110202205'];
-  const perVillage = apportion(11689, villages.map(() => rng.uniform(0.7, 1.3)));
+  const perVillage = apportion(
+    11689,
+    villages.map(() => rng.uniform(0.7, 1.3)),
+  );
   villages.forEach((v, i) => {
     const [a, b] = apportion(perVillage[i] as number, [rng.uniform(0.4, 0.6), rng.uniform(0.4, 0.6)]) as [number, number];
     sink.add(rng, 'screening', at('2020-01-27', hm(17)), v, undefined, { vehicles: 0, people: a, temperatureChecks: a });
@@ -419,20 +606,69 @@ function luquan(sink: Sink): void {
   // "該鄉共收到捐贈物資價值27200元", of which the 10000 above; items not listed.
   d('2020-02-05', '130110202', { donorType: 'anonymous', item: 'other', quantity: 17200, unit: 'cny', label: '其他捐赠物资(折价,未列明)' });
   // 上庄镇.
-  d('2020-01-29', '130110103208', { donorType: 'resident', donor: '李会菊', item: 'thermometers', quantity: 1, unit: 'piece', label: '电子体温表' });
+  d('2020-01-29', '130110103208', {
+    donorType: 'resident',
+    donor: '李会菊',
+    item: 'thermometers',
+    quantity: 1,
+    unit: 'piece',
+    label: '电子体温表',
+  });
   d('2020-01-29', '130110103208', { donorType: 'resident', donor: '李会菊', item: 'other', quantity: 10, unit: 'box', label: '药品' });
   d('2020-01-30', '130110103208', { donorType: 'party_member', donor: '张勃', item: 'masks', quantity: 100, unit: 'piece' });
-  d('2020-01-31', '130110103208', { donorType: 'resident', donor: '周娇娇', item: 'cash', quantity: 2000, unit: 'cny', label: '用于购买口罩和消毒液' });
-  d('2020-02-01', '130110103', { donorType: 'resident', donor: '王丽娟', item: 'disinfectant', quantity: 500, unit: 'kg', label: '消毒液1000斤' });
+  d('2020-01-31', '130110103208', {
+    donorType: 'resident',
+    donor: '周娇娇',
+    item: 'cash',
+    quantity: 2000,
+    unit: 'cny',
+    label: '用于购买口罩和消毒液',
+  });
+  d('2020-02-01', '130110103', {
+    donorType: 'resident',
+    donor: '王丽娟',
+    item: 'disinfectant',
+    quantity: 500,
+    unit: 'kg',
+    label: '消毒液1000斤',
+  });
   d('2020-02-01', '130110103216', { donorType: 'resident', donor: '李彦东', item: 'disinfectant', quantity: 10, unit: 'box' });
-  d('2020-02-02', '130110103204', { donorType: 'resident', donor: '张春志', item: 'disinfectant', quantity: 4, unit: 'barrel', label: '4大桶' });
+  d('2020-02-02', '130110103204', {
+    donorType: 'resident',
+    donor: '张春志',
+    item: 'disinfectant',
+    quantity: 4,
+    unit: 'barrel',
+    label: '4大桶',
+  });
   // 寺家庄镇东营北街村.
   d('2020-02-02', '130110102204', { donorType: 'party_member', donor: '赵艳武', item: 'protective_suits', quantity: 8, unit: 'set' });
   d('2020-02-02', '130110102204', { donorType: 'party_member', donor: '赵艳武', item: 'goggles', quantity: 10, unit: 'set' });
-  d('2020-02-02', '130110102204', { donorType: 'party_member', donor: '赵艳武', item: 'other', quantity: 1, unit: 'box', label: '隔离手套' });
+  d('2020-02-02', '130110102204', {
+    donorType: 'party_member',
+    donor: '赵艳武',
+    item: 'other',
+    quantity: 1,
+    unit: 'box',
+    label: '隔离手套',
+  });
   // 李村镇.
-  d('2020-02-03', '130110104218', { donorType: 'resident', donor: '徐志鹏', item: 'disinfectant', quantity: 8, unit: 'barrel', label: '84消毒液8大桶' });
-  d('2020-02-04', '130110104212', { donorType: 'party_member', donor: '侯韶坤', item: 'disinfectant', quantity: 30, unit: 'piece', label: '消毒液30瓶' });
+  d('2020-02-03', '130110104218', {
+    donorType: 'resident',
+    donor: '徐志鹏',
+    item: 'disinfectant',
+    quantity: 8,
+    unit: 'barrel',
+    label: '84消毒液8大桶',
+  });
+  d('2020-02-04', '130110104212', {
+    donorType: 'party_member',
+    donor: '侯韶坤',
+    item: 'disinfectant',
+    quantity: 30,
+    unit: 'piece',
+    label: '消毒液30瓶',
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -444,18 +680,58 @@ const TUYU = '141127299';
 
 /** 东村镇's villages in 2020: the registry also lists 土峪乡's former villages (…225–232) under it, which are left out. */
 const dongcunVillages = [
-  '141127100200', '141127100202', '141127100205', '141127100206', '141127100207', '141127100208',
-  '141127100209', '141127100210', '141127100211', '141127100212', '141127100213', '141127100214',
-  '141127100215', '141127100216', '141127100217', '141127100218', '141127100219', '141127100223',
+  '141127100200',
+  '141127100202',
+  '141127100205',
+  '141127100206',
+  '141127100207',
+  '141127100208',
+  '141127100209',
+  '141127100210',
+  '141127100211',
+  '141127100212',
+  '141127100213',
+  '141127100214',
+  '141127100215',
+  '141127100216',
+  '141127100217',
+  '141127100218',
+  '141127100219',
+  '141127100223',
 ];
 const pumingVillages = [
-  '141127102200', '141127102201', '141127102202', '141127102204', '141127102205', '141127102206',
-  '141127102208', '141127102209', '141127102210', '141127102211', '141127102212', '141127102213',
-  '141127102214', '141127102215', '141127102216', '141127102217', '141127102218', '141127102221',
+  '141127102200',
+  '141127102201',
+  '141127102202',
+  '141127102204',
+  '141127102205',
+  '141127102206',
+  '141127102208',
+  '141127102209',
+  '141127102210',
+  '141127102211',
+  '141127102212',
+  '141127102213',
+  '141127102214',
+  '141127102215',
+  '141127102216',
+  '141127102217',
+  '141127102218',
+  '141127102221',
 ];
 const shekeVillages = [
-  '141127206200', '141127206201', '141127206202', '141127206203', '141127206204', '141127206206',
-  '141127206207', '141127206208', '141127206209', '141127206210', '141127206211', '141127206212',
+  '141127206200',
+  '141127206201',
+  '141127206202',
+  '141127206203',
+  '141127206204',
+  '141127206206',
+  '141127206207',
+  '141127206208',
+  '141127206209',
+  '141127206210',
+  '141127206211',
+  '141127206212',
   '141127206213',
 ];
 
@@ -465,11 +741,32 @@ function lanxian(sink: Sink): void {
   // 普明镇: "65个网格,37个疫情防控站点", "全镇420名党员干部第一时间深入一线".
   for (let n = 1; n <= 36; n++) {
     const region = pumingVillages[(n - 1) % pumingVillages.length] as string;
-    sink.site(rng, { id: `pm-site-${String(n).padStart(3, '0')}`, name: `普明镇第${n}号防控站点`, kind: 'road_checkpoint', region, day: LX_FROM, minutes: hm(9) + rng.int(0, 300) });
+    sink.site(rng, {
+      id: `pm-site-${String(n).padStart(3, '0')}`,
+      name: `普明镇第${n}号防控站点`,
+      kind: 'road_checkpoint',
+      region,
+      day: LX_FROM,
+      minutes: hm(9) + rng.int(0, 300),
+    });
   }
-  sink.site(rng, { id: 'pm-site-037', name: '普明移民小区检测点', kind: 'community_gate', region: '141127102', day: LX_FROM, minutes: hm(15) });
+  sink.site(rng, {
+    id: 'pm-site-037',
+    name: '普明移民小区检测点',
+    kind: 'community_gate',
+    region: '141127102',
+    day: LX_FROM,
+    minutes: hm(15),
+  });
   sink.add(rng, 'deployment', at(LX_FROM, hm(8)), '141127102', undefined, { role: 'party_member', people: 420 });
-  sink.add(rng, 'donation', at('2020-01-27', hm(10)), '141127102', undefined, { donorType: 'resident', donor: '牛志峰', item: 'masks', quantity: 150, unit: 'piece', label: '医用防护口罩' });
+  sink.add(rng, 'donation', at('2020-01-27', hm(10)), '141127102', undefined, {
+    donorType: 'resident',
+    donor: '牛志峰',
+    item: 'masks',
+    quantity: 150,
+    unit: 'piece',
+    label: '医用防护口罩',
+  });
 
   // 土峪乡 (custom region): 15 village road checkpoints, then extra ones along G209: 24 in all.
   for (let n = 1; n <= 24; n++) {
@@ -489,8 +786,14 @@ function lanxian(sink: Sink): void {
   const households = apportion(1427, [0.5, 0.3, 0.2]);
   const returnees = apportion(532, [0.6, 0.25, 0.15]);
   rounds.forEach((day, r) => {
-    const hh = apportion(households[r] as number, [...Array(15)].map(() => rng.uniform(0.6, 1.4)));
-    const rt = apportion(returnees[r] as number, hh.map((h) => h * rng.uniform(0.7, 1.3)));
+    const hh = apportion(
+      households[r] as number,
+      [...Array(15)].map(() => rng.uniform(0.6, 1.4)),
+    );
+    const rt = apportion(
+      returnees[r] as number,
+      hh.map((h) => h * rng.uniform(0.7, 1.3)),
+    );
     hh.forEach((h, v) => {
       sink.add(rng, 'sweep', at(day, hm(9) + v * 20), TUYU, undefined, {
         households: h,
@@ -502,12 +805,22 @@ function lanxian(sink: Sink): void {
 
   // 东村镇: "全镇设立检测卡口70处,组织工作人员345人,24小时轮流值班值守".
   const dcSites: Array<{ id: string; region: string; staff: number }> = [];
-  const dcStaff = apportion(345, [...Array(70)].map(() => 1));
+  const dcStaff = apportion(
+    345,
+    [...Array(70)].map(() => 1),
+  );
   for (let n = 1; n <= 70; n++) {
     const onRoad = n > 54; // 3 per village, the rest on town roads
     const region = onRoad ? '141127100' : (dongcunVillages[(n - 1) % dongcunVillages.length] as string);
     const id = `dc-cp-${String(n).padStart(3, '0')}`;
-    sink.site(rng, { id, name: onRoad ? `东村镇第${n}号检测卡口(道路)` : `东村镇第${n}号检测卡口`, kind: 'road_checkpoint', region, day: LX_FROM, minutes: hm(8) + rng.int(0, 120) });
+    sink.site(rng, {
+      id,
+      name: onRoad ? `东村镇第${n}号检测卡口(道路)` : `东村镇第${n}号检测卡口`,
+      kind: 'road_checkpoint',
+      region,
+      day: LX_FROM,
+      minutes: hm(8) + rng.int(0, 120),
+    });
     dcSites.push({ id, region, staff: dcStaff[n - 1] as number });
   }
   for (const day of daysBetween(LX_FROM, LX_TO)) {
@@ -520,7 +833,10 @@ function lanxian(sink: Sink): void {
   // "对37名武汉返乡人员和848名县外返乡人员实行居家隔离监测". Subjects are pseudonymous.
   const quarantine = (count: number, from: string, to: string, reason: string): void => {
     const days = daysBetween(from, to);
-    const perDay = apportion(count, days.map((_, i) => Math.exp(-i / 5) * rng.uniform(0.7, 1.3)));
+    const perDay = apportion(
+      count,
+      days.map((_, i) => Math.exp(-i / 5) * rng.uniform(0.7, 1.3)),
+    );
     days.forEach((day, i) => {
       for (let k = 0; k < (perDay[i] as number); k++) {
         const region = rng.pick(dongcunVillages);
@@ -538,16 +854,35 @@ function lanxian(sink: Sink): void {
   // (the first demo had them as incidents before the contract had the type);
   // the same PRNG draws as then, so these events keep their ids.
   for (const day of ['2020-01-27', '2020-01-29', '2020-01-31', '2020-02-03', '2020-02-06']) {
-    sink.add(rng, 'gathering.stopped', at(day, hm(10) + rng.int(0, 300)), rng.pick(dongcunVillages), undefined, { kind: 'family_ceremony' });
+    sink.add(rng, 'gathering.stopped', at(day, hm(10) + rng.int(0, 300)), rng.pick(dongcunVillages), undefined, {
+      kind: 'family_ceremony',
+    });
   }
 
   // 社科乡: "在全乡14个行政村主要进出口设立卡口57处"; the first is the county's "东大门".
-  sink.site(rng, { id: 'sk-cp-001', name: '社科乡新冠肺炎疫情二级检查站', kind: 'road_checkpoint', region: '141127206', day: LX_FROM, minutes: hm(8) });
-  const perShekeVillage = apportion(56, shekeVillages.map(() => 1));
+  sink.site(rng, {
+    id: 'sk-cp-001',
+    name: '社科乡新冠肺炎疫情二级检查站',
+    kind: 'road_checkpoint',
+    region: '141127206',
+    day: LX_FROM,
+    minutes: hm(8),
+  });
+  const perShekeVillage = apportion(
+    56,
+    shekeVillages.map(() => 1),
+  );
   let n = 2;
   shekeVillages.forEach((v, i) => {
     for (let k = 0; k < (perShekeVillage[i] as number); k++, n++) {
-      sink.site(rng, { id: `sk-cp-${String(n).padStart(3, '0')}`, name: `社科乡第${n}号卡口`, kind: 'road_checkpoint', region: v, day: LX_FROM, minutes: hm(9) + rng.int(0, 300) });
+      sink.site(rng, {
+        id: `sk-cp-${String(n).padStart(3, '0')}`,
+        name: `社科乡第${n}号卡口`,
+        kind: 'road_checkpoint',
+        region: v,
+        day: LX_FROM,
+        minutes: hm(9) + rng.int(0, 300),
+      });
     }
   });
 }
@@ -565,7 +900,11 @@ function lanxianVocabulary(sink: Sink): void {
   const rng = rngFor('lanxian-vocabulary');
   const DC = '141127100';
   const days = daysBetween(LX_FROM, LX_TO);
-  const spread = (total: number, count: number): number[] => apportion(total, [...Array(count)].map(() => rng.uniform(0.6, 1.4)));
+  const spread = (total: number, count: number): number[] =>
+    apportion(
+      total,
+      [...Array(count)].map(() => rng.uniform(0.6, 1.4)),
+    );
   const daily = (total: number, batches: number, each: (day: string, quantity: number) => void): void => {
     // Batches on the first days, when the reports say the work started.
     spread(total, batches).forEach((quantity, i) => each(days[i % days.length] as string, quantity));
@@ -579,7 +918,9 @@ function lanxianVocabulary(sink: Sink): void {
     ['vehicle', 2, 2, '宣传车'],
   ];
   for (const [kind, total, batches, text] of publicity) {
-    daily(total, batches, (day, quantity) => sink.add(rng, 'publicity', at(day, hm(9) + rng.int(0, 480)), DC, undefined, { kind, quantity, label: text }));
+    daily(total, batches, (day, quantity) =>
+      sink.add(rng, 'publicity', at(day, hm(9) + rng.int(0, 480)), DC, undefined, { kind, quantity, label: text }),
+    );
   }
   const supplies: Array<[string, string, number, number, string]> = [
     ['masks', 'piece', 7000, 7, '口罩'],
@@ -589,7 +930,13 @@ function lanxianVocabulary(sink: Sink): void {
   ];
   for (const [item, unit, total, batches, text] of supplies) {
     daily(total, batches, (day, quantity) =>
-      sink.add(rng, 'supplies.issued', at(day, hm(9) + rng.int(0, 480)), DC, undefined, { item, quantity, unit, recipient: '各村检测卡口', label: text }),
+      sink.add(rng, 'supplies.issued', at(day, hm(9) + rng.int(0, 480)), DC, undefined, {
+        item,
+        quantity,
+        unit,
+        recipient: '各村检测卡口',
+        label: text,
+      }),
     );
   }
   const talks: Array<[string, string, number]> = [
@@ -599,7 +946,8 @@ function lanxianVocabulary(sink: Sink): void {
     ['2020-02-03', 'village_leader', 6],
     ['2020-02-06', 'town_cadre', 2],
   ];
-  for (const [day, subject, count] of talks) sink.add(rng, 'discipline.talk', at(day, hm(16) + rng.int(0, 60)), DC, undefined, { subject, count });
+  for (const [day, subject, count] of talks)
+    sink.add(rng, 'discipline.talk', at(day, hm(16) + rng.int(0, 60)), DC, undefined, { subject, count });
 }
 
 // ---------------------------------------------------------------------------
@@ -608,21 +956,68 @@ function lanxianVocabulary(sink: Sink): void {
 function gaoxin(sink: Sink): void {
   const rng = rngFor('gaoxin');
   const GX = '410471';
-  sink.site(rng, { id: 'gx-gate-001', name: '高阳小区西门', kind: 'community_gate', region: '410471001003', day: '2020-01-26', minutes: hm(8) });
-  sink.site(rng, { id: 'gx-gate-002', name: '66盐家属院门岗', kind: 'community_gate', region: '410471001001', day: '2020-01-26', minutes: hm(8) });
+  sink.site(rng, {
+    id: 'gx-gate-001',
+    name: '高阳小区西门',
+    kind: 'community_gate',
+    region: '410471001003',
+    day: '2020-01-26',
+    minutes: hm(8),
+  });
+  sink.site(rng, {
+    id: 'gx-gate-002',
+    name: '66盐家属院门岗',
+    kind: 'community_gate',
+    region: '410471001001',
+    day: '2020-01-26',
+    minutes: hm(8),
+  });
   // "从辖区各单位主动请战的党员中挑选56名同志成立应急突击队" (date not given).
   sink.add(rng, 'deployment', at('2020-01-26', hm(10)), GX, undefined, { role: 'party_member', people: 56 });
   // 1月30日: 赵某 drove through at 11:30 (handed to 高新公安分局); 宁某 rammed the gate at 19:50 (行政拘留10日).
-  sink.add(rng, 'incident', at('2020-01-30', hm(11, 30)), '410471001003', 'gx-gate-001', { kind: 'checkpoint_breach', outcome: 'referred' });
-  sink.add(rng, 'incident', at('2020-01-30', hm(19, 50)), '410471001001', 'gx-gate-002', { kind: 'checkpoint_breach', outcome: 'detained' });
+  sink.add(rng, 'incident', at('2020-01-30', hm(11, 30)), '410471001003', 'gx-gate-001', {
+    kind: 'checkpoint_breach',
+    outcome: 'referred',
+  });
+  sink.add(rng, 'incident', at('2020-01-30', hm(19, 50)), '410471001001', 'gx-gate-002', {
+    kind: 'checkpoint_breach',
+    outcome: 'detained',
+  });
   // "遵化店镇24个行政村党支部已全部成立疫情防控党员先锋队…共有380名村级党员加入".
   sink.add(rng, 'deployment', at('2020-02-01', hm(10)), '410471100', undefined, { role: 'party_member', people: 380 });
   // Enterprise gifts before "截至2月2日晚10点" (days invented).
-  sink.add(rng, 'donation', at('2020-01-31', hm(10)), GX, undefined, { donorType: 'company', donor: '华拓电力集团、恒海集团', item: 'disinfectant', quantity: 30000, unit: 'kg', label: '消毒液30吨' });
-  sink.add(rng, 'donation', at('2020-01-31', hm(14)), GX, undefined, { donorType: 'company', donor: '洪荣商贸有限公司', item: 'food', quantity: 800, unit: 'box', label: '牛奶800余箱' });
-  sink.add(rng, 'donation', at('2020-02-01', hm(15)), GX, undefined, { donorType: 'company', donor: '宾康自动化公司、伟业新材料公司、科隆新材料有限公司', item: 'cash', quantity: 60000, unit: 'cny', label: '三家企业合计' });
+  sink.add(rng, 'donation', at('2020-01-31', hm(10)), GX, undefined, {
+    donorType: 'company',
+    donor: '华拓电力集团、恒海集团',
+    item: 'disinfectant',
+    quantity: 30000,
+    unit: 'kg',
+    label: '消毒液30吨',
+  });
+  sink.add(rng, 'donation', at('2020-01-31', hm(14)), GX, undefined, {
+    donorType: 'company',
+    donor: '洪荣商贸有限公司',
+    item: 'food',
+    quantity: 800,
+    unit: 'box',
+    label: '牛奶800余箱',
+  });
+  sink.add(rng, 'donation', at('2020-02-01', hm(15)), GX, undefined, {
+    donorType: 'company',
+    donor: '宾康自动化公司、伟业新材料公司、科隆新材料有限公司',
+    item: 'cash',
+    quantity: 60000,
+    unit: 'cny',
+    label: '三家企业合计',
+  });
   // "捐款者是该镇的一名普通党员,其一再交代不让对外透露姓名".
-  sink.add(rng, 'donation', at('2020-02-03', hm(16)), '410471100', undefined, { donorType: 'anonymous', item: 'cash', quantity: 50000, unit: 'cny', label: '一名普通党员' });
+  sink.add(rng, 'donation', at('2020-02-03', hm(16)), '410471100', undefined, {
+    donorType: 'anonymous',
+    item: 'cash',
+    quantity: 50000,
+    unit: 'cny',
+    label: '一名普通党员',
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -664,7 +1059,9 @@ async function main(): Promise<void> {
   const demo = generateDemo();
   await writeFile(demoEventsPath, renderEvents(demo.events));
   await writeFile(demoRegionsPath, renderRegions(demo.regions));
-  process.stdout.write(`wrote ${demo.events.length} events to ${demoEventsPath}\nwrote ${demo.regions.length} regions to ${demoRegionsPath}\n`);
+  process.stdout.write(
+    `wrote ${demo.events.length} events to ${demoEventsPath}\nwrote ${demo.regions.length} regions to ${demoRegionsPath}\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

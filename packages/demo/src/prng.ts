@@ -109,9 +109,7 @@ export function apportion(total: number, weights: readonly number[]): number[] {
   if (sum <= 0) throw new RangeError(`cannot apportion ${total} over zero weights`);
   const parts = weights.map((w) => Math.floor((total * w) / sum));
   let left = total - parts.reduce((a, b) => a + b, 0);
-  const order = weights
-    .map((w, i) => ({ i, r: (total * w) / sum - (parts[i] as number) }))
-    .sort((x, y) => y.r - x.r || x.i - y.i);
+  const order = weights.map((w, i) => ({ i, r: (total * w) / sum - (parts[i] as number) })).sort((x, y) => y.r - x.r || x.i - y.i);
   for (let k = 0; left > 0; k = (k + 1) % order.length, left--) {
     const i = (order[k] as { i: number }).i;
     parts[i] = (parts[i] as number) + 1;

@@ -19,7 +19,10 @@ function tinyApp(keys: KeyStore, unexpected: unknown[] = []) {
     throw new Error('secret stack detail');
   });
   app.get('/invalid', () => {
-    throw validationProblem([{ path: 'region', message: 'is not a region code' }, { path: 'to', message: 'is not a date' }]);
+    throw validationProblem([
+      { path: 'region', message: 'is not a region code' },
+      { path: 'to', message: 'is not a date' },
+    ]);
   });
   app.get('/too-large', () => {
     throw Object.assign(new Error(''), { status: 413 });
@@ -60,7 +63,9 @@ describe('requireRole', () => {
       const res = await app.request('/ingest', { headers: { authorization } });
       expect(res.status, authorization).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
-      expect((await res.json() as Problem).detail).toBe(authorization.startsWith('Basic') ? 'Send an API key as "Authorization: Bearer <key>"' : 'The API key is unknown or revoked');
+      expect(((await res.json()) as Problem).detail).toBe(
+        authorization.startsWith('Basic') ? 'Send an API key as "Authorization: Bearer <key>"' : 'The API key is unknown or revoked',
+      );
     }
   });
 
@@ -99,7 +104,11 @@ describe('requireRole', () => {
     const limited = await app.request('/ingest', bearer(key));
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
-    expect(await limited.json()).toMatchObject({ type: '/problems/rate_limited', status: 429, detail: 'This API key sent more requests than its limit allows; retry in 1 s' });
+    expect(await limited.json()).toMatchObject({
+      type: '/problems/rate_limited',
+      status: 429,
+      detail: 'This API key sent more requests than its limit allows; retry in 1 s',
+    });
     now = 1000;
     expect((await app.request('/ingest', bearer(key))).status).toBe(200);
   });
@@ -149,17 +158,23 @@ describe('handleError', () => {
       title: 'The request is not valid',
       status: 400,
       detail: 'region: is not a region code; to: is not a date',
-      errors: [{ path: 'region', message: 'is not a region code' }, { path: 'to', message: 'is not a date' }],
+      errors: [
+        { path: 'region', message: 'is not a region code' },
+        { path: 'to', message: 'is not a date' },
+      ],
     });
   });
 
   it("turns Hono's 413 and 415 into their problems", async () => {
     const app = tinyApp(keyStore().keys);
     const large = await app.request('/too-large');
-    expect([large.status, await large.json()]).toEqual([413, { type: '/problems/payload_too_large', title: 'The request body is too large', status: 413, detail: 'The request body is too large' }]);
+    expect([large.status, await large.json()]).toEqual([
+      413,
+      { type: '/problems/payload_too_large', title: 'The request body is too large', status: 413, detail: 'The request body is too large' },
+    ]);
     const media = await app.request('/media');
     expect(media.status).toBe(415);
-    expect((await media.json() as Problem).type).toBe('/problems/unsupported_media_type');
+    expect(((await media.json()) as Problem).type).toBe('/problems/unsupported_media_type');
   });
 
   it('answers anything else with a bare 500 and hands the error to the logger, never to the client', async () => {
@@ -168,7 +183,12 @@ describe('handleError', () => {
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(text).not.toContain('secret stack detail');
-    expect(JSON.parse(text)).toEqual({ type: '/problems/internal', title: 'Internal error', status: 500, detail: 'An unexpected error occurred; it has been logged.' });
+    expect(JSON.parse(text)).toEqual({
+      type: '/problems/internal',
+      title: 'Internal error',
+      status: 500,
+      detail: 'An unexpected error occurred; it has been logged.',
+    });
     expect(unexpected).toHaveLength(1);
     expect((unexpected[0] as Error).message).toBe('secret stack detail');
   });

@@ -14,15 +14,21 @@ export function requireRole(keys: KeyStore, ...roles: ApiRole[]): MiddlewareHand
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    if (!token) throw new ProblemError('unauthorized', 'Send an API key as "Authorization: Bearer <key>"', { headers: { 'www-authenticate': 'Bearer' } });
+    if (!token)
+      throw new ProblemError('unauthorized', 'Send an API key as "Authorization: Bearer <key>"', {
+        headers: { 'www-authenticate': 'Bearer' },
+      });
     const principal = await keys.verify(token);
-    if (!principal) throw new ProblemError('unauthorized', 'The API key is unknown or revoked', { headers: { 'www-authenticate': 'Bearer' } });
+    if (!principal)
+      throw new ProblemError('unauthorized', 'The API key is unknown or revoked', { headers: { 'www-authenticate': 'Bearer' } });
     if (principal.role !== 'admin' && !roles.includes(principal.role)) {
       throw new ProblemError('forbidden', `A ${principal.role} key may not do this; it needs the role ${roles.join(' or ')}`);
     }
     const wait = keys.rateLimiter?.take(principal.keyId) ?? 0;
     if (wait > 0) {
-      throw new ProblemError('rate_limited', `This API key sent more requests than its limit allows; retry in ${wait} s`, { headers: { 'retry-after': String(wait) } });
+      throw new ProblemError('rate_limited', `This API key sent more requests than its limit allows; retry in ${wait} s`, {
+        headers: { 'retry-after': String(wait) },
+      });
     }
     c.set('principal', principal);
     await next();

@@ -59,8 +59,14 @@ export class KeyStore {
     const known = this.cache.get(record.id);
     const revokedAt = known?.revokedAt ?? record.revokedAt;
     this.cache.set(record.id, {
-      keyId: record.id, name: record.name, role: record.role, region: record.region,
-      hash: record.hash, revoked: revokedAt !== null, createdAt: record.createdAt, revokedAt,
+      keyId: record.id,
+      name: record.name,
+      role: record.role,
+      region: record.region,
+      hash: record.hash,
+      revoked: revokedAt !== null,
+      createdAt: record.createdAt,
+      revokedAt,
     });
   }
 
@@ -80,8 +86,14 @@ export class KeyStore {
     const id = randomBytes(10).toString('hex').slice(0, 16);
     const secret = randomBytes(32).toString('base64url');
     const record: ApiKeyRecord = {
-      kind: 'key', id, name: input.name, role: input.role, region: input.region ?? null,
-      hash: sha256(secret), createdAt: new Date().toISOString(), revokedAt: null,
+      kind: 'key',
+      id,
+      name: input.name,
+      role: input.role,
+      region: input.region ?? null,
+      hash: sha256(secret),
+      createdAt: new Date().toISOString(),
+      revokedAt: null,
     };
     await this.sink.append(record);
     this.apply(record);
@@ -99,8 +111,14 @@ export class KeyStore {
     const known = this.cache.get(keyId);
     if (!known) return false;
     const record: ApiKeyRecord = {
-      kind: 'key', id: keyId, name: known.name, role: known.role, region: known.region,
-      hash: known.hash, createdAt: known.createdAt, revokedAt: known.revokedAt ?? new Date().toISOString(),
+      kind: 'key',
+      id: keyId,
+      name: known.name,
+      role: known.role,
+      region: known.region,
+      hash: known.hash,
+      createdAt: known.createdAt,
+      revokedAt: known.revokedAt ?? new Date().toISOString(),
     };
     await this.sink.append(record);
     this.apply(record);

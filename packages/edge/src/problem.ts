@@ -49,7 +49,13 @@ export function handleError(onUnexpected: (error: unknown) => void) {
     if (status === 413) return problemResponse(new ProblemError('payload_too_large', error.message || 'The request body is too large'));
     if (status === 400) return problemResponse(new ProblemError('validation', error.message || 'Malformed request'));
     // @hono/zod-openapi's gate refuses a body whose content type the route does not declare.
-    if (status === 415) return problemResponse(new ProblemError('unsupported_media_type', "The body's content type is not one this route takes (see its requestBody in /openapi.json)"));
+    if (status === 415)
+      return problemResponse(
+        new ProblemError(
+          'unsupported_media_type',
+          "The body's content type is not one this route takes (see its requestBody in /openapi.json)",
+        ),
+      );
     onUnexpected(error);
     return problemResponse(new ProblemError('internal', 'An unexpected error occurred; it has been logged.'));
   };

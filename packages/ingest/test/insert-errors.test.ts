@@ -18,7 +18,11 @@ describe('ClickHouse insert errors (issue 7: a refused row was retried forever)'
     const table = `${ch.database}.t`;
     await ch.client.command({ query: `CREATE TABLE ${table} (s String) ENGINE = MergeTree ORDER BY tuple()` });
     await ch.client.command({ query: `ALTER TABLE ${table} ADD CONSTRAINT c CHECK s != 'poison'` });
-    const failure = (values: object[], into = table) => ch.client.insert({ table: into, values, format: 'JSONEachRow' }).then(() => undefined, (e: unknown) => e);
+    const failure = (values: object[], into = table) =>
+      ch.client.insert({ table: into, values, format: 'JSONEachRow' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
 
     const surrogate = await failure([{ s: 'x\ud800' }]);
     expect(isRowCaused(surrogate)).toBe(true);

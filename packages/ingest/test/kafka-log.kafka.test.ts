@@ -36,7 +36,9 @@ async function openLog(
     topic: options.topic ?? `test-${randomUUID()}`,
     clientId: 'kafka-log-test',
     redeliveryBackoff: { initialMs: 50, maxMs: 500 },
-    ...(debugLogger ? { logger: debugLogger, logLevel: (process.env['KAFKA_LOG_TEST_DEBUG'] === 'debug' ? 'debug' : 'info') as 'debug' | 'info' } : {}),
+    ...(debugLogger
+      ? { logger: debugLogger, logLevel: (process.env['KAFKA_LOG_TEST_DEBUG'] === 'debug' ? 'debug' : 'info') as 'debug' | 'info' }
+      : {}),
     ...(options.appendTimeoutMs === undefined ? {} : { appendTimeoutMs: options.appendTimeoutMs }),
     ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
   });
@@ -44,7 +46,12 @@ async function openLog(
   return log;
 }
 
-async function startConsumer(log: EventLog, groupId: string, onBatch: (batch: LogBatch) => Promise<void>, maxBatchRecords?: number): Promise<LogConsumer> {
+async function startConsumer(
+  log: EventLog,
+  groupId: string,
+  onBatch: (batch: LogBatch) => Promise<void>,
+  maxBatchRecords?: number,
+): Promise<LogConsumer> {
   const consumer = await log.consume({ groupId, onBatch, ...(maxBatchRecords === undefined ? {} : { maxBatchRecords }) });
   cleanups.push(() => consumer.stop());
   return consumer;
@@ -95,7 +102,13 @@ async function readTopic(
       eachMessage: async ({ partition, message }) => {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-        out.push({ partition, offset: message.offset, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers });
+        out.push({
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? '',
+          value: message.value?.toString() ?? '',
+          headers,
+        });
       },
     });
     await waitFor(() => out.length >= expected, `${expected} records in ${topic}`);

@@ -35,7 +35,15 @@ function id() {
 }
 
 function ev(type: string, data: object, extra: Partial<CordonEventInput> = {}): CordonEventInput {
-  return { id: id(), type, occurredAt: '2020-02-13T08:00:00+08:00', region: '410184001', site: 'xz-cp-001', data, ...extra } as CordonEventInput;
+  return {
+    id: id(),
+    type,
+    occurredAt: '2020-02-13T08:00:00+08:00',
+    region: '410184001',
+    site: 'xz-cp-001',
+    data,
+    ...extra,
+  } as CordonEventInput;
 }
 
 function batch(events: CordonEventInput[], receivedAt = '2020-02-13T09:00:00.000Z'): LogBatch {
@@ -150,7 +158,12 @@ describe('void', () => {
 
 describe('days', () => {
   it('a late event counts on the day it occurred, in CORDON_TZ', async () => {
-    await step(batch([screening(1, 1, { occurredAt: '2020-02-13T23:30:00+08:00' }), screening(2, 2, { occurredAt: '2020-02-13T16:30:00Z' })], '2020-02-20T00:00:00.000Z'));
+    await step(
+      batch(
+        [screening(1, 1, { occurredAt: '2020-02-13T23:30:00+08:00' }), screening(2, 2, { occurredAt: '2020-02-13T16:30:00Z' })],
+        '2020-02-20T00:00:00.000Z',
+      ),
+    );
     expect(await dailyOf('people_screened')).toEqual({ '2020-02-13': 1, '2020-02-14': 2 });
   });
 });
@@ -161,7 +174,9 @@ describe('roll-up check', () => {
     await step(batch([target, screening(1, 1), ev('void', { target: target.id, reason: 'x' })]));
     expect(await verifyRollups(ch)).toMatchObject({ ok: true, contributions: { raw: 2, rolledUp: 2 } });
     // What a process killed between the source part and the view's part would leave.
-    await ch.client.command({ query: `INSERT INTO ${ch.database}.metric_daily VALUES ('people_screened', '410184001000', 's', '', '2020-02-13', 50, 1)` });
+    await ch.client.command({
+      query: `INSERT INTO ${ch.database}.metric_daily VALUES ('people_screened', '410184001000', 's', '', '2020-02-13', 50, 1)`,
+    });
     await ch.client.command({ query: `TRUNCATE TABLE ${ch.database}.voids` });
     expect((await verifyRollups(ch)).ok).toBe(false);
     await rebuildRollups(ch);

@@ -38,9 +38,23 @@ function id() {
 }
 
 const turnback = (people: number, region = xinyan): CordonEventInput =>
-  ({ id: id(), type: 'turnback', occurredAt: '2020-02-13T08:00:00+08:00', region, site: 'xy-cp-1', data: { vehicles: 1, people } }) as CordonEventInput;
+  ({
+    id: id(),
+    type: 'turnback',
+    occurredAt: '2020-02-13T08:00:00+08:00',
+    region,
+    site: 'xy-cp-1',
+    data: { vehicles: 1, people },
+  }) as CordonEventInput;
 const voidOf = (target: string, region: string): CordonEventInput =>
-  ({ id: id(), type: 'void', occurredAt: '2020-02-13T10:00:00+08:00', region, source: 'town-app', data: { target, reason: '错报' } }) as CordonEventInput;
+  ({
+    id: id(),
+    type: 'void',
+    occurredAt: '2020-02-13T10:00:00+08:00',
+    region,
+    source: 'town-app',
+    data: { target, reason: '错报' },
+  }) as CordonEventInput;
 
 /** A batch as ingest writes it: `scope` is the sending key's region (absent: unscoped, or an old envelope). */
 function batch(items: { event: CordonEventInput; scope?: string }[], receivedAt = '2020-02-13T09:00:00.000Z'): LogBatch {
@@ -48,19 +62,28 @@ function batch(items: { event: CordonEventInput; scope?: string }[], receivedAt 
     partition: 0,
     records: items.map(({ event, scope }) => {
       const envelope = { v: 1, receivedAt, ...(scope ? { scope } : {}), event } as unknown as LogEnvelope;
-      return { partition: 0, offset: offset++, key: event.type === 'void' ? (event.data as { target: string }).target : event.id, value: Buffer.from(JSON.stringify(envelope)) };
+      return {
+        partition: 0,
+        offset: offset++,
+        key: event.type === 'void' ? (event.data as { target: string }).target : event.id,
+        value: Buffer.from(JSON.stringify(envelope)),
+      };
     }),
   };
 }
 
 async function turnedBack(): Promise<number> {
-  const result = await ch.client.query({ query: `SELECT sum(value) AS v FROM ${ch.database}.metric_daily WHERE metric = 'people_turned_back'`, format: 'JSONEachRow' });
+  const result = await ch.client.query({
+    query: `SELECT sum(value) AS v FROM ${ch.database}.metric_daily WHERE metric = 'people_turned_back'`,
+    format: 'JSONEachRow',
+  });
   return Number((await result.json<{ v: number }>())[0]?.v ?? 0);
 }
 
-const reason = (target: string) => `void outside its key's scope: the target ${target} is an event of region ${xinyan}, outside the sending key's region ${lihe}; not applied`;
+const reason = (target: string) =>
+  `void outside its key's scope: the target ${target} is an event of region ${xinyan}, outside the sending key's region ${lihe}; not applied`;
 
-describe('a void outside its key\'s scope', () => {
+describe("a void outside its key's scope", () => {
   it('stored before its target: the target counts, the void is handed back, made again from its row', async () => {
     const target = turnback(1700);
     const early = voidOf(target.id, lihe);
@@ -72,22 +95,38 @@ describe('a void outside its key\'s scope', () => {
     expect(result.refusedVoids.map((r) => r.reason)).toEqual([reason(target.id)]);
     const [refused] = result.refusedVoids;
     const original = voidBatch.records[0]!;
-    expect({ partition: refused!.record.partition, offset: refused!.record.offset, key: refused!.record.key }).toEqual({ partition: 0, offset: original.offset, key: target.id });
+    expect({ partition: refused!.record.partition, offset: refused!.record.offset, key: refused!.record.key }).toEqual({
+      partition: 0,
+      offset: original.offset,
+      key: target.id,
+    });
     // The envelope as the row keeps it: the same void, its time in UTC.
     const decoded = decodeRecord(refused!.record);
     expect(decoded.ok && decoded.envelope).toEqual({
       v: 1,
       receivedAt: '2020-02-13T01:00:00.000Z',
       scope: lihe,
-      event: { id: early.id, type: 'void', occurredAt: '2020-02-13T02:00:00.000Z', region: lihe, source: 'town-app', data: { target: target.id, reason: '错报' } },
+      event: {
+        id: early.id,
+        type: 'void',
+        occurredAt: '2020-02-13T02:00:00.000Z',
+        region: lihe,
+        source: 'town-app',
+        data: { target: target.id, reason: '错报' },
+      },
     });
 
     // A replay (crash after the insert, before the dead letter) hands it back again: twice, never lost.
-    expect(await step(batch([{ event: target, scope: xinyan }]))).toMatchObject({ counted: 0, duplicates: 1, retractions: 0, refusedVoids: [{ reason: reason(target.id) }] });
+    expect(await step(batch([{ event: target, scope: xinyan }]))).toMatchObject({
+      counted: 0,
+      duplicates: 1,
+      retractions: 0,
+      refusedVoids: [{ reason: reason(target.id) }],
+    });
     expect(await turnedBack()).toBe(1700);
   });
 
-  it('arriving after its target (ingest could not see it counted yet): nothing is taken back, the batch\'s own record is handed back', async () => {
+  it("arriving after its target (ingest could not see it counted yet): nothing is taken back, the batch's own record is handed back", async () => {
     const target = turnback(300);
     await step(batch([{ event: target, scope: xinyan }]));
     const late = batch([{ event: voidOf(target.id, lihe), scope: lihe }]);
@@ -100,17 +139,30 @@ describe('a void outside its key\'s scope', () => {
   it('in the same batch as its target, in either order; an in-scope void of the same target still applies', async () => {
     const t1 = turnback(10);
     const t2 = turnback(20);
-    const result = await step(batch([{ event: voidOf(t1.id, lihe), scope: lihe }, { event: t1 }, { event: t2 }, { event: voidOf(t2.id, lihe), scope: lihe }]));
+    const result = await step(
+      batch([{ event: voidOf(t1.id, lihe), scope: lihe }, { event: t1 }, { event: t2 }, { event: voidOf(t2.id, lihe), scope: lihe }]),
+    );
     expect(result).toMatchObject({ counted: 4, retractions: 0 });
     expect(result.refusedVoids.map((r) => r.reason)).toEqual([reason(t1.id), reason(t2.id)]);
     expect(await turnedBack()).toBe(30);
-    expect(await step(batch([{ event: voidOf(t1.id, xinyan), scope: xinyan }, { event: voidOf(t2.id, '410184'), scope: '410184' }]))).toMatchObject({ retractions: 2, refusedVoids: [] });
+    expect(
+      await step(
+        batch([
+          { event: voidOf(t1.id, xinyan), scope: xinyan },
+          { event: voidOf(t2.id, '410184'), scope: '410184' },
+        ]),
+      ),
+    ).toMatchObject({ retractions: 2, refusedVoids: [] });
     expect(await turnedBack()).toBe(0);
   });
 
   it('a pending void for an id that never arrives blocks nothing: other events count, in and out of its scope', async () => {
     await step(batch([{ event: voidOf(id(), lihe), scope: lihe }]));
-    expect(await step(batch([{ event: turnback(5) }, { event: turnback(7, lihe) }]))).toMatchObject({ counted: 2, retractions: 0, refusedVoids: [] });
+    expect(await step(batch([{ event: turnback(5) }, { event: turnback(7, lihe) }]))).toMatchObject({
+      counted: 2,
+      retractions: 0,
+      refusedVoids: [],
+    });
     expect(await turnedBack()).toBe(12);
   });
 });
@@ -126,7 +178,9 @@ describe('without a scope (an unscoped key, or written before scopes existed)', 
   it('a database made before the scope columns upgrades on migrate: its pending voids keep applying, new scoped ones are judged', async () => {
     const db = ch.database;
     // The schema as it was: no scope on events or voids, the view without it.
-    await ch.client.command({ query: `ALTER TABLE ${db}.voids_mv MODIFY QUERY SELECT toUUID(JSONExtractString(data, 'target')) AS target, id AS void_id, received_at FROM ${db}.events WHERE type = 'void' AND sign = 1` });
+    await ch.client.command({
+      query: `ALTER TABLE ${db}.voids_mv MODIFY QUERY SELECT toUUID(JSONExtractString(data, 'target')) AS target, id AS void_id, received_at FROM ${db}.events WHERE type = 'void' AND sign = 1`,
+    });
     await ch.client.command({ query: `ALTER TABLE ${db}.voids DROP COLUMN scope` });
     await ch.client.command({ query: `ALTER TABLE ${db}.events DROP COLUMN scope` });
     const oldTarget = turnback(60);
@@ -134,7 +188,26 @@ describe('without a scope (an unscoped key, or written before scopes existed)', 
     // A pending void as the old consumer wrote it (no scope field).
     await ch.client.insert({
       table: `${db}.events`,
-      values: [{ id: oldVoid.id, sign: 1, type: 'void', occurred_at: '2020-02-13 02:00:00.000', day: '2020-02-13', region: `${lihe}000`, site: '', source: '', received_at: '2020-02-13 02:00:00.000', void_id: null, data: JSON.stringify(oldVoid.data), 'contributions.metric': [], 'contributions.dim': [], 'contributions.value': [], log_partition: 0, log_offset: String(offset++) }],
+      values: [
+        {
+          id: oldVoid.id,
+          sign: 1,
+          type: 'void',
+          occurred_at: '2020-02-13 02:00:00.000',
+          day: '2020-02-13',
+          region: `${lihe}000`,
+          site: '',
+          source: '',
+          received_at: '2020-02-13 02:00:00.000',
+          void_id: null,
+          data: JSON.stringify(oldVoid.data),
+          'contributions.metric': [],
+          'contributions.dim': [],
+          'contributions.value': [],
+          log_partition: 0,
+          log_offset: String(offset++),
+        },
+      ],
       format: 'JSONEachRow',
     });
     await migrate(ch);

@@ -83,7 +83,13 @@ export async function sumFigures(ch: ClickHouse, q: SumQuery): Promise<SumRow[]>
 }
 
 /** The first day with data for these metrics in the subtree (for a missing `from`). */
-export async function firstDay(ch: ClickHouse, source: FigureSource, metrics: readonly string[], prefix: string, dim?: string): Promise<string | null> {
+export async function firstDay(
+  ch: ClickHouse,
+  source: FigureSource,
+  metrics: readonly string[],
+  prefix: string,
+  dim?: string,
+): Promise<string | null> {
   const src = sourceSql(source, ch.database);
   const result = await ch.client.query({
     query: `SELECT toString(min(day)) AS first_day, count() AS n FROM ${src.from}

@@ -1,6 +1,14 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { mostSpecificCode, parseRegionCode, prefixLengthOf } from '@cordon/regions';
-import { daysBetween, isoWeekOf, metricCatalogue, type AggregateRow, type AggregatesAnswer, type GroupBy, type MetricName } from '@cordon/schemas';
+import {
+  daysBetween,
+  isoWeekOf,
+  metricCatalogue,
+  type AggregateRow,
+  type AggregatesAnswer,
+  type GroupBy,
+  type MetricName,
+} from '@cordon/schemas';
 import { firstDay, roundFigure as round, sumFigures, type SumRow } from './aggregate-sql.ts';
 import type { FigureSource } from './figure-source.ts';
 import { byDimension, bySiteKind } from './breakdown.ts';
@@ -22,7 +30,6 @@ export interface AggregateRequest {
   /** Keep the first N rows after sorting; totals still cover every row. */
   limit?: number | undefined;
 }
-
 
 /**
  * Computes an /v1/aggregates answer from the daily roll-up (or, with
@@ -110,7 +117,15 @@ async function byPlace(ch: ClickHouse, req: AggregateRequest, flow: MetricName[]
   const groupBy = req.groupBy === 'region' ? 'region' : 'site';
   const [flowRows, stockRows] = await Promise.all([
     sumFigures(ch, { source: req.source, prefix, to: req.to, metrics: flow, from, groupBy, ...(prefixLength ? { prefixLength } : {}) }),
-    sumFigures(ch, { source: req.source, prefix, to: req.to, metrics: stock, from: null, groupBy, ...(prefixLength ? { prefixLength } : {}) }),
+    sumFigures(ch, {
+      source: req.source,
+      prefix,
+      to: req.to,
+      metrics: stock,
+      from: null,
+      groupBy,
+      ...(prefixLength ? { prefixLength } : {}),
+    }),
   ]);
   const groups = new Map<string, AggregateRow>();
   for (const row of [...flowRows, ...stockRows]) {

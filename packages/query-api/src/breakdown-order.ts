@@ -4,7 +4,11 @@
  * which breaks ties between equal values, so the same question always gets
  * the same rows in the same order.
  */
-export function orderRows<R extends { values: Record<string, number> }>(rows: readonly R[], sort: string | undefined, limit: number | undefined): R[] {
+export function orderRows<R extends { values: Record<string, number> }>(
+  rows: readonly R[],
+  sort: string | undefined,
+  limit: number | undefined,
+): R[] {
   const descending = sort?.startsWith('-') ?? false;
   const by = sort?.replace(/^-/, '') ?? 'key';
   const indexed = rows.map((row, index) => ({ row, index }));

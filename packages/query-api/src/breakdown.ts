@@ -24,8 +24,20 @@ export const unknownSiteKind = 'unknown';
  */
 export async function byDimension(ch: ClickHouse, scope: BreakdownScope): Promise<AggregateRow[]> {
   const dimension = metricCatalogue.get(scope.metrics[0] ?? '')?.dimension ?? '';
-  const sums = await sumFigures(ch, { source: scope.source, metrics: scope.metrics, prefix: scope.prefix, from: scope.from, to: scope.to, groupBy: 'dimension' });
-  return rowsOf(scope.metrics, sums, (row) => (row.group === '' ? unspecifiedDim : row.group), (value) => ({ dimension, value }));
+  const sums = await sumFigures(ch, {
+    source: scope.source,
+    metrics: scope.metrics,
+    prefix: scope.prefix,
+    from: scope.from,
+    to: scope.to,
+    groupBy: 'dimension',
+  });
+  return rowsOf(
+    scope.metrics,
+    sums,
+    (row) => (row.group === '' ? unspecifiedDim : row.group),
+    (value) => ({ dimension, value }),
+  );
 }
 
 /**
@@ -53,7 +65,12 @@ export async function bySiteKind(ch: ClickHouse, scope: BreakdownScope): Promise
  * and, until a merge removes it, in the roll-up, so keeping them would make
  * the answer depend on when ClickHouse merged.
  */
-function rowsOf(metrics: readonly MetricName[], sums: readonly SumRow[], groupOf: (row: SumRow) => string, keyOf: (group: string) => AggregateRow['key']): AggregateRow[] {
+function rowsOf(
+  metrics: readonly MetricName[],
+  sums: readonly SumRow[],
+  groupOf: (row: SumRow) => string,
+  keyOf: (group: string) => AggregateRow['key'],
+): AggregateRow[] {
   const groups = new Map<string, Record<string, number>>();
   for (const row of sums) {
     const group = groupOf(row);

@@ -15,8 +15,13 @@ export async function checkCompleteness(
   known: { source: FigureSource; asOf: string },
 ): Promise<CompletenessAnswer> {
   const prefix = parseRegionCode(region.code)!.prefix;
-  const [events, reports] = await Promise.all([readLifecycleEvents(ch, known.source, prefix), readReportsOn(ch, known.source, prefix, day)]);
-  const answer = completenessOf(siteLifecycles(events), reports, day, { code: region.code, name: region.name }, (key) => regionRefOfKey(regions, key));
+  const [events, reports] = await Promise.all([
+    readLifecycleEvents(ch, known.source, prefix),
+    readReportsOn(ch, known.source, prefix, day),
+  ]);
+  const answer = completenessOf(siteLifecycles(events), reports, day, { code: region.code, name: region.name }, (key) =>
+    regionRefOfKey(regions, key),
+  );
   return { ...answer, asOf: known.asOf };
 }
 

@@ -6,7 +6,11 @@ import { buildOpenApiDocument } from './openapi.ts';
  * generated client's reader knows a request will get 400 before sending it.
  */
 type Parameter = { name: string; description?: string };
-type Operation = { parameters?: Parameter[]; requestBody?: { description?: string }; 'x-cross-field-rules'?: { fields: string[]; rule: string }[] };
+type Operation = {
+  parameters?: Parameter[];
+  requestBody?: { description?: string };
+  'x-cross-field-rules'?: { fields: string[]; rule: string }[];
+};
 const doc = buildOpenApiDocument() as unknown as { paths: Record<string, Record<string, Operation>> };
 const parameter = (path: string, name: string) => doc.paths[path]!['get']!.parameters!.find((p) => p.name === name)!.description ?? '';
 
@@ -36,20 +40,34 @@ describe('cross-field rules in openapi.json', () => {
     expect(doc.paths['/v1/keys']!['post']!.requestBody?.description).toContain('region, when given, must be a region of the registry');
     expect(doc.paths['/v1/regions']!['post']!.requestBody?.description).toContain('code must not already be in the registry');
     const rules = doc.paths['/v1/aggregates']!['get']!['x-cross-field-rules']!;
-    expect(rules.map((r) => r.fields.join('+'))).toEqual(['region', 'metrics', 'from+to', 'level+groupBy', 'level+region', 'groupBy+metrics', 'sort+metrics', 'from+groupBy']);
+    expect(rules.map((r) => r.fields.join('+'))).toEqual([
+      'region',
+      'metrics',
+      'from+to',
+      'level+groupBy',
+      'level+region',
+      'groupBy+metrics',
+      'sort+metrics',
+      'from+groupBy',
+    ]);
   });
 
   it('promises only region codes the registry accepts by their form', () => {
     const schema = (doc.paths['/v1/regions/{code}']!['get']!.parameters![0] as unknown as { schema: { pattern: string } }).schema;
     const pattern = new RegExp(schema.pattern);
-    expect(['410000', '410100', '410184', '441900', '410184001', '441900003', '410184001001'].filter((c) => pattern.test(c))).toHaveLength(7);
+    expect(['410000', '410100', '410184', '441900', '410184001', '441900003', '410184001001'].filter((c) => pattern.test(c))).toHaveLength(
+      7,
+    );
     expect(['000000', '001000', '410084', '410084001', '000000001', '41018', '4101840010'].filter((c) => pattern.test(c))).toEqual([]);
   });
 
   it('lets a province answer parent: null (Schemathesis found allOf [RegionRef, object|null], which null never meets)', () => {
-    const schemas = (doc as unknown as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } }).components.schemas;
+    const schemas = (doc as unknown as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } }).components
+      .schemas;
     for (const id of ['RegionMatch', 'RegionDetail']) {
-      expect(schemas[id]!.properties['parent'], id).toMatchObject({ anyOf: [{ $ref: '#/components/schemas/RegionRef' }, { type: 'null' }] });
+      expect(schemas[id]!.properties['parent'], id).toMatchObject({
+        anyOf: [{ $ref: '#/components/schemas/RegionRef' }, { type: 'null' }],
+      });
     }
   });
 });

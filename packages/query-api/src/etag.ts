@@ -28,7 +28,16 @@ export function pipelineEtag(deps: { clickhouse: ClickHouse; extra?: () => strin
     const principal = c.get('principal' as never) as { region?: string | null } | undefined;
     const url = new URL(c.req.url);
     const tag = `W/"${before}-${createHash('sha256')
-      .update([url.pathname, url.search, c.req.header('accept') ?? '', c.req.header('accept-language') ?? '', principal?.region ?? '*', deps.extra?.() ?? ''].join('\n'))
+      .update(
+        [
+          url.pathname,
+          url.search,
+          c.req.header('accept') ?? '',
+          c.req.header('accept-language') ?? '',
+          principal?.region ?? '*',
+          deps.extra?.() ?? '',
+        ].join('\n'),
+      )
       .digest('base64url')
       .slice(0, 22)}"`;
     const match = c.req.header('if-none-match');

@@ -93,9 +93,14 @@ export interface PipelineStatus {
  * `received_at`. A row counted while the request runs, received after
  * `knownAt`, may then be included, as it would be without `knownAt`.
  */
-export async function readFigureSource(status: PipelineStatus, knownAt: string | undefined, ch?: ClickHouse): Promise<{ source: FigureSource; asOf: string }> {
+export async function readFigureSource(
+  status: PipelineStatus,
+  knownAt: string | undefined,
+  ch?: ClickHouse,
+): Promise<{ source: FigureSource; asOf: string }> {
   const chosen = figureSourceOf(knownAt, (await status.read()).asOf);
-  if (chosen.source.kind === 'raw' && ch && !(await receivedAfter(ch, chosen.source.knownAt))) return { source: { kind: 'rollup' }, asOf: chosen.asOf };
+  if (chosen.source.kind === 'raw' && ch && !(await receivedAfter(ch, chosen.source.knownAt)))
+    return { source: { kind: 'rollup' }, asOf: chosen.asOf };
   return chosen;
 }
 

@@ -13,7 +13,8 @@ export function buildOpenApiDocument() {
   registry.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key: `Authorization: Bearer <key>`. Keys have a role (ingest, read, admin) and may be limited to a region subtree.',
+    description:
+      'An API key: `Authorization: Bearer <key>`. Keys have a role (ingest, read, admin) and may be limited to a region subtree.',
   });
   const document = registry.getOpenAPI31Document({
     openapi: '3.1.0',
@@ -21,7 +22,7 @@ export function buildOpenApiDocument() {
       title: 'Cordon API',
       version: '1.0.0',
       description:
-        'Public-health field data in, county-wide figures out. Every error is application/problem+json (RFC 9457). Days are in the server\'s CORDON_TZ (default Asia/Shanghai).',
+        "Public-health field data in, county-wide figures out. Every error is application/problem+json (RFC 9457). Days are in the server's CORDON_TZ (default Asia/Shanghai).",
     },
     // Relative: "Try it out" in /docs calls the server that served the document, whatever its PORT and host.
     servers: [{ url: '/', description: 'The server that serves this document' }],
@@ -61,7 +62,9 @@ function describeCrossFieldRules(document: { paths?: Record<string, Record<strin
       if (!rules?.length) continue;
       for (const parameter of operation.parameters ?? []) {
         const own = rules.filter((r) => r.fields.includes(parameter.name)).map((r) => r.rule);
-        if (own.length > 0) parameter.description = `${parameter.description ?? ''} Checked with other parameters (400 naming the field when broken): ${own.join('; ')}.`.trim();
+        if (own.length > 0)
+          parameter.description =
+            `${parameter.description ?? ''} Checked with other parameters (400 naming the field when broken): ${own.join('; ')}.`.trim();
       }
       if (operation.requestBody) {
         operation.requestBody.description = `Checked beyond the schema (400 naming the field when broken): ${rules.map((r) => r.rule).join('; ')}.`;
@@ -83,7 +86,8 @@ function describeEdgeBehaviour(document: { paths?: Record<string, Record<string,
       if (operation.security) Object.assign(operation.responses, rateLimited);
       if (method !== 'get' || !(figurePaths as readonly string[]).includes(path)) continue;
       const ok = operation.responses['200'];
-      if (ok?.content) ok.content['text/csv'] = { schema: { type: 'string', description: 'The rows as CSV (UTF-8 with BOM), on Accept: text/csv' } };
+      if (ok?.content)
+        ok.content['text/csv'] = { schema: { type: 'string', description: 'The rows as CSV (UTF-8 with BOM), on Accept: text/csv' } };
       operation.responses['304'] = { description: 'Not modified: If-None-Match matched the ETag; no new event could change the answer' };
     }
   }

@@ -3,7 +3,14 @@ import { addDays } from '@cordon/schemas';
 import { median, outlierFindings, quarantineFindings, ruleFindings, type PlaceDayValue, type QuarantineEvent } from './quality-rules.ts';
 
 const key = '410184003000';
-const at = (site: string, day: string, metric: string, value: number): PlaceDayValue => ({ site, placeRegion: site === '' ? key : '', regionKey: key, day, metric, value });
+const at = (site: string, day: string, metric: string, value: number): PlaceDayValue => ({
+  site,
+  placeRegion: site === '' ? key : '',
+  regionKey: key,
+  day,
+  metric,
+  value,
+});
 
 describe('ruleFindings', () => {
   it('flags a site-day whose turned-back or fever figure exceeds the screened one, inside from..to only', () => {
@@ -31,7 +38,12 @@ describe('outlierFindings', () => {
 
   it('compares with the median of the previous 14 days with data, needs 7 of them and a floor', () => {
     const base = days('2020-02-01', 14).map((d, i) => at('a', d, 'people_screened', 100 + (i % 3)));
-    const rows = [...base, at('a', '2020-02-15', 'people_screened', 400), at('a', '2020-02-16', 'people_screened', 303), at('a', '2020-02-17', 'people_screened', 20)];
+    const rows = [
+      ...base,
+      at('a', '2020-02-15', 'people_screened', 400),
+      at('a', '2020-02-16', 'people_screened', 303),
+      at('a', '2020-02-17', 'people_screened', 20),
+    ];
     const found = outlierFindings(rows, '2020-02-15', '2020-02-17');
     // Baselines: 2-15 has the 14 days of 100..102 (median 101); 2-16 adds 400 and drops 2-01; 2-17 likewise.
     expect(found.map((f) => [f.day, f.values])).toEqual([
@@ -41,7 +53,10 @@ describe('outlierFindings', () => {
   });
 
   it('does not judge without 7 baseline days in the last 60, nor below the floor', () => {
-    const sparse = [...days('2020-02-01', 6).map((d) => at('a', d, 'people_screened', 100)), at('a', '2020-02-10', 'people_screened', 1000)];
+    const sparse = [
+      ...days('2020-02-01', 6).map((d) => at('a', d, 'people_screened', 100)),
+      at('a', '2020-02-10', 'people_screened', 1000),
+    ];
     expect(outlierFindings(sparse, '2020-02-10', '2020-02-10')).toEqual([]);
     const old = [...days('2019-11-01', 10).map((d) => at('a', d, 'people_screened', 100)), at('a', '2020-02-10', 'people_screened', 1000)];
     expect(outlierFindings(old, '2020-02-10', '2020-02-10')).toEqual([]);
@@ -60,7 +75,13 @@ describe('outlierFindings', () => {
 describe('quarantineFindings', () => {
   let n = 0;
   const q = (type: QuarantineEvent['type'], subject: string, occurredAt: string, site = 's'): QuarantineEvent => ({
-    id: `q-${String(++n).padStart(3, '0')}`, type, subject, occurredAt, day: occurredAt.slice(0, 10), site, regionKey: key,
+    id: `q-${String(++n).padStart(3, '0')}`,
+    type,
+    subject,
+    occurredAt,
+    day: occurredAt.slice(0, 10),
+    site,
+    regionKey: key,
   });
 
   it('flags an end with no open quarantine of its subject: none started, started later, or already ended', () => {

@@ -43,7 +43,12 @@ export function placeKey(p: Place): string {
 
 const ruleChecks: { check: QualityCheck; over: string; under: string; words: string }[] = [
   { check: 'people_turned_back_exceeds_screened', over: 'people_turned_back', under: 'people_screened', words: 'people turned back' },
-  { check: 'vehicles_turned_back_exceeds_screened', over: 'vehicles_turned_back', under: 'vehicles_screened', words: 'vehicles turned back' },
+  {
+    check: 'vehicles_turned_back_exceeds_screened',
+    over: 'vehicles_turned_back',
+    under: 'vehicles_screened',
+    words: 'vehicles turned back',
+  },
   { check: 'fever_exceeds_screened', over: 'fever_cases', under: 'people_screened', words: 'fever cases' },
 ];
 
@@ -57,7 +62,11 @@ export function ruleFindings(rows: readonly PlaceDayValue[], from: string, to: s
     if (r.day < from || r.day > to) continue;
     const key = `${placeKey(r)}\u0001${r.day}`;
     let entry = days.get(key);
-    if (!entry) days.set(key, (entry = { place: { site: r.site, placeRegion: r.placeRegion }, regionKey: r.regionKey, day: r.day, values: new Map() }));
+    if (!entry)
+      days.set(
+        key,
+        (entry = { place: { site: r.site, placeRegion: r.placeRegion }, regionKey: r.regionKey, day: r.day, values: new Map() }),
+      );
     entry.values.set(r.metric, (entry.values.get(r.metric) ?? 0) + r.value);
   }
   const out: Finding[] = [];
@@ -101,7 +110,8 @@ export function outlierFindings(rows: readonly PlaceDayValue[], from: string, to
     if (!tracked.has(r.metric)) continue;
     const key = `${placeKey(r)}\u0001${r.metric}`;
     let s = series.get(key);
-    if (!s) series.set(key, (s = { place: { site: r.site, placeRegion: r.placeRegion }, metric: r.metric as OutlierMetric, days: new Map() }));
+    if (!s)
+      series.set(key, (s = { place: { site: r.site, placeRegion: r.placeRegion }, metric: r.metric as OutlierMetric, days: new Map() }));
     const prev = s.days.get(r.day);
     s.days.set(r.day, { value: (prev?.value ?? 0) + r.value, regionKey: r.regionKey });
   }
@@ -196,7 +206,14 @@ export function quarantineFindings(events: readonly QuarantineEvent[], from: str
 
 /** Flags in answer order: day, then sites by id before unsited places, then region, then check. */
 export function compareFindings(a: Finding, b: Finding): number {
-  const order = (f: Finding) => [f.day, f.site === '' ? '1' : '0', f.site, f.placeRegion || f.regionKey, String(qualityChecks.indexOf(f.check)).padStart(2, '0'), f.metric ?? ''];
+  const order = (f: Finding) => [
+    f.day,
+    f.site === '' ? '1' : '0',
+    f.site,
+    f.placeRegion || f.regionKey,
+    String(qualityChecks.indexOf(f.check)).padStart(2, '0'),
+    f.metric ?? '',
+  ];
   const x = order(a);
   const y = order(b);
   for (let i = 0; i < x.length; i++) {

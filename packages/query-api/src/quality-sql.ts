@@ -20,9 +20,17 @@ import type { Place, PlaceDayValue, QuarantineEvent } from './quality-rules.ts';
  */
 
 /** Site-day sums of `metrics` from the source, days from..to; days whose events were all retracted are left out. */
-export async function readPlaceDays(ch: ClickHouse, source: FigureSource, prefix: string, metrics: readonly string[], from: string, to: string): Promise<PlaceDayValue[]> {
+export async function readPlaceDays(
+  ch: ClickHouse,
+  source: FigureSource,
+  prefix: string,
+  metrics: readonly string[],
+  from: string,
+  to: string,
+): Promise<PlaceDayValue[]> {
   // The roll-up's sums without the dimension, ordered by day (place_daily, migrations.ts): the same sums as metric_daily's, reading only the days asked for.
-  const src = source.kind === 'rollup' ? { ...sourceSql(source, ch.database), from: `${ch.database}.place_daily` } : sourceSql(source, ch.database);
+  const src =
+    source.kind === 'rollup' ? { ...sourceSql(source, ch.database), from: `${ch.database}.place_daily` } : sourceSql(source, ch.database);
   const result = await ch.client.query({
     // place_daily is a SummingMergeTree: rows are summed here, never trusted to be merged.
     query: `SELECT site AS p_site, if(site = '', toString(region), '') AS p_region, toString(any(region)) AS any_region,
@@ -35,8 +43,22 @@ export async function readPlaceDays(ch: ClickHouse, source: FigureSource, prefix
     query_params: { metrics, prefix, from, to, knownAt: knownAtParam(source) },
     format: 'JSONEachRow',
   });
-  const rows = await result.json<{ p_site: string; p_region: string; any_region: string; p_day: string; p_metric: string; total: number | string }>();
-  return rows.map((r) => ({ site: r.p_site, placeRegion: r.p_region, regionKey: r.any_region, day: r.p_day, metric: r.p_metric, value: Number(r.total) }));
+  const rows = await result.json<{
+    p_site: string;
+    p_region: string;
+    any_region: string;
+    p_day: string;
+    p_metric: string;
+    total: number | string;
+  }>();
+  return rows.map((r) => ({
+    site: r.p_site,
+    placeRegion: r.p_region,
+    regionKey: r.any_region,
+    day: r.p_day,
+    metric: r.p_metric,
+    value: Number(r.total),
+  }));
 }
 
 /**
@@ -44,7 +66,13 @@ export async function readPlaceDays(ch: ClickHouse, source: FigureSource, prefix
  * quarantine.ended on from..to in the subtree, up to `to`: everything the
  * pairing of those ends depends on, and nothing later.
  */
-export async function readQuarantineEvents(ch: ClickHouse, source: FigureSource, prefix: string, from: string, to: string): Promise<QuarantineEvent[]> {
+export async function readQuarantineEvents(
+  ch: ClickHouse,
+  source: FigureSource,
+  prefix: string,
+  from: string,
+  to: string,
+): Promise<QuarantineEvent[]> {
   // quarantine_events: the quarantine rows of `events` with their subject (migrations.ts), ordered by subject.
   const result = await ch.client.query({
     query: `SELECT id AS e_id, argMax(type, sign) AS e_type, argMax(subject, sign) AS e_subject,
@@ -61,7 +89,15 @@ export async function readQuarantineEvents(ch: ClickHouse, source: FigureSource,
     query_params: { prefix, from, to, knownAt: knownAtParam(source) },
     format: 'JSONEachRow',
   });
-  const rows = await result.json<{ e_id: string; e_type: QuarantineEvent['type']; e_subject: string; e_at: string; e_day: string; e_site: string; e_region: string }>();
+  const rows = await result.json<{
+    e_id: string;
+    e_type: QuarantineEvent['type'];
+    e_subject: string;
+    e_at: string;
+    e_day: string;
+    e_site: string;
+    e_region: string;
+  }>();
   return rows.map((r) => ({
     id: r.e_id,
     type: r.e_type,
@@ -84,7 +120,13 @@ export interface EvidenceEvent extends Place {
  * `metrics`, with the metrics each contributes to. Only flagged place-days
  * are asked for, so this stays small however wide the range.
  */
-export async function readEvidence(ch: ClickHouse, source: FigureSource, prefix: string, placeDays: readonly (Place & { day: string })[], metrics: readonly string[]): Promise<EvidenceEvent[]> {
+export async function readEvidence(
+  ch: ClickHouse,
+  source: FigureSource,
+  prefix: string,
+  placeDays: readonly (Place & { day: string })[],
+  metrics: readonly string[],
+): Promise<EvidenceEvent[]> {
   if (placeDays.length === 0) return [];
   const days = placeDays.map((p) => p.day).sort();
   const result = await ch.client.query({

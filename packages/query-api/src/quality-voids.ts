@@ -15,7 +15,13 @@ import type { Finding } from './quality-rules.ts';
  * Only voids with a scope are candidates (`scope != ''`): unscoped voids
  * always apply, so a data set without region-limited keys reads nothing.
  */
-export async function voidScopeFindings(ch: ClickHouse, source: FigureSource, prefix: string, from: string, to: string): Promise<Finding[]> {
+export async function voidScopeFindings(
+  ch: ClickHouse,
+  source: FigureSource,
+  prefix: string,
+  from: string,
+  to: string,
+): Promise<Finding[]> {
   const db = ch.database;
   const known = knownCondition(source);
   const result = await ch.client.query({
@@ -32,7 +38,16 @@ export async function voidScopeFindings(ch: ClickHouse, source: FigureSource, pr
     query_params: { prefix, from, to, knownAt: knownAtParam(source) },
     format: 'JSONEachRow',
   });
-  const rows = await result.json<{ r_void: string; r_scope: string; r_target: string; r_site: string; r_region: string; r_day: string; r_metrics: string[]; r_values: number[] }>();
+  const rows = await result.json<{
+    r_void: string;
+    r_scope: string;
+    r_target: string;
+    r_site: string;
+    r_region: string;
+    r_day: string;
+    r_metrics: string[];
+    r_values: number[];
+  }>();
   return rows
     .filter((r) => !keyInSubtree(r.r_region, r.r_scope))
     .map((r) => {

@@ -37,7 +37,12 @@ export async function checkQuality(
     readQuarantineEvents(ch, source, prefix, from, to),
     voidScopeFindings(ch, source, prefix, from, to),
   ]);
-  const findings = [...ruleFindings(placeDays, from, to), ...outlierFindings(placeDays, from, to), ...quarantineFindings(quarantine, from, to), ...refusedVoids].sort(compareFindings);
+  const findings = [
+    ...ruleFindings(placeDays, from, to),
+    ...outlierFindings(placeDays, from, to),
+    ...quarantineFindings(quarantine, from, to),
+    ...refusedVoids,
+  ].sort(compareFindings);
 
   const needMetrics = new Set<string>();
   const flagged = new Map<string, Finding & { day: string }>();

@@ -37,8 +37,10 @@ export function createRegistryRoutes(deps: RegistryRoutesDeps) {
   const app = createRouter<AuthEnv>();
   const read = requireRole(deps.keys, 'read');
   // POST /v1/regions (admin, another router) shares the path: only GETs are ours to guard.
-  const readGets: MiddlewareHandler<AuthEnv> = async (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? read(c, next) : next());
-  for (const path of ['/v1/regions', '/v1/regions/:code', sitesRoute.path, completenessRoute.path, qualityRoute.path]) app.use(path, readGets);
+  const readGets: MiddlewareHandler<AuthEnv> = async (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? read(c, next) : next();
+  for (const path of ['/v1/regions', '/v1/regions/:code', sitesRoute.path, completenessRoute.path, qualityRoute.path])
+    app.use(path, readGets);
 
   app.openapi(regionRoute, (c) => {
     const { code } = c.req.valid('param');
@@ -58,13 +60,25 @@ export function createRegistryRoutes(deps: RegistryRoutesDeps) {
   app.openapi(sitesRoute, async (c) => {
     const q = c.req.valid('query');
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
-    return c.json(await listSites(deps.clickhouse, deps.regions, region, q, await readFigureSource(deps.status, q.knownAt, deps.clickhouse)), 200);
+    return c.json(
+      await listSites(deps.clickhouse, deps.regions, region, q, await readFigureSource(deps.status, q.knownAt, deps.clickhouse)),
+      200,
+    );
   });
 
   app.openapi(completenessRoute, async (c) => {
     const q = c.req.valid('query');
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
-    return c.json(await checkCompleteness(deps.clickhouse, deps.regions, region, q.date ?? dayOf(new Date()), await readFigureSource(deps.status, q.knownAt, deps.clickhouse)), 200);
+    return c.json(
+      await checkCompleteness(
+        deps.clickhouse,
+        deps.regions,
+        region,
+        q.date ?? dayOf(new Date()),
+        await readFigureSource(deps.status, q.knownAt, deps.clickhouse),
+      ),
+      200,
+    );
   });
 
   app.openapi(qualityRoute, async (c) => {
@@ -74,7 +88,16 @@ export function createRegistryRoutes(deps: RegistryRoutesDeps) {
     const crossErrors = qualityQueryErrors({ from, to });
     if (crossErrors.length > 0) throw validationProblem(crossErrors);
     const region = resolveRegion(deps.regions, q.region, c.get('principal'));
-    return c.json(await checkQuality(deps.clickhouse, deps.regions, region, { from, to }, await readFigureSource(deps.status, q.knownAt, deps.clickhouse)), 200);
+    return c.json(
+      await checkQuality(
+        deps.clickhouse,
+        deps.regions,
+        region,
+        { from, to },
+        await readFigureSource(deps.status, q.knownAt, deps.clickhouse),
+      ),
+      200,
+    );
   });
 
   return app;

@@ -14,8 +14,17 @@ const town = { ...anyone, region: '410184003' };
 describe('regionDetail', () => {
   it('gives the parent, the ancestors and the children with names', () => {
     const detail = regionDetail(registry, registry.get('410184')!);
-    expect(detail).toMatchObject({ code: '410184', name: '新郑市', level: 'county', custom: false, parent: { code: '410100', name: '郑州市' } });
-    expect(detail.ancestors).toEqual([{ code: '410000', name: '河南省' }, { code: '410100', name: '郑州市' }]);
+    expect(detail).toMatchObject({
+      code: '410184',
+      name: '新郑市',
+      level: 'county',
+      custom: false,
+      parent: { code: '410100', name: '郑州市' },
+    });
+    expect(detail.ancestors).toEqual([
+      { code: '410000', name: '河南省' },
+      { code: '410100', name: '郑州市' },
+    ]);
     expect(detail.children[0]).toEqual({ code: '410184001', name: '新建路街道', level: 'town' });
     expect(detail.children.map((c) => c.code)).toEqual(registry.children('410184').map((c) => c.code));
   });

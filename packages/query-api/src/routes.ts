@@ -55,7 +55,14 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
   app.use(statusRoute.path, requireRole(deps.keys, 'read', 'ingest'));
   app.openapi(statusRoute, async (c) => {
     const { lag, asOf } = await deps.status.read({ fresh: true });
-    const answer: StatusAnswer = { lag, asOf, log: deps.logKind, clickhouse: deps.clickhouse.kind, timeZone: deps.timeZone, consumer: deps.status.consumerHealth() };
+    const answer: StatusAnswer = {
+      lag,
+      asOf,
+      log: deps.logKind,
+      clickhouse: deps.clickhouse.kind,
+      timeZone: deps.timeZone,
+      consumer: deps.status.consumerHealth(),
+    };
     return c.json(answer, 200);
   });
 
@@ -96,11 +103,21 @@ export function createQueryRoutes(deps: QueryRoutesDeps) {
     const found = resolveRegion(deps.regions, q.region, c.get('principal'));
     const region = { code: found.code, name: found.name };
     const { source, asOf } = await readFigureSource(deps.status, q.knownAt, deps.clickhouse);
-    const from = q.from ?? (await timeseriesDefaultFrom(deps.clickhouse, { metric: q.metric, regionCode: region.code, to, dim: q.dim, source }));
+    const from =
+      q.from ?? (await timeseriesDefaultFrom(deps.clickhouse, { metric: q.metric, regionCode: region.code, to, dim: q.dim, source }));
     // Again with the from the data gave: its span is known only now.
     const spanErrors = q.from ? [] : timeseriesQueryErrors({ ...q, from, to, fromDefaulted: true });
     if (spanErrors.length > 0) throw validationProblem(spanErrors);
-    const answer = await timeseries(deps.clickhouse, { metric: q.metric, region, from, to, interval: q.interval, dim: q.dim, source, asOf });
+    const answer = await timeseries(deps.clickhouse, {
+      metric: q.metric,
+      region,
+      from,
+      to,
+      interval: q.interval,
+      dim: q.dim,
+      source,
+      asOf,
+    });
     return c.json(answer, 200);
   });
 

@@ -15,7 +15,10 @@ export async function listSites(
   known: { source: FigureSource; asOf: string },
 ): Promise<SiteList> {
   const prefix = parseRegionCode(region.code)!.prefix;
-  const [events, lastEventAt] = await Promise.all([readLifecycleEvents(ch, known.source, prefix), readLastEventAt(ch, known.source, prefix)]);
+  const [events, lastEventAt] = await Promise.all([
+    readLifecycleEvents(ch, known.source, prefix),
+    readLastEventAt(ch, known.source, prefix),
+  ]);
   const sites = siteLifecycles(events)
     .filter((s) => (filter.kind === undefined || s.kind === filter.kind) && (filter.status === 'all' || s.status === filter.status))
     .map((s) => ({

@@ -37,7 +37,16 @@ export async function readLifecycleEvents(ch: ClickHouse, source: FigureSource, 
     query_params: { prefix, knownAt: knownAtParam(source) },
     format: 'JSONEachRow',
   });
-  const rows = await result.json<{ e_id: string; e_site: string; e_type: LifecycleEvent['type']; e_at: string; e_day: string; e_region: string; e_name: string; e_kind: string }>();
+  const rows = await result.json<{
+    e_id: string;
+    e_site: string;
+    e_type: LifecycleEvent['type'];
+    e_at: string;
+    e_day: string;
+    e_region: string;
+    e_name: string;
+    e_kind: string;
+  }>();
   return rows.map((r) => ({
     id: r.e_id,
     site: r.e_site,

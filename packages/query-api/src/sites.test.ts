@@ -21,7 +21,15 @@ describe('siteLifecycles', () => {
       ev('a', 'site.registered', '2020-02-01T08:00:00'),
       ev('a', 'site.registered', '2020-02-08T08:00:00', { name: 'renamed', kind: 'monitoring_point', regionKey: '410184004000' }),
     ]);
-    expect(a).toMatchObject({ id: 'a', name: 'renamed', kind: 'monitoring_point', regionKey: '410184004000', openedOn: '2020-02-01', closedOn: null, status: 'open' });
+    expect(a).toMatchObject({
+      id: 'a',
+      name: 'renamed',
+      kind: 'monitoring_point',
+      regionKey: '410184004000',
+      openedOn: '2020-02-01',
+      closedOn: null,
+      status: 'open',
+    });
     const days = ['2020-01-31', '2020-02-01', '2020-02-04', '2020-02-05', '2020-02-07', '2020-02-08', '2020-03-01'];
     expect(days.map((d) => inServiceOn(a!, d))).toEqual([false, true, true, false, false, true, true]);
   });
@@ -41,7 +49,11 @@ describe('siteLifecycles', () => {
   });
 
   it('a closure alone makes no site; sites come ordered by id', () => {
-    const sites = siteLifecycles([ev('z', 'site.registered', '2020-02-01T08:00:00'), ev('y', 'site.closed', '2020-02-01T08:00:00'), ev('m', 'site.registered', '2020-02-01T08:00:00')]);
+    const sites = siteLifecycles([
+      ev('z', 'site.registered', '2020-02-01T08:00:00'),
+      ev('y', 'site.closed', '2020-02-01T08:00:00'),
+      ev('m', 'site.registered', '2020-02-01T08:00:00'),
+    ]);
     expect(sites.map((s) => s.id)).toEqual(['m', 'z']);
   });
 });

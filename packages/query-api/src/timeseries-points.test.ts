@@ -17,10 +17,34 @@ describe('buildPoints', () => {
     });
     expect(points).toEqual([
       // 7 days ending 02-10: 04..10 → 7 + 4 + 6 = 17
-      { period: '2020-02-10', start: '2020-02-10', end: '2020-02-10', value: 6, cumulative: 117, movingAverage7: Math.round((17 / 7) * 1e6) / 1e6, change: { absolute: 2, relative: 0.5 } },
+      {
+        period: '2020-02-10',
+        start: '2020-02-10',
+        end: '2020-02-10',
+        value: 6,
+        cumulative: 117,
+        movingAverage7: Math.round((17 / 7) * 1e6) / 1e6,
+        change: { absolute: 2, relative: 0.5 },
+      },
       // 05..11: 4 + 6 = 10
-      { period: '2020-02-11', start: '2020-02-11', end: '2020-02-11', value: 0, cumulative: 117, movingAverage7: Math.round((10 / 7) * 1e6) / 1e6, change: { absolute: -6, relative: -1 } },
-      { period: '2020-02-12', start: '2020-02-12', end: '2020-02-12', value: 3, cumulative: 120, movingAverage7: Math.round((13 / 7) * 1e6) / 1e6, change: { absolute: 3, relative: null } },
+      {
+        period: '2020-02-11',
+        start: '2020-02-11',
+        end: '2020-02-11',
+        value: 0,
+        cumulative: 117,
+        movingAverage7: Math.round((10 / 7) * 1e6) / 1e6,
+        change: { absolute: -6, relative: -1 },
+      },
+      {
+        period: '2020-02-12',
+        start: '2020-02-12',
+        end: '2020-02-12',
+        value: 3,
+        cumulative: 120,
+        movingAverage7: Math.round((13 / 7) * 1e6) / 1e6,
+        change: { absolute: 3, relative: null },
+      },
     ]);
   });
 
@@ -52,8 +76,24 @@ describe('buildPoints', () => {
     });
     // Daily levels 03..11: 2,2,3,3,3,3,3,3,0
     expect(points).toEqual([
-      { period: '2020-02-10', start: '2020-02-10', end: '2020-02-10', value: 3, cumulative: 3, movingAverage7: Math.round((20 / 7) * 1e6) / 1e6, change: { absolute: 0, relative: 0 } },
-      { period: '2020-02-11', start: '2020-02-11', end: '2020-02-11', value: 0, cumulative: 0, movingAverage7: Math.round((18 / 7) * 1e6) / 1e6, change: { absolute: -3, relative: -1 } },
+      {
+        period: '2020-02-10',
+        start: '2020-02-10',
+        end: '2020-02-10',
+        value: 3,
+        cumulative: 3,
+        movingAverage7: Math.round((20 / 7) * 1e6) / 1e6,
+        change: { absolute: 0, relative: 0 },
+      },
+      {
+        period: '2020-02-11',
+        start: '2020-02-11',
+        end: '2020-02-11',
+        value: 0,
+        cumulative: 0,
+        movingAverage7: Math.round((18 / 7) * 1e6) / 1e6,
+        change: { absolute: -3, relative: -1 },
+      },
     ]);
   });
 });

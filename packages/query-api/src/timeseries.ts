@@ -1,6 +1,15 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { parseRegionCode } from '@cordon/regions';
-import { addDays, metricCatalogue, mondayOf, sundayOf, unspecifiedDim, type Interval, type MetricName, type TimeseriesAnswer } from '@cordon/schemas';
+import {
+  addDays,
+  metricCatalogue,
+  mondayOf,
+  sundayOf,
+  unspecifiedDim,
+  type Interval,
+  type MetricName,
+  type TimeseriesAnswer,
+} from '@cordon/schemas';
 import { firstDay, sumFigures } from './aggregate-sql.ts';
 import type { FigureSource } from './figure-source.ts';
 import { buildPoints, lookbackDays } from './timeseries-points.ts';
@@ -24,7 +33,10 @@ function storedDim(dim: string | undefined): string | undefined {
 }
 
 /** A missing `from`: the first day with data for this metric (and dim) in the subtree, never after `to`. */
-export async function timeseriesDefaultFrom(ch: ClickHouse, q: { metric: MetricName; regionCode: string; to: string; dim: string | undefined; source: FigureSource }): Promise<string> {
+export async function timeseriesDefaultFrom(
+  ch: ClickHouse,
+  q: { metric: MetricName; regionCode: string; to: string; dim: string | undefined; source: FigureSource },
+): Promise<string> {
   const prefix = parseRegionCode(q.regionCode)!.prefix;
   const first = await firstDay(ch, q.source, [q.metric], prefix, storedDim(q.dim));
   return first !== null && first < q.to ? first : q.to;

@@ -23,7 +23,23 @@ describe('pipelineEtag without a local consumer', () => {
     expect((await app.request('/figure', { headers: { 'if-none-match': tag } })).status).toBe(304);
     await ch.client.insert({
       table: `${ch.database}.events`,
-      values: [{ id: '0190d8a0-0000-7000-8000-00000000e7a9', sign: 1, type: 'screening', occurred_at: '2020-02-13 00:00:00.000', day: '2020-02-13', region: '410184000000', site: '', source: '', received_at: '2020-02-13 01:00:00.000', void_id: null, data: '{}', log_partition: 0, log_offset: 0 }],
+      values: [
+        {
+          id: '0190d8a0-0000-7000-8000-00000000e7a9',
+          sign: 1,
+          type: 'screening',
+          occurred_at: '2020-02-13 00:00:00.000',
+          day: '2020-02-13',
+          region: '410184000000',
+          site: '',
+          source: '',
+          received_at: '2020-02-13 01:00:00.000',
+          void_id: null,
+          data: '{}',
+          log_partition: 0,
+          log_offset: 0,
+        },
+      ],
       format: 'JSONEachRow',
     });
     const after = await app.request('/figure', { headers: { 'if-none-match': tag } });

@@ -75,7 +75,7 @@ describe('ancestorCodes', () => {
 });
 
 describe('keyInSubtree', () => {
-  it('reads a subtree as the figure routes do: by the code\'s key prefix', () => {
+  it("reads a subtree as the figure routes do: by the code's key prefix", () => {
     expect(keyInSubtree('410184003000', '410184003')).toBe(true); // the town itself
     expect(keyInSubtree('410184003012', '410184003')).toBe(true); // a village in it
     expect(keyInSubtree('410184104000', '410184003')).toBe(false); // its sibling town

@@ -16,13 +16,7 @@
 export type RegionLevel = 'province' | 'city' | 'county' | 'town' | 'village';
 
 /** From the top of the tree down. */
-export const regionLevels: readonly RegionLevel[] = Object.freeze([
-  'province',
-  'city',
-  'county',
-  'town',
-  'village',
-] as const);
+export const regionLevels: readonly RegionLevel[] = Object.freeze(['province', 'city', 'county', 'town', 'village'] as const);
 
 export interface ParsedRegionCode {
   /** The public code, as given. */
@@ -129,7 +123,13 @@ export function publicCode(key12: string, level: RegionLevel): string {
 }
 
 /** Length of the key prefix that selects a subtree at each level. */
-export const prefixLengthOf: Readonly<Record<RegionLevel, number>> = Object.freeze({ province: 2, city: 4, county: 6, town: 9, village: 12 });
+export const prefixLengthOf: Readonly<Record<RegionLevel, number>> = Object.freeze({
+  province: 2,
+  city: 4,
+  county: 6,
+  town: 9,
+  village: 12,
+});
 
 /**
  * The most specific public code a 12-digit key can stand for: trailing zero

@@ -8,7 +8,17 @@ import { type RegionIndex, buildRegionIndex, selectProvinces } from './region-in
 import { createRegionRegistry, type RegionRegistry } from './registry.ts';
 import { locateChinaDivision, readChinaDivision, sourceFingerprint } from './source.ts';
 
-export { type RegionLevel, type ParsedRegionCode, regionLevels, parseRegionCode, ancestorCodes, prefixLengthOf, mostSpecificCode, levelIndex, keyInSubtree } from './code.ts';
+export {
+  type RegionLevel,
+  type ParsedRegionCode,
+  regionLevels,
+  parseRegionCode,
+  ancestorCodes,
+  prefixLengthOf,
+  mostSpecificCode,
+  levelIndex,
+  keyInSubtree,
+} from './code.ts';
 export { type Region, type RegionRegistry, type RegionErrorCode, RegionError } from './registry.ts';
 
 export interface LoadRegionRegistryOptions {

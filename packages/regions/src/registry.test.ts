@@ -204,7 +204,13 @@ describe('added regions', () => {
   it('checks an addition without making it, with the same errors (the admin route writes between check and add)', async () => {
     const reg = await loadRegionRegistry({ provinces: ['41'] });
     const before = reg.size;
-    expect(reg.check({ code: '410184499', name: ' 园区 ' })).toEqual({ code: '410184499', name: '园区', level: 'town', parent: '410184', custom: true });
+    expect(reg.check({ code: '410184499', name: ' 园区 ' })).toEqual({
+      code: '410184499',
+      name: '园区',
+      level: 'town',
+      parent: '410184',
+      custom: true,
+    });
     expect(reg.has('410184499')).toBe(false);
     expect(reg.size).toBe(before);
     expect(reg.children('410184').map((r) => r.code)).not.toContain('410184499');

@@ -8,14 +8,7 @@
  * higher level, so subtree questions about them walk their parent chain
  * instead of comparing index ranges.
  */
-import {
-  type RegionLevel,
-  levelIndex,
-  parseRegionCode,
-  publicCode,
-  regionLevels,
-  syntacticParent,
-} from './code.ts';
+import { type RegionLevel, levelIndex, parseRegionCode, publicCode, regionLevels, syntacticParent } from './code.ts';
 import { type RegionIndex, compositeKey, keyKey12, keyLevel } from './region-index.ts';
 
 export interface Region {

@@ -4,30 +4,33 @@ import { fieldErrorSchema } from './problem.ts';
 import { expandMetricSelector, labelLanguages, metricCatalogue, metricNameSchema, type MetricName } from './metrics.ts';
 
 /** A metric name or a family with `*` that names at least one metric. */
-const metricSelectorSchema = z
-  .string()
-  .superRefine((s, ctx) => {
-    if (expandMetricSelector(s).length > 0) return;
-    ctx.addIssue({ code: 'custom', message: s.includes('*') ? 'matches no metric (see GET /v1/metrics)' : 'is not a known metric (see GET /v1/metrics)' });
+const metricSelectorSchema = z.string().superRefine((s, ctx) => {
+  if (expandMetricSelector(s).length > 0) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: s.includes('*') ? 'matches no metric (see GET /v1/metrics)' : 'is not a known metric (see GET /v1/metrics)',
   });
+});
 import { regionCodeSchema } from './events.ts';
 import { maxDenseDays } from './cross-field.ts';
 import { daysApart } from './days.ts';
 
 /** The answer to POST /v1/events: an import summary (partial success). */
-export const importSummarySchema = z.object({
-  accepted: z.number().int().describe('Events made durable by this request'),
-  duplicates: z.number().int().describe('Events whose id was already acknowledged; they count once'),
-  rejected: z.number().int().describe('Events that failed validation; nothing of them was written'),
-  errors: z.array(
-    z.object({
-      index: z.number().int().describe('Position of the event in the request'),
-      id: z.string().nullable().describe('The event id, when it could be read'),
-      errors: z.array(fieldErrorSchema),
-    }),
-  ),
-  dryRun: z.boolean().optional().describe('Present and true when nothing was written (?dryRun=true)'),
-}).meta({ id: 'ImportSummary', description: 'What happened to each event of the request (partial success)' });
+export const importSummarySchema = z
+  .object({
+    accepted: z.number().int().describe('Events made durable by this request'),
+    duplicates: z.number().int().describe('Events whose id was already acknowledged; they count once'),
+    rejected: z.number().int().describe('Events that failed validation; nothing of them was written'),
+    errors: z.array(
+      z.object({
+        index: z.number().int().describe('Position of the event in the request'),
+        id: z.string().nullable().describe('The event id, when it could be read'),
+        errors: z.array(fieldErrorSchema),
+      }),
+    ),
+    dryRun: z.boolean().optional().describe('Present and true when nothing was written (?dryRun=true)'),
+  })
+  .meta({ id: 'ImportSummary', description: 'What happened to each event of the request (partial success)' });
 export type ImportSummary = z.infer<typeof importSummarySchema>;
 
 export const regionLevelSchema = z.enum(['province', 'city', 'county', 'town', 'village']);
@@ -41,10 +44,13 @@ const daySchema = z.iso.date('must be a day, YYYY-MM-DD');
 
 /** Parameters every figure route shares, so they read and validate the same everywhere. */
 const regionParam = regionCodeSchema.optional().meta({
-  description: "The subtree to count: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region.",
+  description:
+    "The subtree to count: a province (410000), city (410100), county (410184), town (9 digits) or village (12 digits). Defaults to a region-scoped key's own region.",
   example: '410184',
 });
-const fromParam = daySchema.optional().meta({ description: 'First day, inclusive, in CORDON_TZ. Default: the first day with data.', example: '2020-01-24' });
+const fromParam = daySchema
+  .optional()
+  .meta({ description: 'First day, inclusive, in CORDON_TZ. Default: the first day with data.', example: '2020-01-24' });
 const toParam = daySchema.optional().meta({ description: 'Last day, inclusive, in CORDON_TZ. Default: today.', example: '2020-02-13' });
 /** The language of CSV headers; a query parameter of the routes whose CSV has metric columns. */
 export const csvLangSchema = z.enum(labelLanguages).meta({
@@ -72,13 +78,18 @@ export const aggregatesQuerySchema = z.object({
   metrics: z
     .string()
     .min(1, 'name at least one metric')
-    .transform((s) => s.split(',').map((m) => m.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(metricSelectorSchema).min(1, 'name at least one metric').max(50, 'at most 50 metrics or families'))
     // A family is expanded here, once, so every later step sees plain metric names.
     .transform((selectors) => [...new Set(selectors.flatMap(expandMetricSelector))])
     .meta({
       description:
-        'Comma-separated metric names (GET /v1/metrics lists them), at most 50. A name with `*` is a family that counts as one of the 50: `donated:*` is every donated item and unit (66 metrics, one request for donations by item), `donated:masks:*` masks in every unit, `donated:*:kg` everything donated by weight. The answer\'s `metrics` lists the names a family expanded to, in catalogue order.',
+        "Comma-separated metric names (GET /v1/metrics lists them), at most 50. A name with `*` is a family that counts as one of the 50: `donated:*` is every donated item and unit (66 metrics, one request for donations by item), `donated:masks:*` masks in every unit, `donated:*:kg` everything donated by weight. The answer's `metrics` lists the names a family expanded to, in catalogue order.",
       example: 'people_screened,people_turned_back',
     }),
   region: regionParam,
@@ -140,7 +151,10 @@ export function aggregatesQueryErrors(q: {
   if (q.sort !== undefined && q.metrics) {
     const name = q.sort.replace(/^-/, '');
     if (name !== 'key' && !q.metrics.includes(name as MetricName)) {
-      errors.push({ path: 'sort', message: `must be key, -key, or one of the requested metrics (${q.metrics.join(', ')}), optionally with a leading -` });
+      errors.push({
+        path: 'sort',
+        message: `must be key, -key, or one of the requested metrics (${q.metrics.join(', ')}), optionally with a leading -`,
+      });
     }
   }
   return errors;
@@ -157,7 +171,13 @@ function sharedDimensionErrors(metrics: readonly MetricName[]): { path: string; 
   for (const m of metrics) {
     const def = metricCatalogue.get(m);
     if (!def?.dimension) return [{ path: 'groupBy', message: `dimension needs metrics with a breakdown dimension; ${m} has none` }];
-    if (def.kind === 'stock') return [{ path: 'groupBy', message: `dimension cannot break down the stock metric ${m} (its ends carry no ${def.dimension}); use groupBy=siteKind` }];
+    if (def.kind === 'stock')
+      return [
+        {
+          path: 'groupBy',
+          message: `dimension cannot break down the stock metric ${m} (its ends carry no ${def.dimension}); use groupBy=siteKind`,
+        },
+      ];
     dims.set(def.dimension, [...(dims.get(def.dimension) ?? []), m]);
   }
   if (dims.size <= 1) return [];
@@ -188,7 +208,9 @@ export const localizedSchema = z
 export const metricInfoSchema = z
   .object({
     name: metricNameSchema,
-    label: localizedSchema.describe('What a table heading or chart legend shows (CSV headers with lang=zh|en); for donated:* the item and its unit, 口罩（个） / Masks (pieces)'),
+    label: localizedSchema.describe(
+      'What a table heading or chart legend shows (CSV headers with lang=zh|en); for donated:* the item and its unit, 口罩（个） / Masks (pieces)',
+    ),
     description: z.string(),
     unit: z.string().describe('The unit in English (vehicles, people, CNY); unitLabel has it in both languages'),
     unitLabel: localizedSchema.describe('The unit as shown beside a figure: 台 / vehicles, 户 / households, 元 / CNY'),
@@ -201,17 +223,25 @@ export const metricListSchema = z.object({ metrics: z.array(metricInfoSchema) })
 
 export const asOfSchema = z
   .string()
-  .describe('Every event acknowledged before this instant is counted; with knownAt, the knownAt instant (UTC) unless the pipeline has not yet counted up to it');
+  .describe(
+    'Every event acknowledged before this instant is counted; with knownAt, the knownAt instant (UTC) unless the pipeline has not yet counted up to it',
+  );
 
-export const aggregatesAnswerSchema = z.object({
-  metrics: z.array(metricNameSchema),
-  region: z.object({ code: z.string(), name: z.string() }),
-  from: z.string().nullable(),
-  to: z.string(),
-  asOf: asOfSchema,
-  rows: z.array(z.object({ key: aggregateRowKeySchema, values: z.record(z.string(), z.number()) })).describe('In `sort` order, at most `limit` of them'),
-  totals: z.record(z.string(), z.number()).describe('Flow metrics summed over from..to; stock metrics at the end of to. Always over every row, whatever `limit` keeps'),
-}).meta({ id: 'Aggregates' });
+export const aggregatesAnswerSchema = z
+  .object({
+    metrics: z.array(metricNameSchema),
+    region: z.object({ code: z.string(), name: z.string() }),
+    from: z.string().nullable(),
+    to: z.string(),
+    asOf: asOfSchema,
+    rows: z
+      .array(z.object({ key: aggregateRowKeySchema, values: z.record(z.string(), z.number()) }))
+      .describe('In `sort` order, at most `limit` of them'),
+    totals: z
+      .record(z.string(), z.number())
+      .describe('Flow metrics summed over from..to; stock metrics at the end of to. Always over every row, whatever `limit` keeps'),
+  })
+  .meta({ id: 'Aggregates' });
 export type AggregatesAnswer = z.output<typeof aggregatesAnswerSchema>;
 /** One row of an answer: what it is about (`key`) and its figures. */
 export type AggregateRow = AggregatesAnswer['rows'][number];
@@ -228,7 +258,8 @@ export const timeseriesQuerySchema = z.object({
   from: fromParam,
   to: toParam,
   interval: intervalSchema.default('day').meta({
-    description: 'One point per day, or per ISO week (Monday to Sunday, 2020-W07). With week, from is moved back to its Monday and to forward to its Sunday, so every point is a whole week.',
+    description:
+      'One point per day, or per ISO week (Monday to Sunday, 2020-W07). With week, from is moved back to its Monday and to forward to its Sunday, so every point is a whole week.',
   }),
   dim: z
     .string()
@@ -253,16 +284,21 @@ export const timeseriesPointSchema = z
     value: z.number().describe('Flow metrics: the sum over the period. Stock metrics: the level at the end of the period'),
     cumulative: z
       .number()
-      .describe('The running total from the first event ever (not from `from`) to the end of the period. For stock metrics, which are levels already, it equals value'),
+      .describe(
+        'The running total from the first event ever (not from `from`) to the end of the period. For stock metrics, which are levels already, it equals value',
+      ),
     movingAverage7: z
       .number()
       .describe(
-        'Mean of the daily values of the 7 days ending on the period\'s last day (that day and the 6 before it, before `from` too), to 6 decimals. For interval=week that is the mean daily value of the week. Daily values of stock metrics are their end-of-day levels',
+        "Mean of the daily values of the 7 days ending on the period's last day (that day and the 6 before it, before `from` too), to 6 decimals. For interval=week that is the mean daily value of the week. Daily values of stock metrics are their end-of-day levels",
       ),
     change: z
       .object({
-        absolute: z.number().describe('value minus the previous period\'s value (the day or week before; before `from` too)'),
-        relative: z.number().nullable().describe('absolute / |previous value|, a fraction (0.25 = +25%) to 6 decimals; null when the previous value is 0'),
+        absolute: z.number().describe("value minus the previous period's value (the day or week before; before `from` too)"),
+        relative: z
+          .number()
+          .nullable()
+          .describe('absolute / |previous value|, a fraction (0.25 = +25%) to 6 decimals; null when the previous value is 0'),
       })
       .meta({ id: 'TimeseriesChange' }),
   })
@@ -298,34 +334,48 @@ export function timeseriesQueryErrors(q: {
   const errors: { path: string; message: string }[] = [];
   if (q.from && q.to && q.from > q.to) errors.push({ path: 'from', message: 'must not be after to' });
   else if (q.from && q.to && daysApart(q.from, q.to) > maxDenseDays) {
-    errors.push({ path: 'from', message: `a timeseries spans at most ${maxDenseDays} days${q.fromDefaulted ? ' (the data starts earlier; give a from)' : ''}` });
+    errors.push({
+      path: 'from',
+      message: `a timeseries spans at most ${maxDenseDays} days${q.fromDefaulted ? ' (the data starts earlier; give a from)' : ''}`,
+    });
   }
   const def = metricCatalogue.get(q.metric);
   if (q.dim !== undefined && !def?.dimension) errors.push({ path: 'dim', message: `${q.metric} has no breakdown dimension` });
-  else if (q.dim !== undefined && def?.kind === 'stock') errors.push({ path: 'dim', message: `cannot restrict the stock metric ${q.metric}: its ends carry no ${def.dimension}` });
+  else if (q.dim !== undefined && def?.kind === 'stock')
+    errors.push({ path: 'dim', message: `cannot restrict the stock metric ${q.metric}: its ends carry no ${def.dimension}` });
   return errors;
 }
 
 export const consumerHealthStates = ['ok', 'retrying', 'stuck'] as const;
 export const consumerHealthSchema = z
   .object({
-    state: z.enum(consumerHealthStates).describe('ok: counting; retrying: a batch failed and is being retried; stuck: retrying for a while (CORDON_STUCK_AFTER_MS) with the lag not shrinking'),
+    state: z
+      .enum(consumerHealthStates)
+      .describe(
+        'ok: counting; retrying: a batch failed and is being retried; stuck: retrying for a while (CORDON_STUCK_AFTER_MS) with the lag not shrinking',
+      ),
     since: z.string().describe('When the current state began (ISO 8601)'),
     lastError: z.string().nullable().describe('The last error the consumer met (also after it recovered); null if none since it started'),
   })
   .meta({ id: 'ConsumerHealth', description: "The roll-up consumer's health" });
 export type ConsumerHealth = z.infer<typeof consumerHealthSchema>;
 
-export const statusAnswerSchema = z.object({
-  lag: z.number().int().describe('Acknowledged events not yet counted'),
-  asOf: z.string(),
-  log: z.enum(['kafka', 'embedded']),
-  clickhouse: z.enum(['chdb', 'server']),
-  timeZone: z
-    .string()
-    .describe("The server's CORDON_TZ (an IANA zone, e.g. Asia/Shanghai): the zone of every day bucket, so a client can name yesterday or show asOf as the server's days count it"),
-  consumer: consumerHealthSchema.describe('From the consumer in this process; in a process without one, from the lag alone (stuck when it has not shrunk for CORDON_STUCK_AFTER_MS)'),
-}).meta({ id: 'Status' });
+export const statusAnswerSchema = z
+  .object({
+    lag: z.number().int().describe('Acknowledged events not yet counted'),
+    asOf: z.string(),
+    log: z.enum(['kafka', 'embedded']),
+    clickhouse: z.enum(['chdb', 'server']),
+    timeZone: z
+      .string()
+      .describe(
+        "The server's CORDON_TZ (an IANA zone, e.g. Asia/Shanghai): the zone of every day bucket, so a client can name yesterday or show asOf as the server's days count it",
+      ),
+    consumer: consumerHealthSchema.describe(
+      'From the consumer in this process; in a process without one, from the lag alone (stuck when it has not shrunk for CORDON_STUCK_AFTER_MS)',
+    ),
+  })
+  .meta({ id: 'Status' });
 export type StatusAnswer = z.infer<typeof statusAnswerSchema>;
 
 export const apiRoles = ['ingest', 'read', 'admin'] as const;

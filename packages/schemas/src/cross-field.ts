@@ -31,7 +31,10 @@ export const aggregatesRules: readonly CrossFieldRule[] = [
   { fields: ['metrics'], rule: 'every name must be a metric of the catalogue (GET /v1/metrics) or a family of them (donated:*)' },
   fromNotAfterTo,
   { fields: ['level', 'groupBy'], rule: 'level is required with groupBy=region' },
-  { fields: ['level', 'region'], rule: "level must be at or below the region's own level (a county breaks down into towns or villages, not into cities)" },
+  {
+    fields: ['level', 'region'],
+    rule: "level must be at or below the region's own level (a county breaks down into towns or villages, not into cities)",
+  },
   {
     fields: ['groupBy', 'metrics'],
     rule: 'groupBy=dimension needs metrics that all have a breakdown dimension (GET /v1/metrics, `dimension`), the same one, and are flow metrics',
@@ -44,21 +47,32 @@ export const timeseriesRules: readonly CrossFieldRule[] = [
   regionRule('it must lie'),
   fromNotAfterTo,
   { fields: ['dim', 'metric'], rule: 'dim only for a flow metric that has a breakdown dimension (GET /v1/metrics, `dimension`)' },
-  { fields: ['from', 'to'], rule: `from..to spans at most ${maxDenseDays} days; without from, the metric's first day with data in the region (give a from when that is earlier)` },
+  {
+    fields: ['from', 'to'],
+    rule: `from..to spans at most ${maxDenseDays} days; without from, the metric's first day with data in the region (give a from when that is earlier)`,
+  },
 ];
 
 export const qualityRangeRules = (maxDays: number, defaultDays: number): readonly CrossFieldRule[] => [
   regionRule('it must lie'),
-  { fields: ['from', 'to'], rule: `from must not be after to, and from..to spans at most ${maxDays} days (from defaults to ${defaultDays - 1} days before to, to to today)` },
+  {
+    fields: ['from', 'to'],
+    rule: `from must not be after to, and from..to spans at most ${maxDays} days (from defaults to ${defaultDays - 1} days before to, to to today)`,
+  },
 ];
 
 export const regionScopedRules: readonly CrossFieldRule[] = [regionRule('it must lie')];
 
 export const regionSearchRules: readonly CrossFieldRule[] = [
-  { fields: ['region'], rule: "region, when given, must be a region of the registry, inside a region-limited key's subtree (403 otherwise)" },
+  {
+    fields: ['region'],
+    rule: "region, when given, must be a region of the registry, inside a region-limited key's subtree (403 otherwise)",
+  },
 ];
 
-export const createKeyRules: readonly CrossFieldRule[] = [{ fields: ['region'], rule: 'region, when given, must be a region of the registry' }];
+export const createKeyRules: readonly CrossFieldRule[] = [
+  { fields: ['region'], rule: 'region, when given, must be a region of the registry' },
+];
 
 export const addRegionRules: readonly CrossFieldRule[] = [
   { fields: ['code'], rule: 'code must not already be in the registry' },

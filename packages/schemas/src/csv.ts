@@ -36,7 +36,8 @@ function flatten(value: Record<string, unknown>, prefix = ''): Record<string, un
   for (const [k, v] of Object.entries(value)) {
     // A row's key and values are the columns themselves, not "key.day".
     const name = prefix === '' && (k === 'key' || k === 'values') ? '' : `${prefix}${k}`;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, name === '' ? '' : `${name}.`));
+    if (v !== null && typeof v === 'object' && !Array.isArray(v))
+      Object.assign(out, flatten(v as Record<string, unknown>, name === '' ? '' : `${name}.`));
     else out[name] = Array.isArray(v) ? v.join(';') : v;
   }
   return out;
@@ -62,7 +63,12 @@ export function csvLanguageOf(lang: string | null | undefined, acceptLanguage: s
     .split(',')
     .map((part, order) => {
       const [tag = '', ...params] = part.trim().split(';');
-      const q = Number(params.map((p) => p.trim()).find((p) => p.startsWith('q='))?.slice(2) ?? '1');
+      const q = Number(
+        params
+          .map((p) => p.trim())
+          .find((p) => p.startsWith('q='))
+          ?.slice(2) ?? '1',
+      );
       return { primary: tag.trim().toLowerCase().split('-')[0] ?? '', q: Number.isFinite(q) ? q : 0, order };
     })
     .filter((t) => t.q > 0 && (labelLanguages as readonly string[]).includes(t.primary))

@@ -18,14 +18,30 @@ const prose = storableText({ max: 1000, multiline: true });
  * surrogate or control character can pass it), and it is the one pattern the
  * OpenAPI document can show for the field.
  */
-const subject = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'must be a pseudonymous id (letters, digits, . _ : -), never a name');
+const subject = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'must be a pseudonymous id (letters, digits, . _ : -), never a name');
 
 export const siteKinds = ['road_checkpoint', 'community_gate', 'highway_service_area', 'monitoring_point', 'grid_cell', 'other'] as const;
 export const feverDispositions = ['referred', 'isolated', 'released', 'other'] as const;
 export const quarantineReasons = ['returnee_hubei', 'returnee_other', 'close_contact', 'other'] as const;
 export const quarantineOutcomes = ['released', 'hospitalized', 'transferred', 'other'] as const;
 export const donorTypes = ['party_member', 'resident', 'company', 'organization', 'government', 'anonymous'] as const;
-export const donationItems = ['masks', 'disinfectant', 'sprayers', 'protective_suits', 'goggles', 'thermometers', 'soap', 'food', 'vegetables', 'cash', 'other'] as const;
+export const donationItems = [
+  'masks',
+  'disinfectant',
+  'sprayers',
+  'protective_suits',
+  'goggles',
+  'thermometers',
+  'soap',
+  'food',
+  'vegetables',
+  'cash',
+  'other',
+] as const;
 export const donationUnits = ['piece', 'kg', 'barrel', 'set', 'box', 'cny'] as const;
 export const deploymentRoles = ['party_member', 'cadre', 'militia', 'volunteer', 'medical', 'police'] as const;
 export const incidentKinds = ['checkpoint_breach', 'refused_check', 'assault', 'other'] as const;
@@ -35,7 +51,18 @@ export const incidentOutcomes = ['warned', 'detained', 'fined', 'referred', 'oth
  * kept apart from donations received: the same mask is counted once coming
  * in (donation) and once going out (supplies.issued), never summed together.
  */
-export const supplyItems = ['masks', 'thermometers', 'disinfectant', 'protective_suits', 'goggles', 'sprayers', 'soap', 'clothing', 'food', 'other'] as const;
+export const supplyItems = [
+  'masks',
+  'thermometers',
+  'disinfectant',
+  'protective_suits',
+  'goggles',
+  'sprayers',
+  'soap',
+  'clothing',
+  'food',
+  'other',
+] as const;
 export const supplyUnits = ['piece', 'kg', 'barrel', 'set', 'box'] as const;
 /** Publicity output (出黑板报50期、悬挂宣传横幅350条…); each kind has its own unit, so kinds are never summed. */
 export const publicityKinds = ['blackboard', 'banner', 'notice', 'initiative_letter', 'brochure', 'leaflet', 'vehicle', 'other'] as const;
@@ -53,7 +80,11 @@ export const eventDataSchemas = {
       partyMembers: count.optional(),
       militia: count.optional(),
       volunteers: count.optional(),
-      hours: z.number().positive().max(24 * 7).optional(),
+      hours: z
+        .number()
+        .positive()
+        .max(24 * 7)
+        .optional(),
     })
     .refine((d) => (d.partyMembers ?? 0) + (d.militia ?? 0) + (d.volunteers ?? 0) <= d.staff, {
       message: 'partyMembers + militia + volunteers must not exceed staff',
@@ -88,22 +119,32 @@ export const eventDataSchemas = {
   deployment: z.strictObject({ role: z.enum(deploymentRoles), people: count }),
   incident: z.strictObject({ kind: z.enum(incidentKinds), outcome: z.enum(incidentOutcomes) }),
   resumption: z.strictObject({ enterprises: count, employees: count }),
-  'supplies.issued': z.strictObject({
-    item: z.enum(supplyItems),
-    quantity,
-    unit: z.enum(supplyUnits),
-    recipient: label.optional(),
-    label: label.optional(),
-  }).describe(`Beyond CONTRACT.md's table (an extension, issue 8): supplies handed out to people and units (累计发放口罩7000个), not donations received; metrics issued:<item>:<unit>`),
+  'supplies.issued': z
+    .strictObject({
+      item: z.enum(supplyItems),
+      quantity,
+      unit: z.enum(supplyUnits),
+      recipient: label.optional(),
+      label: label.optional(),
+    })
+    .describe(
+      `Beyond CONTRACT.md's table (an extension, issue 8): supplies handed out to people and units (累计发放口罩7000个), not donations received; metrics issued:<item>:<unit>`,
+    ),
   publicity: z
     .strictObject({ kind: z.enum(publicityKinds), quantity: count, label: label.optional() })
-    .describe(`Beyond CONTRACT.md's table (an extension, issue 8): publicity output (出黑板报50期、悬挂宣传横幅350条); one metric per kind, publicity:<kind>, each in its own unit`),
+    .describe(
+      `Beyond CONTRACT.md's table (an extension, issue 8): publicity output (出黑板报50期、悬挂宣传横幅350条); one metric per kind, publicity:<kind>, each in its own unit`,
+    ),
   'gathering.stopped': z
     .strictObject({ kind: z.enum(gatheringKinds), people: count.optional() })
-    .describe(`Beyond CONTRACT.md's table (an extension, issue 8): a gathering stopped (制止红白喜事聚众操办; family_ceremony is a wedding or funeral); metric gatherings_stopped`),
+    .describe(
+      `Beyond CONTRACT.md's table (an extension, issue 8): a gathering stopped (制止红白喜事聚众操办; family_ceremony is a wedding or funeral); metric gatherings_stopped`,
+    ),
   'discipline.talk': z
     .strictObject({ subject: z.enum(talkSubjects), count: count.min(1, 'must be at least 1') })
-    .describe(`Beyond CONTRACT.md's table (an extension, issue 8): disciplinary talks (约谈) with \`count\` party organisations or people of one kind; metrics talks_organizations and talks_people`),
+    .describe(
+      `Beyond CONTRACT.md's table (an extension, issue 8): disciplinary talks (约谈) with \`count\` party organisations or people of one kind; metrics talks_organizations and talks_people`,
+    ),
   void: z.strictObject({ target: z.uuid().transform((s) => s.toLowerCase()), reason: prose }),
 } as const;
 
@@ -142,9 +183,12 @@ const envelopeFields = {
 };
 
 function eventSchemaOf<T extends EventType>(type: T) {
-  return z
-    .strictObject({ ...envelopeFields, type: z.literal(type), data: eventDataSchemas[type] })
-    .meta({ id: `${type.split('.').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}Event` });
+  return z.strictObject({ ...envelopeFields, type: z.literal(type), data: eventDataSchemas[type] }).meta({
+    id: `${type
+      .split('.')
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join('')}Event`,
+  });
 }
 
 // The union of each type's schema (not the schema of a generic type), so
@@ -158,8 +202,7 @@ const eventSchemas = eventTypes.map((t) => eventSchemaOf(t)) as EventSchemaOf[];
  */
 export const eventSchema = z
   .discriminatedUnion('type', eventSchemas as [EventSchemaOf, ...EventSchemaOf[]], {
-    error: (issue) =>
-      issue.code === 'invalid_union' ? `must be one of: ${eventTypes.join(', ')}` : undefined,
+    error: (issue) => (issue.code === 'invalid_union' ? `must be one of: ${eventTypes.join(', ')}` : undefined),
   })
   .superRefine((e, ctx) => {
     if (siteRequired.has(e.type) && e.site === undefined) {

@@ -30,9 +30,18 @@ describe('metric labels', () => {
   });
 
   it('builds each donated:<item>:<unit> label from the item and unit labels', () => {
-    expect(metricCatalogue.get('donated:masks:piece')).toMatchObject({ label: { zh: '口罩（个）', en: 'Masks (pieces)' }, unit: { zh: '个', en: 'pieces' } });
-    expect(metricCatalogue.get('donated:disinfectant:kg')).toMatchObject({ label: { zh: '消毒液（千克）', en: 'Disinfectant (kg)' }, unit: { zh: '千克', en: 'kg' } });
-    expect(metricCatalogue.get('donated:cash:cny')).toMatchObject({ label: { zh: '现金（元）', en: 'Cash (CNY)' }, unit: { zh: '元', en: 'CNY' } });
+    expect(metricCatalogue.get('donated:masks:piece')).toMatchObject({
+      label: { zh: '口罩（个）', en: 'Masks (pieces)' },
+      unit: { zh: '个', en: 'pieces' },
+    });
+    expect(metricCatalogue.get('donated:disinfectant:kg')).toMatchObject({
+      label: { zh: '消毒液（千克）', en: 'Disinfectant (kg)' },
+      unit: { zh: '千克', en: 'kg' },
+    });
+    expect(metricCatalogue.get('donated:cash:cny')).toMatchObject({
+      label: { zh: '现金（元）', en: 'Cash (CNY)' },
+      unit: { zh: '元', en: 'CNY' },
+    });
     expect(metricCatalogue.get('donated:other:box')).toMatchObject({ label: { zh: '其他物资（箱）', en: 'Other supplies (boxes)' } });
   });
 

@@ -19,19 +19,23 @@ export const problemCodes = {
 
 export type ProblemCode = keyof typeof problemCodes;
 
-export const fieldErrorSchema = z.object({
-  path: z.string().describe('Where the error is, as a JSON pointer-like path, e.g. "data.people" or "region"'),
-  message: z.string(),
-}).meta({ id: 'FieldError' });
+export const fieldErrorSchema = z
+  .object({
+    path: z.string().describe('Where the error is, as a JSON pointer-like path, e.g. "data.people" or "region"'),
+    message: z.string(),
+  })
+  .meta({ id: 'FieldError' });
 export type FieldError = z.infer<typeof fieldErrorSchema>;
 
-export const problemSchema = z.object({
-  type: z.string().describe('A URI reference naming the kind of problem, e.g. /problems/validation'),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  errors: z.array(fieldErrorSchema).optional().describe('For validation problems: each field in error'),
-}).meta({ id: 'Problem', description: 'An error (RFC 9457 problem details)' });
+export const problemSchema = z
+  .object({
+    type: z.string().describe('A URI reference naming the kind of problem, e.g. /problems/validation'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(fieldErrorSchema).optional().describe('For validation problems: each field in error'),
+  })
+  .meta({ id: 'Problem', description: 'An error (RFC 9457 problem details)' });
 export type Problem = z.infer<typeof problemSchema>;
 
 export function problemType(code: ProblemCode): string {
@@ -39,6 +43,9 @@ export function problemType(code: ProblemCode): string {
 }
 
 /** Turns zod issues into the contract's `{path, message}` list. */
-export function fieldErrorsOf(issues: readonly { path: readonly PropertyKey[]; message: string }[], prefix: readonly PropertyKey[] = []): FieldError[] {
+export function fieldErrorsOf(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  prefix: readonly PropertyKey[] = [],
+): FieldError[] {
   return issues.map((i) => ({ path: [...prefix, ...i.path].map(String).join('.') || '(root)', message: i.message }));
 }

@@ -1,8 +1,16 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { knownAtSchema } from './api.ts';
-import { completenessQuerySchema, qualityQuerySchema, sitesQuerySchema, type CompletenessAnswer, type QualityAnswer, type SiteList } from './registry-api.ts';
+import {
+  completenessQuerySchema,
+  qualityQuerySchema,
+  sitesQuerySchema,
+  type CompletenessAnswer,
+  type QualityAnswer,
+  type SiteList,
+} from './registry-api.ts';
 
-const paths = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) => r.error?.issues.map((i) => i.path.join('.')) ?? [];
+const paths = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
+  r.error?.issues.map((i) => i.path.join('.')) ?? [];
 
 describe('knownAt on the registry routes', () => {
   const routes = [
@@ -11,7 +19,7 @@ describe('knownAt on the registry routes', () => {
     ['quality', qualityQuerySchema, { region: '410184', from: '2020-02-07', to: '2020-02-13' }],
   ] as const;
 
-  it.each(routes)('%s: is the figure routes\' parameter, optional, and refuses hostile values by name', (_name, schema, base) => {
+  it.each(routes)("%s: is the figure routes' parameter, optional, and refuses hostile values by name", (_name, schema, base) => {
     expect(schema.shape.knownAt.unwrap()).toBe(knownAtSchema);
     expect(schema.parse({ ...base, knownAt: '2020-02-14T08:00:00+08:00' })).toMatchObject({ knownAt: '2020-02-14T08:00:00+08:00' });
     expect(schema.parse(base)).not.toHaveProperty('knownAt');

@@ -16,9 +16,19 @@ describe('eventSchema', () => {
   it('rejects unknown types, impossible dates, bad region codes and unknown fields', () => {
     const r = eventSchema.safeParse({ ...base, type: 'bogus', data: {} });
     expect(r.error?.issues[0]?.path).toEqual(['type']);
-    const d = eventSchema.safeParse({ ...base, occurredAt: '2020-02-30T08:00:00+08:00', type: 'fever', data: { people: 1, disposition: 'referred' } });
+    const d = eventSchema.safeParse({
+      ...base,
+      occurredAt: '2020-02-30T08:00:00+08:00',
+      type: 'fever',
+      data: { people: 1, disposition: 'referred' },
+    });
     expect(d.error?.issues.map((i) => i.path.join('.'))).toEqual(['occurredAt']);
-    const g = eventSchema.safeParse({ ...base, region: "410184' OR 1=1", type: 'fever', data: { people: 1, disposition: 'referred', x: 1 } });
+    const g = eventSchema.safeParse({
+      ...base,
+      region: "410184' OR 1=1",
+      type: 'fever',
+      data: { people: 1, disposition: 'referred', x: 1 },
+    });
     expect(g.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['data', 'region']);
   });
   it('requires a site on site events and a pseudonymous quarantine subject', () => {

@@ -23,7 +23,11 @@ import {
 describe('types from the schemas', () => {
   it('CordonEvent is what eventSchema parses to, discriminated on type', () => {
     expectTypeOf<CordonEvent>().toEqualTypeOf<z.output<typeof eventSchema>>();
-    expectTypeOf<EventOf<'screening'>['data']>().toEqualTypeOf<{ vehicles: number; people: number; temperatureChecks?: number | undefined }>();
+    expectTypeOf<EventOf<'screening'>['data']>().toEqualTypeOf<{
+      vehicles: number;
+      people: number;
+      temperatureChecks?: number | undefined;
+    }>();
     expectTypeOf<EventOf<'fever'>['type']>().toEqualTypeOf<'fever'>();
   });
 

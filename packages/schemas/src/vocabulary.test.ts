@@ -9,27 +9,44 @@ describe('the vocabulary beyond the contract (issue 8)', () => {
     expect(contributionsOf(parse('supplies.issued', { item: 'masks', quantity: 7000, unit: 'piece', recipient: '各村检测卡口' }))).toEqual([
       { metric: 'issued:masks:piece', dim: '', value: 7000 },
     ]);
-    expect(contributionsOf(parse('supplies.issued', { item: 'clothing', quantity: 460, unit: 'set' }))).toEqual([{ metric: 'issued:clothing:set', dim: '', value: 460 }]);
+    expect(contributionsOf(parse('supplies.issued', { item: 'clothing', quantity: 460, unit: 'set' }))).toEqual([
+      { metric: 'issued:clothing:set', dim: '', value: 460 },
+    ]);
   });
 
   it('counts publicity per kind, each in its own unit', () => {
-    expect(contributionsOf(parse('publicity', { kind: 'blackboard', quantity: 50 }))).toEqual([{ metric: 'publicity:blackboard', dim: '', value: 50 }]);
-    expect(metricCatalogue.get('publicity:blackboard')).toMatchObject({ label: { zh: '出黑板报', en: 'Blackboard bulletins' }, unit: { zh: '期', en: 'issues' } });
+    expect(contributionsOf(parse('publicity', { kind: 'blackboard', quantity: 50 }))).toEqual([
+      { metric: 'publicity:blackboard', dim: '', value: 50 },
+    ]);
+    expect(metricCatalogue.get('publicity:blackboard')).toMatchObject({
+      label: { zh: '出黑板报', en: 'Blackboard bulletins' },
+      unit: { zh: '期', en: 'issues' },
+    });
     expect(metricCatalogue.get('publicity:banner')).toMatchObject({ label: { zh: '悬挂宣传横幅' }, unit: { zh: '条' } });
-    expect(metricCatalogue.get('issued:thermometers:piece')).toMatchObject({ label: { zh: '发放温度计（个）', en: 'Thermometers issued (pieces)' }, unit: { zh: '个' } });
+    expect(metricCatalogue.get('issued:thermometers:piece')).toMatchObject({
+      label: { zh: '发放温度计（个）', en: 'Thermometers issued (pieces)' },
+      unit: { zh: '个' },
+    });
   });
 
   it('counts a gathering stopped once, by kind', () => {
-    expect(contributionsOf(parse('gathering.stopped', { kind: 'family_ceremony', people: 40 }))).toEqual([{ metric: 'gatherings_stopped', dim: 'family_ceremony', value: 1 }]);
+    expect(contributionsOf(parse('gathering.stopped', { kind: 'family_ceremony', people: 40 }))).toEqual([
+      { metric: 'gatherings_stopped', dim: 'family_ceremony', value: 1 },
+    ]);
   });
 
   it('counts talks with organisations and with people apart', () => {
-    expect(contributionsOf(parse('discipline.talk', { subject: 'party_organization', count: 3 }))).toEqual([{ metric: 'talks_organizations', dim: '', value: 3 }]);
-    expect(contributionsOf(parse('discipline.talk', { subject: 'village_leader', count: 10 }))).toEqual([{ metric: 'talks_people', dim: 'village_leader', value: 10 }]);
+    expect(contributionsOf(parse('discipline.talk', { subject: 'party_organization', count: 3 }))).toEqual([
+      { metric: 'talks_organizations', dim: '', value: 3 },
+    ]);
+    expect(contributionsOf(parse('discipline.talk', { subject: 'village_leader', count: 10 }))).toEqual([
+      { metric: 'talks_people', dim: 'village_leader', value: 10 },
+    ]);
   });
 
   it('rejects what the new types do not allow', () => {
-    const bad = (type: string, data: object) => eventSchema.safeParse({ ...envelope, type, data }).error?.issues.map((i) => [i.path.join('.'), i.code]);
+    const bad = (type: string, data: object) =>
+      eventSchema.safeParse({ ...envelope, type, data }).error?.issues.map((i) => [i.path.join('.'), i.code]);
     expect(bad('supplies.issued', { item: 'masks', quantity: 5, unit: 'cny' })).toEqual([['data.unit', 'invalid_value']]);
     expect(bad('publicity', { kind: 'banner', quantity: 1.5 })).toEqual([['data.quantity', 'invalid_type']]);
     expect(bad('discipline.talk', { subject: 'town_cadre', count: 0 })).toEqual([['data.count', 'too_small']]);

@@ -22,7 +22,12 @@ const lines: [MetricName, string][] = [
   ['staff_on_duty', 'staff on duty'],
 ];
 
-const figures = await cordon.aggregates({ metrics: lines.map(([metric]) => metric), region: process.env['CORDON_REGION'] ?? '410184', from: day, to: day });
+const figures = await cordon.aggregates({
+  metrics: lines.map(([metric]) => metric),
+  region: process.env['CORDON_REGION'] ?? '410184',
+  from: day,
+  to: day,
+});
 if (figures.error) {
   console.error(`${figures.error.kind}: ${figures.error.message}`);
   process.exit(1);

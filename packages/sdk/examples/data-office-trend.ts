@@ -11,7 +11,8 @@ import { createClient, type MetricName } from '@cordon/sdk';
 
 const cordon = createClient({ baseUrl: process.env['CORDON_URL'] ?? 'http://127.0.0.1:8787', apiKey: required('CORDON_API_KEY') });
 
-const day = (offsetDays: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now() + offsetDays * 86_400_000);
+const day = (offsetDays: number) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now() + offsetDays * 86_400_000);
 const metric = (process.env['CORDON_METRIC'] ?? 'people_turned_back') as MetricName;
 
 const trend = await cordon.timeseries({
@@ -32,7 +33,9 @@ const { region, points, asOf } = trend.data;
 console.log(`${metric} in ${region.name} (${region.code}), counted up to ${asOf}`);
 console.log('day         value  total  7-day avg');
 for (const p of points) {
-  console.log(`${p.period}  ${String(p.value).padStart(5)}  ${String(p.cumulative).padStart(5)}  ${p.movingAverage7.toFixed(1).padStart(9)}`);
+  console.log(
+    `${p.period}  ${String(p.value).padStart(5)}  ${String(p.cumulative).padStart(5)}  ${p.movingAverage7.toFixed(1).padStart(9)}`,
+  );
 }
 
 function required(name: string): string {

@@ -24,7 +24,8 @@ const sender = createEventSender({
   maxBatch: 200, //       …or as soon as 200 events wait
   onFlush: (report) => {
     if (report.error) console.error(`not sent yet (${report.error.kind}); ${report.pending} events wait in the queue`);
-    for (const { event, errors } of report.rejected) console.error(`rejected ${event.id}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
+    for (const { event, errors } of report.rejected)
+      console.error(`rejected ${event.id}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
   },
 });
 
@@ -40,7 +41,9 @@ console.log(`queued; the fever report has id ${fever?.id}`);
 
 // At the end of the shift: send what is queued (anything unsent stays in the file for next time).
 const report = await sender.close();
-console.log(`sent ${report?.sent.length ?? 0}: ${report?.summary.accepted ?? 0} accepted, ${report?.summary.duplicates ?? 0} duplicates, ${report?.summary.rejected ?? 0} rejected; ${report?.pending ?? 0} still queued`);
+console.log(
+  `sent ${report?.sent.length ?? 0}: ${report?.summary.accepted ?? 0} accepted, ${report?.summary.duplicates ?? 0} duplicates, ${report?.summary.rejected ?? 0} rejected; ${report?.pending ?? 0} still queued`,
+);
 
 function required(name: string): string {
   const value = process.env[name];

@@ -44,7 +44,10 @@ export const routes = {
   'regions.search': { method: 'get', path: '/v1/regions', input: 'query', idempotent: true },
   'bulletins.list': { method: 'get', path: '/v1/bulletins', input: 'query', idempotent: true },
   'bulletins.get': { method: 'get', path: '/v1/bulletins/{region}/{date}', input: 'bulletin', idempotent: true },
-} as const satisfies Record<string, { method: HttpMethod; path: string; input: 'query' | 'none' | 'body' | 'events' | 'bulletin' | `path:${string}`; idempotent: boolean }>;
+} as const satisfies Record<
+  string,
+  { method: HttpMethod; path: string; input: 'query' | 'none' | 'body' | 'events' | 'bulletin' | `path:${string}`; idempotent: boolean }
+>;
 
 export type RouteName = keyof typeof routes;
 type Route = (typeof routes)[RouteName];
@@ -198,7 +201,12 @@ export function createClient(options: ClientOptions): CordonClient {
     if (route.input === 'none') return transport.call({ ...spec }, first as CallOptions | undefined);
     if (route.input === 'body') return transport.call({ ...spec, body: first }, second);
     if (route.input === 'bulletin') {
-      const { region, date, revision, format = 'json' } = first as { region: string; date: string; revision?: number; format?: BulletinFormat };
+      const {
+        region,
+        date,
+        revision,
+        format = 'json',
+      } = first as { region: string; date: string; revision?: number; format?: BulletinFormat };
       return transport.call(
         {
           ...spec,
@@ -221,10 +229,17 @@ export function createClient(options: ClientOptions): CordonClient {
     for (const batch of splitIntoBatches(events, limits)) {
       const route = routes['events.send'];
       const result = await transport.call<ImportSummary>(
-        { method: route.method, path: route.path, body: batch.events, retryOnNetworkError: route.idempotent, ...(dryRun ? { query: { dryRun: 'true' } } : {}) },
+        {
+          method: route.method,
+          path: route.path,
+          body: batch.events,
+          retryOnNetworkError: route.idempotent,
+          ...(dryRun ? { query: { dryRun: 'true' } } : {}),
+        },
         call,
       );
-      if (result.error) return { error: result.error, response: result.response, events, sent: mergeSummaries(parts), unsent: events.slice(batch.start) };
+      if (result.error)
+        return { error: result.error, response: result.response, events, sent: mergeSummaries(parts), unsent: events.slice(batch.start) };
       parts.push({ start: batch.start, summary: result.data });
       response = result.response;
     }
@@ -234,7 +249,13 @@ export function createClient(options: ClientOptions): CordonClient {
   const csv: CsvMethod = async (name, query, call = {}) => {
     const route = routes[name];
     const result = await transport.call<ArrayBuffer>(
-      { method: route.method, path: route.path, query: wireQuery(query as Record<string, unknown>), retryOnNetworkError: route.idempotent, parseAs: 'arrayBuffer' },
+      {
+        method: route.method,
+        path: route.path,
+        query: wireQuery(query as Record<string, unknown>),
+        retryOnNetworkError: route.idempotent,
+        parseAs: 'arrayBuffer',
+      },
       { ...call, headers: { ...call.headers, accept: 'text/csv' } },
     );
     if (result.error) return result;

@@ -44,7 +44,13 @@ export class CordonProblem extends Error implements Problem {
   }
 
   toJSON(): Problem {
-    return { type: this.type, title: this.title, status: this.status, detail: this.detail, ...(this.errors.length > 0 ? { errors: this.errors } : {}) };
+    return {
+      type: this.type,
+      title: this.title,
+      status: this.status,
+      detail: this.detail,
+      ...(this.errors.length > 0 ? { errors: this.errors } : {}),
+    };
   }
 }
 

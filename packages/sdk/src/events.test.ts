@@ -25,7 +25,11 @@ describe('splitIntoBatches', () => {
 
   it('keeps every request within maxEvents', () => {
     const events = Array.from({ length: 11 }, (_, i) => event(i));
-    expect(splitIntoBatches(events, { maxEvents: 5, maxBytes: 1e9 }).map((b) => [b.start, b.events.length])).toEqual([[0, 5], [5, 5], [10, 1]]);
+    expect(splitIntoBatches(events, { maxEvents: 5, maxBytes: 1e9 }).map((b) => [b.start, b.events.length])).toEqual([
+      [0, 5],
+      [5, 5],
+      [10, 1],
+    ]);
     expect(splitIntoBatches([], { maxEvents: 5, maxBytes: 1e9 })).toEqual([]);
   });
 
@@ -54,7 +58,10 @@ describe('completeEvent', () => {
     expect(input).not.toHaveProperty('id');
     expect(filled.id).toMatch(/^[0-9a-f-]{8}-[0-9a-f]{4}-7/);
     expect(Date.parse(filled.occurredAt)).toBe(Date.parse('2020-02-13T00:00:00Z'));
-    expect(completeEvent({ ...input, id: 'mine', occurredAt: '2020-02-13T08:00:00+08:00' })).toMatchObject({ id: 'mine', occurredAt: '2020-02-13T08:00:00+08:00' });
+    expect(completeEvent({ ...input, id: 'mine', occurredAt: '2020-02-13T08:00:00+08:00' })).toMatchObject({
+      id: 'mine',
+      occurredAt: '2020-02-13T08:00:00+08:00',
+    });
     expect(completeEvent({ ...input, id: undefined }).id).toEqual(expect.any(String));
   });
 

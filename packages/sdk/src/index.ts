@@ -34,7 +34,15 @@ export {
   type QueueStore,
   type RejectedEvent,
 } from './sender.ts';
-export { defaultTimeoutMs, retryDelay, type CallOptions, type FetchLike, type Result, type RetryInfo, type RetryOptions } from './transport.ts';
+export {
+  defaultTimeoutMs,
+  retryDelay,
+  type CallOptions,
+  type FetchLike,
+  type Result,
+  type RetryInfo,
+  type RetryOptions,
+} from './transport.ts';
 export type {
   CordonEvent,
   CordonEventType,

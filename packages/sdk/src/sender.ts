@@ -121,9 +121,7 @@ export function createEventSender(options: EventSenderOptions): EventSender {
     const delay = failures === 0 ? flushEvery : Math.min(maxBackoffMs, flushEvery * 2 ** failures);
     timer = setTimeout(() => {
       timer = undefined;
-      void flush()
-        .catch(backgroundFailure)
-        .finally(schedule);
+      void flush().catch(backgroundFailure).finally(schedule);
     }, delay);
     // A waiting sender must not keep a Node process alive (browsers have no unref).
     (timer as unknown as { unref?: () => void }).unref?.();

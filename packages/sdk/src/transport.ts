@@ -1,17 +1,10 @@
 import createFetchClient from 'openapi-fetch';
-import {
-  CordonAbortError,
-  CordonNetworkError,
-  CordonTimeoutError,
-  problemFromResponse,
-  type CordonError,
-} from './errors.ts';
+import { CordonAbortError, CordonNetworkError, CordonTimeoutError, problemFromResponse, type CordonError } from './errors.ts';
 import type { HttpMethod, paths } from './types.ts';
 
 /** What every call answers: the data, or a typed error; never a rejected promise. */
 export type Result<T> =
-  | { data: T; error?: never; response: Response }
-  | { data?: never; error: CordonError; response: Response | undefined };
+  { data: T; error?: never; response: Response } | { data?: never; error: CordonError; response: Response | undefined };
 
 export type FetchLike = (request: Request) => Response | Promise<Response>;
 
@@ -88,7 +81,12 @@ const defaultRetry: Required<RetryOptions> = { retries: 3, minDelayMs: 250, maxD
  * when it gave one (plus a little jitter, so clients told the same second do
  * not come back together), otherwise full-jitter exponential backoff.
  */
-export function retryDelay(attempt: number, policy: Required<RetryOptions>, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+export function retryDelay(
+  attempt: number,
+  policy: Required<RetryOptions>,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1));
   if (retryAfterMs !== undefined) return retryAfterMs + Math.floor(random() * Math.min(policy.minDelayMs, exp));
   return Math.floor(random() * exp);

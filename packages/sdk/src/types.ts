@@ -59,7 +59,9 @@ export type DataOf<O> = O extends { responses: infer R }
  * comma-separated `metrics` list is a typed array of metric names (joined on
  * the wire).
  */
-export type QueryInput<Q> = { [K in keyof Q]: K extends 'metrics' ? Q[K] extends string | undefined ? readonly MetricName[] : Q[K] : Q[K] };
+export type QueryInput<Q> = {
+  [K in keyof Q]: K extends 'metrics' ? (Q[K] extends string | undefined ? readonly MetricName[] : Q[K]) : Q[K];
+};
 
 type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
 /** True when the object has at least one required key. */

@@ -56,14 +56,22 @@ function dependencyClosure(): string[] {
   return [...found].sort();
 }
 
-const npm = (args: string[], cwd: string) => execFileSync('npm', [...args, '--offline', '--no-audit', '--no-fund'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', [...args, '--offline', '--no-audit', '--no-fund'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 beforeAll(() => {
   workspaceManifestBefore = readFileSync(join(sdk, 'package.json'), 'utf8');
   const tarballs = mkdtempSync(join(tmpdir(), 'cordon-sdk-tarballs-'));
   [packed] = JSON.parse(npm(['pack', '-w', '@cordon/sdk', '--json', '--pack-destination', tarballs], repo)) as [typeof packed];
   // Installed copies are built already: packed as they are, without their own prepack scripts.
-  const deps = dependencyClosure().map((dep) => (JSON.parse(npm(['pack', join(repo, 'node_modules', dep), '--json', '--ignore-scripts', '--pack-destination', tarballs], repo)) as [{ filename: string }])[0].filename);
+  const deps = dependencyClosure().map(
+    (dep) =>
+      (
+        JSON.parse(npm(['pack', join(repo, 'node_modules', dep), '--json', '--ignore-scripts', '--pack-destination', tarballs], repo)) as [
+          { filename: string },
+        ]
+      )[0].filename,
+  );
 
   consumer = mkdtempSync(join(tmpdir(), 'cordon-sdk-consumer-'));
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'sdk-consumer', private: true, type: 'module' }));
@@ -71,10 +79,32 @@ beforeAll(() => {
   // The consumer's own tools: the workspace's TypeScript and Node types (not the subject of the test).
   for (const dep of ['@types', 'typescript']) symlinkSync(join(repo, 'node_modules', dep), join(consumer, 'node_modules', dep), 'dir');
   writeFileSync(join(consumer, 'app.ts'), consumerCode);
-  writeFileSync(join(consumer, 'node-app.ts'), `import { createFileQueueStore } from '@cordon/sdk/node';\nexport const store = createFileQueueStore({ path: 'q.ndjson' });\n`);
-  const strict = { strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, noEmit: true, skipLibCheck: false, target: 'ES2022' };
-  writeFileSync(join(consumer, 'tsconfig.node.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023'], types: ['node'] }, files: ['app.ts', 'node-app.ts'] }));
-  writeFileSync(join(consumer, 'tsconfig.browser.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM', 'DOM.Iterable'], types: [] }, files: ['app.ts'] }));
+  writeFileSync(
+    join(consumer, 'node-app.ts'),
+    `import { createFileQueueStore } from '@cordon/sdk/node';\nexport const store = createFileQueueStore({ path: 'q.ndjson' });\n`,
+  );
+  const strict = {
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    noEmit: true,
+    skipLibCheck: false,
+    target: 'ES2022',
+  };
+  writeFileSync(
+    join(consumer, 'tsconfig.node.json'),
+    JSON.stringify({
+      compilerOptions: { ...strict, module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023'], types: ['node'] },
+      files: ['app.ts', 'node-app.ts'],
+    }),
+  );
+  writeFileSync(
+    join(consumer, 'tsconfig.browser.json'),
+    JSON.stringify({
+      compilerOptions: { ...strict, module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM', 'DOM.Iterable'], types: [] },
+      files: ['app.ts'],
+    }),
+  );
 }, 180_000);
 
 describe('npm pack -w @cordon/sdk', () => {
@@ -82,7 +112,15 @@ describe('npm pack -w @cordon/sdk', () => {
     expect(packed.filename).toBe('cordon-sdk-0.1.0.tgz');
     const files = packed.files.map((f) => f.path).sort();
     expect(files).toEqual(
-      ['README.md', 'package.json', 'dist/generated/openapi.d.ts', ...['client', 'errors', 'events', 'index', 'node', 'sender', 'transport', 'types'].flatMap((m) => [`dist/${m}.js`, `dist/${m}.d.ts`])].sort(),
+      [
+        'README.md',
+        'package.json',
+        'dist/generated/openapi.d.ts',
+        ...['client', 'errors', 'events', 'index', 'node', 'sender', 'transport', 'types'].flatMap((m) => [
+          `dist/${m}.js`,
+          `dist/${m}.d.ts`,
+        ]),
+      ].sort(),
     );
     expect(readFileSync(join(sdk, 'package.json'), 'utf8')).toBe(workspaceManifestBefore);
     expect(JSON.parse(workspaceManifestBefore).exports['.']).toBe('./src/index.ts'); // the monorepo keeps reading the source
@@ -95,12 +133,17 @@ describe('npm pack -w @cordon/sdk', () => {
       version: '0.1.0',
       type: 'module',
       types: './dist/index.d.ts',
-      exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './node': { types: './dist/node.d.ts', default: './dist/node.js' } },
+      exports: {
+        '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+        './node': { types: './dist/node.d.ts', default: './dist/node.js' },
+      },
       dependencies: { 'openapi-fetch': expect.any(String), uuid: expect.any(String) },
     });
     expect(pkg.private).toBeUndefined();
     expect(pkg.scripts).toBeUndefined(); // the build scripts need the monorepo; an installed package runs none
-    expect(readFileSync(join(consumer, 'node_modules', '@cordon', 'sdk', 'dist', 'generated', 'openapi.d.ts'), 'utf8')).toBe(readFileSync(join(sdk, 'src', 'generated', 'openapi.d.ts'), 'utf8'));
+    expect(readFileSync(join(consumer, 'node_modules', '@cordon', 'sdk', 'dist', 'generated', 'openapi.d.ts'), 'utf8')).toBe(
+      readFileSync(join(sdk, 'src', 'generated', 'openapi.d.ts'), 'utf8'),
+    );
   });
 
   it('type-checks in a strict Node consumer and in a browser consumer without Node types', () => {
@@ -110,7 +153,13 @@ describe('npm pack -w @cordon/sdk', () => {
   }, 120_000);
 
   it('runs in Node (ESM) from the installed package', () => {
-    writeFileSync(join(consumer, 'run.mjs'), consumerCode.replace(', type MetricName', '').replace(': MetricName[]', '').replace(/^\/\/ @ts-expect-error.*$/m, ''));
+    writeFileSync(
+      join(consumer, 'run.mjs'),
+      consumerCode
+        .replace(', type MetricName', '')
+        .replace(': MetricName[]', '')
+        .replace(/^\/\/ @ts-expect-error.*$/m, ''),
+    );
     const out = execFileSync(process.execPath, ['run.mjs'], { cwd: consumer, encoding: 'utf8' });
     expect(JSON.parse(out.trim())).toEqual({ kind: 'network' });
   });

@@ -15,7 +15,9 @@ describe('generated types', () => {
   it('src/generated/openapi.d.ts is what openapi-typescript makes of packages/query-api/openapi.json', async () => {
     const committed = await readFile(generatedTypesUrl, 'utf8');
     const fresh = await generateTypes();
-    expect(committed === fresh, 'src/generated/openapi.d.ts is stale: run `npm run generate` (or `npm run generate -w @cordon/sdk`)').toBe(true);
+    expect(committed === fresh, 'src/generated/openapi.d.ts is stale: run `npm run generate` (or `npm run generate -w @cordon/sdk`)').toBe(
+      true,
+    );
   });
 
   it('every route of the document has an SDK method', async () => {
@@ -26,6 +28,9 @@ describe('generated types', () => {
         .map((m) => `${m.toUpperCase()} ${path}`),
     );
     const mapped = new Set(Object.values(routes).map((r) => `${r.method.toUpperCase()} ${r.path}`));
-    expect(documented.filter((route) => !mapped.has(route)), 'routes without a method in src/client.ts `routes`').toEqual([]);
+    expect(
+      documented.filter((route) => !mapped.has(route)),
+      'routes without a method in src/client.ts `routes`',
+    ).toEqual([]);
   });
 });

@@ -1,5 +1,14 @@
 import { addRegionRoute, createKeyRoute, listKeysRoute, revokeKeyRoute } from '@cordon/schemas';
-import { adminBodyBytes, createRouter, limitBody, ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
+import {
+  adminBodyBytes,
+  createRouter,
+  limitBody,
+  ProblemError,
+  requireRole,
+  validationProblem,
+  type AuthEnv,
+  type KeyStore,
+} from '@cordon/edge';
 import { RegionError, type RegionErrorCode, type RegionRegistry } from '@cordon/regions';
 import type { CustomRegionStore } from './custom-regions.ts';
 
@@ -54,7 +63,10 @@ export function createAdminRoutes(deps: { keys: KeyStore; regions: RegionRegistr
     const applied = deps.regions.get(code);
     if (applied && applied.name === region.name && (applied.parent ?? null) === (region.parent ?? null)) return c.json(applied, 201);
     // A concurrent request may have added the same code meanwhile: a duplicate, not a 500.
-    return c.json(registryCheck(() => deps.regions.add(input)), 201);
+    return c.json(
+      registryCheck(() => deps.regions.add(input)),
+      201,
+    );
   });
 
   return app;

@@ -38,15 +38,23 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
   } catch {
     throw new Error(`CORDON_TZ is not a time zone: ${timeZone}`);
   }
-  const brokers = (env['CORDON_KAFKA_BROKERS'] ?? '').split(',').map((b) => b.trim()).filter(Boolean);
-  const bulletinRegions = (env['CORDON_BULLETIN_REGIONS'] ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  const brokers = (env['CORDON_KAFKA_BROKERS'] ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  const bulletinRegions = (env['CORDON_BULLETIN_REGIONS'] ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   for (const code of bulletinRegions) {
-    if (!/^\d{6}(?:\d{3}(?:\d{3})?)?$/.test(code)) throw new Error(`CORDON_BULLETIN_REGIONS must list region codes (6, 9 or 12 digits), not ${JSON.stringify(code)}`);
+    if (!/^\d{6}(?:\d{3}(?:\d{3})?)?$/.test(code))
+      throw new Error(`CORDON_BULLETIN_REGIONS must list region codes (6, 9 or 12 digits), not ${JSON.stringify(code)}`);
   }
   const bulletinAt = (env['CORDON_BULLETIN_AT'] ?? '07:00').trim();
   parseTimeOfDay(bulletinAt);
   const stuckAfterMs = Number(env['CORDON_STUCK_AFTER_MS'] ?? 30_000);
-  if (!Number.isInteger(stuckAfterMs) || stuckAfterMs < 1) throw new Error(`CORDON_STUCK_AFTER_MS must be a positive number of milliseconds, not ${env['CORDON_STUCK_AFTER_MS']}`);
+  if (!Number.isInteger(stuckAfterMs) || stuckAfterMs < 1)
+    throw new Error(`CORDON_STUCK_AFTER_MS must be a positive number of milliseconds, not ${env['CORDON_STUCK_AFTER_MS']}`);
   return {
     port,
     host: env['CORDON_HOST'] ?? '127.0.0.1',
@@ -69,7 +77,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): CordonConfig {
 
 /** CORDON_CORS_ORIGINS: comma-separated origins (scheme://host[:port]), as a browser sends them in Origin. */
 export function parseOrigins(value: string): string[] {
-  const origins = value.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of origins) {
     let url: URL;
     try {
@@ -88,6 +99,7 @@ function readCluster(env: NodeJS.ProcessEnv): string | null {
   const cluster = env['CORDON_CLICKHOUSE_CLUSTER']?.trim() || null;
   if (cluster === null) return null;
   if (!env['CORDON_CLICKHOUSE_URL']) throw new Error('CORDON_CLICKHOUSE_CLUSTER needs CORDON_CLICKHOUSE_URL: chDB is one node');
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(cluster)) throw new Error(`CORDON_CLICKHOUSE_CLUSTER must be a cluster name from the servers' <remote_servers>, not ${JSON.stringify(cluster)}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(cluster))
+    throw new Error(`CORDON_CLICKHOUSE_CLUSTER must be a cluster name from the servers' <remote_servers>, not ${JSON.stringify(cluster)}`);
   return cluster;
 }

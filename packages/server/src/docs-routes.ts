@@ -21,7 +21,9 @@ export function createDocsRoutes() {
     'favicon-32x32.png': 'image/png',
   };
 
-  app.get('/openapi.json', (c) => c.body((document ??= JSON.stringify(buildOpenApiDocument())), 200, { 'content-type': 'application/json; charset=utf-8' }));
+  app.get('/openapi.json', (c) =>
+    c.body((document ??= JSON.stringify(buildOpenApiDocument())), 200, { 'content-type': 'application/json; charset=utf-8' }),
+  );
   app.get('/docs', (c) => c.html(docsPage));
   app.get('/docs/:asset', async (c) => {
     const name = c.req.param('asset');

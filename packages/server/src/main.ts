@@ -42,12 +42,16 @@ function chosenCommand(argv: string[]): string {
   if (argv.length <= 2) return 'all';
   let chosen: string | undefined;
   const program = new Command('cordon-server')
-    .description('Runs Cordon. Settings come from the environment (PORT, CORDON_DATA_DIR, CORDON_KAFKA_BROKERS, …: see the README). The command line of a running server is `npx cordon`.')
+    .description(
+      'Runs Cordon. Settings come from the environment (PORT, CORDON_DATA_DIR, CORDON_KAFKA_BROKERS, …: see the README). The command line of a running server is `npx cordon`.',
+    )
     .exitOverride()
     .allowExcessArguments(false)
     .configureOutput({
       outputError: (text, write) => {
-        const hint = /unknown command 'import'|unknown command 'export'|unknown command 'keys'/.test(text) ? '; the command line of a running server is npx cordon' : '';
+        const hint = /unknown command 'import'|unknown command 'export'|unknown command 'keys'/.test(text)
+          ? '; the command line of a running server is npx cordon'
+          : '';
         write(`cordon-server: ${text.replace(/^error: /, '').trim()}${hint} (see --help)\n`);
       },
     });
@@ -79,10 +83,18 @@ async function main() {
   // The morning bulletin's generator, loaded only when CORDON_BULLETIN_REGIONS asks for it.
   const bulletins =
     config.bulletinRegions.length > 0 ? { generator: (await import('@cordon/bulletin')).createBulletinGenerator } : undefined;
-  const runtime = await startCordon(config, { roles, logger, listen: roles.some((r) => r !== 'consumer'), ...(bulletins ? { bulletins } : {}) });
+  const runtime = await startCordon(config, {
+    roles,
+    logger,
+    listen: roles.some((r) => r !== 'consumer'),
+    ...(bulletins ? { bulletins } : {}),
+  });
 
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  if (runtime.url) say(`Cordon ${command} listening on ${runtime.url} (log: ${runtime.log.kind}, ClickHouse: ${runtime.clickhouse?.kind ?? 'none'}, data: ${runtime.clickhouse || runtime.log.kind === 'embedded' ? config.dataDir : 'none'})`);
+  if (runtime.url)
+    say(
+      `Cordon ${command} listening on ${runtime.url} (log: ${runtime.log.kind}, ClickHouse: ${runtime.clickhouse?.kind ?? 'none'}, data: ${runtime.clickhouse || runtime.log.kind === 'embedded' ? config.dataDir : 'none'})`,
+    );
   if (runtime.createdAdminKey) {
     say(`First start: created an admin API key. It is shown only this once; store it now:\n\n  ${runtime.createdAdminKey.key}\n`);
   }
@@ -90,8 +102,12 @@ async function main() {
     // Loaded only for the demo: the data set is not part of a production start.
     const { loadDemo } = await import('./demo.ts');
     const summary = await loadDemo(runtime);
-    say(`Demo data: ${summary.accepted} events accepted, ${summary.duplicates} already loaded, ${summary.rejected} rejected; ${summary.regions} custom regions.`);
-    say(`Try: curl -H "Authorization: Bearer <admin key>" "${runtime.url}/v1/aggregates?metrics=vehicles_screened,people_screened,vehicles_turned_back,people_turned_back,fever_cases&region=410184&to=2020-02-13"`);
+    say(
+      `Demo data: ${summary.accepted} events accepted, ${summary.duplicates} already loaded, ${summary.rejected} rejected; ${summary.regions} custom regions.`,
+    );
+    say(
+      `Try: curl -H "Authorization: Bearer <admin key>" "${runtime.url}/v1/aggregates?metrics=vehicles_screened,people_screened,vehicles_turned_back,people_turned_back,fever_cases&region=410184&to=2020-02-13"`,
+    );
   }
 
   // Graceful: stop accepting, finish the requests and the batch in flight,

@@ -18,7 +18,9 @@ export function createMetricsRoute(metrics: CordonMetrics, options: { key?: stri
     if (expected) {
       const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
       if (!token || !timingSafeEqual(sha256(token), expected)) {
-        throw new ProblemError('unauthorized', 'Send the metrics key (CORDON_METRICS_KEY) as "Authorization: Bearer <key>"', { headers: { 'www-authenticate': 'Bearer' } });
+        throw new ProblemError('unauthorized', 'Send the metrics key (CORDON_METRICS_KEY) as "Authorization: Bearer <key>"', {
+          headers: { 'www-authenticate': 'Bearer' },
+        });
       }
     }
     return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });

@@ -46,7 +46,11 @@ export function createPipelineStatus(
     const lag = last?.value.lag ?? 0;
     if (lag > 0 && Date.now() - progressAt >= options.stuckAfterMs) {
       okSince = Date.now();
-      return { state: 'stuck', since: new Date(progressAt + options.stuckAfterMs).toISOString(), lastError: `the lag (${lag}) has not shrunk since ${new Date(progressAt).toISOString()}` };
+      return {
+        state: 'stuck',
+        since: new Date(progressAt + options.stuckAfterMs).toISOString(),
+        lastError: `the lag (${lag}) has not shrunk since ${new Date(progressAt).toISOString()}`,
+      };
     }
     return { state: 'ok', since: new Date(okSince).toISOString(), lastError: null };
   }

@@ -32,8 +32,15 @@ export function createReadinessRoutes(deps: ReadinessDeps) {
   const app = createRouter<Env>();
   app.openapi(readyRoute, async (c) => {
     const ch = deps.clickhouse;
-    const [log, clickhouse] = await Promise.all([timed(() => probeLog(deps), timeoutMs), ch ? timed(() => probeClickHouse(ch), timeoutMs) : undefined]);
-    const checks: ReadinessChecks = { log, ...(clickhouse ? { clickhouse } : {}), ...(deps.consumerHealth ? { consumer: consumerCheck(deps.consumerHealth()) } : {}) };
+    const [log, clickhouse] = await Promise.all([
+      timed(() => probeLog(deps), timeoutMs),
+      ch ? timed(() => probeClickHouse(ch), timeoutMs) : undefined,
+    ]);
+    const checks: ReadinessChecks = {
+      log,
+      ...(clickhouse ? { clickhouse } : {}),
+      ...(deps.consumerHealth ? { consumer: consumerCheck(deps.consumerHealth()) } : {}),
+    };
     const failed = Object.entries(checks).filter((entry): entry is [string, Check] => entry[1] !== undefined && !entry[1].ok);
     if (failed.length === 0) return c.json({ status: 'ready' as const, checks }, 200);
     const body = {
@@ -84,7 +91,8 @@ async function probeClickHouse(clickhouse: ClickHouse): Promise<string> {
 function consumerCheck(health: ConsumerHealth): Check {
   const since = `since ${health.since}`;
   if (health.state === 'stuck') return { ok: false, ms: 0, detail: `stuck ${since}${health.lastError ? `: ${health.lastError}` : ''}` };
-  if (health.state === 'retrying') return { ok: true, ms: 0, detail: `retrying ${since}${health.lastError ? `: ${health.lastError}` : ''}` };
+  if (health.state === 'retrying')
+    return { ok: true, ms: 0, detail: `retrying ${since}${health.lastError ? `: ${health.lastError}` : ''}` };
   return { ok: true, ms: 0, detail: `ok ${since}` };
 }
 

@@ -144,7 +144,10 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     });
     closers.push(() => adminLog.close());
     const customRegions = createCustomRegionStore(adminLog);
-    const keys = new KeyStore(adminLog, { bootstrapKey: config.bootstrapKey ?? undefined, rateLimiter: createRateLimiter(config.rateLimit) });
+    const keys = new KeyStore(adminLog, {
+      bootstrapKey: config.bootstrapKey ?? undefined,
+      rateLimiter: createRateLimiter(config.rateLimit),
+    });
     const applyAdmin = (record: AdminRecord) => {
       try {
         if (record.kind === 'key') keys.apply(record);
@@ -161,12 +164,15 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     if (adminRecords === 0 && clickhouse) {
       const migrated = await migrateAdminRecords(clickhouse, adminLog);
       for (const record of migrated) applyAdmin(record);
-      if (migrated.length > 0) logger.warn({ records: migrated.length }, 'moved API keys and custom regions from ClickHouse into the admin log');
+      if (migrated.length > 0)
+        logger.warn({ records: migrated.length }, 'moved API keys and custom regions from ClickHouse into the admin log');
     }
     const servesHttp = roles.includes('ingest') || roles.includes('query');
     // The first start of a server without a bootstrap key makes the admin key it prints once.
     const createdAdminKey =
-      servesHttp && !config.bootstrapKey && !(await keys.hasAdminKey()) ? await keys.create({ name: 'first admin key', role: 'admin' }) : null;
+      servesHttp && !config.bootstrapKey && !(await keys.hasAdminKey())
+        ? await keys.create({ name: 'first admin key', role: 'admin' })
+        : null;
 
     const log = await openEventLog({
       kafka: config.kafkaBrokers ? { brokers: config.kafkaBrokers, topic: config.kafkaTopic } : null,
@@ -180,7 +186,16 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     let consumer: RollupConsumer | null = null;
     if (roles.includes('consumer')) {
       if (!clickhouse) throw new Error('the roll-up consumer needs ClickHouse');
-      consumer = await startRollupConsumer({ log, clickhouse, timeZone: config.timeZone, logger, groupId, metrics: metrics.ingest, stuckAfterMs: config.stuckAfterMs, ...options.consumerHooks });
+      consumer = await startRollupConsumer({
+        log,
+        clickhouse,
+        timeZone: config.timeZone,
+        logger,
+        groupId,
+        metrics: metrics.ingest,
+        stuckAfterMs: config.stuckAfterMs,
+        ...options.consumerHooks,
+      });
       const started = consumer;
       closers.push(() => started.stop());
     }
@@ -188,7 +203,16 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     const parts: Hono<any>[] = [];
     if (roles.includes('ingest')) {
       // Without ClickHouse a void's target region is unknown here; the consumer judges it.
-      parts.push(createEventsRoute({ log, keys, regions, ids: createIdIndex({ clickhouse }), ...(clickhouse ? { voidScope: createVoidScopeCheck(clickhouse, regions) } : {}), metrics: metrics.ingest }));
+      parts.push(
+        createEventsRoute({
+          log,
+          keys,
+          regions,
+          ids: createIdIndex({ clickhouse }),
+          ...(clickhouse ? { voidScope: createVoidScopeCheck(clickhouse, regions) } : {}),
+          metrics: metrics.ingest,
+        }),
+      );
     }
     if (roles.includes('query')) {
       if (!clickhouse) throw new Error('the query API needs ClickHouse');
@@ -202,7 +226,12 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
         createAdminRoutes({ keys, regions, customRegions }),
         createDocsRoutes(),
         createMetricsRoute(metrics, { key: config.metricsKey }),
-        createReadinessRoutes({ log, ...(clickhouse ? { clickhouse } : {}), groupId, ...(consumer ? { consumerHealth: () => consumer!.health() } : {}) }),
+        createReadinessRoutes({
+          log,
+          ...(clickhouse ? { clickhouse } : {}),
+          groupId,
+          ...(consumer ? { consumerHealth: () => consumer!.health() } : {}),
+        }),
         createDashboardRoutes({ onBuildError: (error) => logger.error({ err: error }, 'building the dashboard page failed') }),
       );
     }
@@ -212,9 +241,12 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     const nonce = randomBytes(4).toString('hex');
     const localPosition = local ? () => `${nonce}.${local.writeEpoch}` : undefined;
     // Figure routes exist only in a process with the query API, hence with ClickHouse.
-    const figureMiddleware = clickhouse ? [pipelineEtag({ clickhouse, extra: () => String(regions.size), ...(localPosition ? { localPosition } : {}) }), csvExport()] : [];
+    const figureMiddleware = clickhouse
+      ? [pipelineEtag({ clickhouse, extra: () => String(regions.size), ...(localPosition ? { localPosition } : {}) }), csvExport()]
+      : [];
     const requestMiddleware = [observeRequests({ logger, observe: metrics.observeRequest })];
-    const app = parts.length > 0 ? createHttpApp(parts, logger, figureMiddleware, requestMiddleware, { corsOrigins: config.corsOrigins }) : null;
+    const app =
+      parts.length > 0 ? createHttpApp(parts, logger, figureMiddleware, requestMiddleware, { corsOrigins: config.corsOrigins }) : null;
 
     let url: string | null = null;
     if (app && options.listen !== false) {
@@ -249,7 +281,23 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     };
-    return { app, url, log, clickhouse, keys, regions, consumer, consumerHealth: () => consumer?.health() ?? null, customRegions, bulletins, groupId, settled, createdAdminKey, metrics, close: closeAll };
+    return {
+      app,
+      url,
+      log,
+      clickhouse,
+      keys,
+      regions,
+      consumer,
+      consumerHealth: () => consumer?.health() ?? null,
+      customRegions,
+      bulletins,
+      groupId,
+      settled,
+      createdAdminKey,
+      metrics,
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;

@@ -67,7 +67,10 @@ describe('POST /v1/regions', () => {
       save: () => Promise.reject(new Error('disk full')),
       loadInto: () => Promise.resolve(0),
     };
-    const app = createHttpApp([createAdminRoutes({ keys: cordon.runtime.keys, regions: cordon.runtime.regions, customRegions: failing })], silentLogger);
+    const app = createHttpApp(
+      [createAdminRoutes({ keys: cordon.runtime.keys, regions: cordon.runtime.regions, customRegions: failing })],
+      silentLogger,
+    );
     const response = await app.request('/v1/regions', {
       method: 'POST',
       headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },

@@ -26,10 +26,20 @@ describe('keys and regions found in ClickHouse on the first start with the admin
     const live = await old.create({ name: 'old office', role: 'read', region: '410184' });
     const gone = await old.create({ name: 'old revoked', role: 'ingest' });
     const row = (r: ApiKeyRecord, revoked: boolean) => ({
-      id: r.id, name: r.name, role: r.role, region: r.region ?? '', hash: r.hash,
-      created_at: revoked ? '2020-02-01 00:00:01.000' : '2020-02-01 00:00:00.000', revoked_at: revoked ? '2020-02-02 00:00:00.000' : null, version: 1,
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      region: r.region ?? '',
+      hash: r.hash,
+      created_at: revoked ? '2020-02-01 00:00:01.000' : '2020-02-01 00:00:00.000',
+      revoked_at: revoked ? '2020-02-02 00:00:00.000' : null,
+      version: 1,
     });
-    await clickhouse.client.insert({ table: `${clickhouse.database}.api_keys`, values: [row(records[0]!, false), row(records[1]!, true)], format: 'JSONEachRow' });
+    await clickhouse.client.insert({
+      table: `${clickhouse.database}.api_keys`,
+      values: [row(records[0]!, false), row(records[1]!, true)],
+      format: 'JSONEachRow',
+    });
     await clickhouse.client.insert({
       table: `${clickhouse.database}.custom_regions`,
       values: [{ code: '410184499', name: '郑州新郑教育园区', parent: '410184', created_at: '2020-02-01 00:00:00.000' }],
@@ -37,7 +47,14 @@ describe('keys and regions found in ClickHouse on the first start with the admin
     });
 
     const config = { ...readConfig({}), dataDir: mkdtempSync(join(tmpdir(), 'cordon-migrate-')), bootstrapKey: 'migration-admin-key' };
-    const start = async () => startCordon(config, { roles: ['ingest', 'query'], logger: silentLogger, listen: false, clickhouse, regions: await loadRegionRegistry() });
+    const start = async () =>
+      startCordon(config, {
+        roles: ['ingest', 'query'],
+        logger: silentLogger,
+        listen: false,
+        clickhouse,
+        regions: await loadRegionRegistry(),
+      });
     for (let round = 0; round < 2; round++) {
       const runtime = await start();
       const get = (path: string, key: string) => runtime.app!.request(path, { headers: { authorization: `Bearer ${key}` } });

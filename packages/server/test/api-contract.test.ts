@@ -42,7 +42,13 @@ describe('405 Method Not Allowed', () => {
   }
 
   it('keeps 404 for paths the API does not serve, whatever the method', async () => {
-    for (const [method, path] of [['GET', '/v1/nothing'], ['POST', '/v1/nothing'], ['GET', '/v1/keys/a/b'], ['GET', '/v1/aggregates/'], ['GET', '/docs/missing.js']]) {
+    for (const [method, path] of [
+      ['GET', '/v1/nothing'],
+      ['POST', '/v1/nothing'],
+      ['GET', '/v1/keys/a/b'],
+      ['GET', '/v1/aggregates/'],
+      ['GET', '/docs/missing.js'],
+    ]) {
       const response = await cordon.request(path!, { method: method! });
       expect(response.status).toBe(404);
       expect(response.headers.get('allow')).toBeNull();

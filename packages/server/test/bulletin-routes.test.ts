@@ -58,7 +58,9 @@ beforeAll(async () => {
   let service = await start();
   expect((await service.firstRun).written).toHaveLength(3);
   await service.close();
-  await cordon.send([event('fever', { people: 1, disposition: 'referred' }, { occurredAt: '2020-02-13T11:00:00+08:00', region: '410184' })]);
+  await cordon.send([
+    event('fever', { people: 1, disposition: 'referred' }, { occurredAt: '2020-02-13T11:00:00+08:00', region: '410184' }),
+  ]);
   await cordon.settled();
   service = await start();
   expect((await service.firstRun).revised).toEqual([{ region: '410184', date: '2020-02-13', revision: 1, changes: 2 }]);
@@ -93,7 +95,9 @@ describe('GET /v1/bulletins', () => {
         issue: 1,
         latestRevision: 0,
         links: links('/v1/bulletins/410184/2020-02-12'),
-        revisions: [{ revision: 0, publishedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), links: links('/v1/bulletins/410184/2020-02-12', 0) }],
+        revisions: [
+          { revision: 0, publishedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), links: links('/v1/bulletins/410184/2020-02-12', 0) },
+        ],
       },
       {
         region: { code: '410184', name: '新郑市' },
@@ -119,7 +123,10 @@ describe('GET /v1/bulletins', () => {
 
   it('region= narrows to a subtree; a scoped key sees only its own, and 403 for a wider or another region', async () => {
     const narrowed = JSON.parse((await get('/v1/bulletins?region=410184')).text).bulletins;
-    expect(narrowed.map((b: { region: { code: string }; date: string }) => `${b.region.code} ${b.date}`)).toEqual(['410184 2020-02-12', '410184 2020-02-13']);
+    expect(narrowed.map((b: { region: { code: string }; date: string }) => `${b.region.code} ${b.date}`)).toEqual([
+      '410184 2020-02-12',
+      '410184 2020-02-13',
+    ]);
     expect(JSON.parse((await get('/v1/bulletins?region=410000')).text).bulletins).toHaveLength(3);
     expect(JSON.parse((await get('/v1/bulletins', { key: townKey })).text).bulletins).toEqual(narrowed);
     expect((await get('/v1/bulletins?region=410471', { key: townKey })).status).toBe(403);
@@ -138,11 +145,16 @@ describe('GET /v1/bulletins', () => {
 
 describe('GET /v1/bulletins/{region}/{date}', () => {
   it('serves the latest revision as HTML to a browser, Markdown or JSON on Accept, byte for byte as written', async () => {
-    const browser = await get('/v1/bulletins/410184/2020-02-13', { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' });
+    const browser = await get('/v1/bulletins/410184/2020-02-13', {
+      accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+    });
     expect(browser).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', text: file('410184/2020-02-13.r1.html') });
     expect(browser.headers.get('x-bulletin-revision')).toBe('1');
     expect(browser.headers.get('vary')).toBe('Accept');
-    expect(await get('/v1/bulletins/410184/2020-02-13', { accept: '*/*' })).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' });
+    expect(await get('/v1/bulletins/410184/2020-02-13', { accept: '*/*' })).toMatchObject({
+      status: 200,
+      type: 'text/html; charset=utf-8',
+    });
     expect(await get('/v1/bulletins/410184/2020-02-13', { accept: 'text/markdown' })).toMatchObject({
       status: 200,
       type: 'text/markdown; charset=utf-8',
@@ -152,7 +164,13 @@ describe('GET /v1/bulletins/{region}/{date}', () => {
     expect(json).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', text: file('410184/2020-02-13.r1.json') });
     expect(JSON.parse(json.text)).toMatchObject({
       cumulative: { vehicles_screened: 7, people_screened: 30, people_turned_back: 0, fever_cases: 1 },
-      revision: { number: 1, changes: [{ path: 'day.fever_cases', from: 0, to: 1 }, { path: 'cumulative.fever_cases', from: 0, to: 1 }] },
+      revision: {
+        number: 1,
+        changes: [
+          { path: 'day.fever_cases', from: 0, to: 1 },
+          { path: 'cumulative.fever_cases', from: 0, to: 1 },
+        ],
+      },
     });
   });
 
@@ -176,7 +194,12 @@ describe('GET /v1/bulletins/{region}/{date}', () => {
   });
 
   it('404 for a day, a revision or a region without a bulletin', async () => {
-    for (const path of ['/v1/bulletins/410184/2020-02-11', '/v1/bulletins/410184/2020-02-13?revision=2', '/v1/bulletins/410185/2020-02-13', '/v1/bulletins/410184/2020-02-12?format=svg']) {
+    for (const path of [
+      '/v1/bulletins/410184/2020-02-11',
+      '/v1/bulletins/410184/2020-02-13?revision=2',
+      '/v1/bulletins/410185/2020-02-13',
+      '/v1/bulletins/410184/2020-02-12?format=svg',
+    ]) {
       const answer = await get(path);
       expect(answer.status, path).toBe(404);
       expect(answer.type).toBe('application/problem+json; charset=utf-8');
@@ -196,7 +219,10 @@ describe('GET /v1/bulletins/{region}/{date}', () => {
     for (const [path, field] of cases) {
       const answer = await get(path);
       expect(answer.status, path).toBe(400);
-      expect(JSON.parse(answer.text).errors.map((e: { path: string }) => e.path), path).toEqual([field]);
+      expect(
+        JSON.parse(answer.text).errors.map((e: { path: string }) => e.path),
+        path,
+      ).toEqual([field]);
     }
     expect((await get('/v1/bulletins/410184/2020-02-13', { key: null })).status).toBe(401);
   });

@@ -105,7 +105,12 @@ describe('the bulletin schedule', () => {
     expect(report.revised).toEqual([]);
     const after = snapshot();
     for (const [name, file] of before) expect(after.get(name)).toEqual(file);
-    expect(readJson('410184/2020-02-13.json').cumulative).toEqual({ vehicles_screened: 115814, people_screened: 184735, people_turned_back: 16966, fever_cases: 27 });
+    expect(readJson('410184/2020-02-13.json').cumulative).toEqual({
+      vehicles_screened: 115814,
+      people_screened: 184735,
+      people_turned_back: 16966,
+      fever_cases: 27,
+    });
     await service.close();
   });
 
@@ -135,7 +140,9 @@ describe('the bulletin schedule', () => {
 
   it('a late event after publication writes a revision (修订) and leaves the original byte for byte', async () => {
     const original = snapshot();
-    const late = await cordon.send([event('screening', { vehicles: 2, people: 5 }, { occurredAt: '2020-02-13T10:00:00+08:00', region: '410184' })]);
+    const late = await cordon.send([
+      event('screening', { vehicles: 2, people: 5 }, { occurredAt: '2020-02-13T10:00:00+08:00', region: '410184' }),
+    ]);
     expect(late.body.accepted).toBe(1);
     await cordon.settled();
     const service = await restart();
@@ -161,8 +168,16 @@ describe('the bulletin schedule', () => {
       number: 1,
       replaces: { revision: 0, knownAt: readJson('410184/2020-02-13.json').knownAt },
       changes: [
-        { path: 'day.vehicles_screened', from: readJson('410184/2020-02-13.json').day.vehicles_screened, to: readJson('410184/2020-02-13.json').day.vehicles_screened + 2 },
-        { path: 'day.people_screened', from: readJson('410184/2020-02-13.json').day.people_screened, to: readJson('410184/2020-02-13.json').day.people_screened + 5 },
+        {
+          path: 'day.vehicles_screened',
+          from: readJson('410184/2020-02-13.json').day.vehicles_screened,
+          to: readJson('410184/2020-02-13.json').day.vehicles_screened + 2,
+        },
+        {
+          path: 'day.people_screened',
+          from: readJson('410184/2020-02-13.json').day.people_screened,
+          to: readJson('410184/2020-02-13.json').day.people_screened + 5,
+        },
         { path: 'cumulative.vehicles_screened', from: 115814, to: 115816 },
         { path: 'cumulative.people_screened', from: 184735, to: 184740 },
       ],
@@ -186,7 +201,9 @@ describe('the bulletin schedule', () => {
 
   it('checks for late events only over the seven days up to yesterday', async () => {
     // 2月8日 is eight days before 2月15日: a late event there changes 2月8日..15日, but only 9日..15日 are checked.
-    await cordon.send([event('fever', { people: 1, disposition: 'referred' }, { occurredAt: '2020-02-08T10:00:00+08:00', region: '410184' })]);
+    await cordon.send([
+      event('fever', { people: 1, disposition: 'referred' }, { occurredAt: '2020-02-08T10:00:00+08:00', region: '410184' }),
+    ]);
     await cordon.settled();
     const service = await restart();
     const report = await service.firstRun;

@@ -31,7 +31,10 @@ const named = (prefix: string) => Object.keys(services).filter((n) => new RegExp
 
 /** What `docker compose` makes of ${VAR:-default} and ${VAR:?message}, with the required ones set. */
 function interpolate(value: string | number): string {
-  return String(value).replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_, name: string, fallback?: string) => fallback ?? `test-value-of-${name}`);
+  return String(value).replace(
+    /\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g,
+    (_, name: string, fallback?: string) => fallback ?? `test-value-of-${name}`,
+  );
 }
 
 /** Every variable name readConfig looks at, found by letting it read an empty environment. */
@@ -39,7 +42,11 @@ function variablesReadConfigReads(): Set<string> {
   const seen = new Set<string>();
   readConfig(new Proxy({}, { get: (_, key) => (typeof key === 'string' && seen.add(key), undefined) }));
   // Read only when the cluster is set: ask again with it.
-  readConfig(new Proxy({ CORDON_CLICKHOUSE_CLUSTER: 'c', CORDON_CLICKHOUSE_URL: 'http://h:8123' } as NodeJS.ProcessEnv, { get: (target, key) => (typeof key === 'string' && seen.add(key), Reflect.get(target, key)) }));
+  readConfig(
+    new Proxy({ CORDON_CLICKHOUSE_CLUSTER: 'c', CORDON_CLICKHOUSE_URL: 'http://h:8123' } as NodeJS.ProcessEnv, {
+      get: (target, key) => (typeof key === 'string' && seen.add(key), Reflect.get(target, key)),
+    }),
+  );
   return seen;
 }
 
@@ -101,13 +108,17 @@ describe('infra/compose.yaml (issue 12)', () => {
       expect(env['KAFKA_DEFAULT_REPLICATION_FACTOR']).toBe(3);
     }
 
-    for (const file of ['clickhouse/config.d/cluster.xml', 'clickhouse/keeper/keeper.xml']) expect(XMLValidator.validate(read(file)), file).toBe(true);
+    for (const file of ['clickhouse/config.d/cluster.xml', 'clickhouse/keeper/keeper.xml'])
+      expect(XMLValidator.validate(read(file)), file).toBe(true);
     const cluster = (xml.parse(read('clickhouse/config.d/cluster.xml')) as { clickhouse: Record<string, any> }).clickhouse;
     const keepers = named('keeper');
     expect(keepers).toHaveLength(3);
     expect(cluster['zookeeper'].node.map((n: { host: string }) => n.host)).toEqual(keepers);
-    const raft = (xml.parse(read('clickhouse/keeper/keeper.xml')) as { clickhouse: Record<string, any> }).clickhouse['keeper_server'].raft_configuration.server;
-    expect(raft.map((s: { id: number; hostname: string }) => [s.id, s.hostname])).toEqual(keepers.map((k) => [services[k]!.environment!['KEEPER_SERVER_ID'], k]));
+    const raft = (xml.parse(read('clickhouse/keeper/keeper.xml')) as { clickhouse: Record<string, any> }).clickhouse['keeper_server']
+      .raft_configuration.server;
+    expect(raft.map((s: { id: number; hostname: string }) => [s.id, s.hostname])).toEqual(
+      keepers.map((k) => [services[k]!.environment!['KEEPER_SERVER_ID'], k]),
+    );
     const remote = cluster['remote_servers'][SCHEMA_CLUSTER];
     expect(remote.shard.flatMap((s: { replica: { host: string }[] }) => s.replica.map((r) => r.host))).toEqual(named('ch'));
     for (const ch of named('ch')) expect(services[ch]!.environment!['CLICKHOUSE_REPLICA']).toBe(ch);

@@ -41,14 +41,17 @@ async function restart(old: TestClient, roles: Role[]) {
 
 async function refuseSource(c: TestClient, source: string) {
   const ch = c.runtime.clickhouse!;
-  await ch.client.command({ query: `ALTER TABLE ${ch.database}.events ADD CONSTRAINT refuse_${source.replace(/\W/g, '_')} CHECK source != '${source}'` });
+  await ch.client.command({
+    query: `ALTER TABLE ${ch.database}.events ADD CONSTRAINT refuse_${source.replace(/\W/g, '_')} CHECK source != '${source}'`,
+  });
 }
 
-const screening = (vehicles: number, extra: object = {}) => event('screening', { vehicles, people: vehicles }, { region: '410184003', ...extra });
+const screening = (vehicles: number, extra: object = {}) =>
+  event('screening', { vehicles, people: vehicles }, { region: '410184003', ...extra });
 const deadLetters = (c: TestClient) => readDeadLetters(join(c.config.dataDir, 'log'));
 
 describe('the consumer never stalls on data (regression: a refused row stalled counting for good)', () => {
-  it('bisects a batch ClickHouse refuses, dead-letters the refused event with the engine\'s error, counts the rest exactly once, and goes on', async () => {
+  it("bisects a batch ClickHouse refuses, dead-letters the refused event with the engine's error, counts the rest exactly once, and goes on", async () => {
     const c = await start();
     await refuseSource(c, 'poison-row');
     const before = Array.from({ length: 5 }, (_, i) => screening(i + 1)); // 15 vehicles
@@ -61,7 +64,9 @@ describe('the consumer never stalls on data (regression: a refused row stalled c
     const letters = await deadLetters(c);
     expect(letters).toHaveLength(1);
     expect(JSON.parse(letters[0]!.value.toString('utf8')).event.id).toBe(poison.id);
-    expect(letters[0]!.reason).toMatch(/^ClickHouse refused the row: ClickHouse error 469 VIOLATED_CONSTRAINT: Constraint `refuse_poison_row` for table .* is violated/);
+    expect(letters[0]!.reason).toMatch(
+      /^ClickHouse refused the row: ClickHouse error 469 VIOLATED_CONSTRAINT: Constraint `refuse_poison_row` for table .* is violated/,
+    );
     expect(c.runtime.consumer!.stats).toMatchObject({ counted: 11, deadLettered: 1 });
 
     // Events after it flow, and nothing of the first batch is counted twice.
@@ -77,17 +82,27 @@ describe('the consumer never stalls on data (regression: a refused row stalled c
     const smuggled = { ...screening(500), source: 'x\ud800' };
     const receivedAt = new Date().toISOString();
     // Straight into the log, past ingest's validation (an older ingest, another producer).
-    await c.runtime.log.append([good[0]!, smuggled, good[1]!].map((e) => ({ key: e.id!, value: encodeEnvelope({ v: 1, receivedAt, event: e as never }) })));
+    await c.runtime.log.append(
+      [good[0]!, smuggled, good[1]!].map((e) => ({ key: e.id!, value: encodeEnvelope({ v: 1, receivedAt, event: e as never }) })),
+    );
     expect(await c.totals(['vehicles_screened'])).toEqual({ vehicles_screened: 7 });
     const letters = await deadLetters(c);
-    expect(letters.map((l) => l.reason)).toEqual(['not a valid event envelope: event.source: holds a lone surrogate U+D800 at character 1: not Unicode text, it cannot be stored']);
+    expect(letters.map((l) => l.reason)).toEqual([
+      'not a valid event envelope: event.source: holds a lone surrogate U+D800 at character 1: not Unicode text, it cannot be stored',
+    ]);
   });
 
   it('a refused event written before a restart does not stall the restarted consumer', async () => {
     // No consumer: the events wait in the log, as they did when the old consumer looped on them.
     const c = await start({ roles: ['ingest', 'query'] });
     await refuseSource(c, 'poison-row');
-    const batch = [screening(1), screening(2, { source: 'poison-row' }), screening(4), screening(8, { source: 'poison-row' }), screening(16)];
+    const batch = [
+      screening(1),
+      screening(2, { source: 'poison-row' }),
+      screening(4),
+      screening(8, { source: 'poison-row' }),
+      screening(16),
+    ];
     expect((await c.send(batch)).body).toMatchObject({ accepted: 5 });
     expect((await c.get('/v1/status')).body).toMatchObject({ lag: 5 });
 

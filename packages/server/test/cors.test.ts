@@ -24,8 +24,11 @@ const preflight = (origin: string) => ({
 });
 
 describe('CORS', () => {
-  it('answers a listed origin\'s preflight without a key, allowing Authorization and If-None-Match', async () => {
-    const response = await withCors.request('/v1/aggregates?metrics=people_screened&region=410184', preflight('https://city.example.gov.cn'));
+  it("answers a listed origin's preflight without a key, allowing Authorization and If-None-Match", async () => {
+    const response = await withCors.request(
+      '/v1/aggregates?metrics=people_screened&region=410184',
+      preflight('https://city.example.gov.cn'),
+    );
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('https://city.example.gov.cn');
     expect(response.headers.get('access-control-allow-methods')).toBe('GET,POST,DELETE,OPTIONS');
@@ -34,7 +37,9 @@ describe('CORS', () => {
   });
 
   it('lets a listed origin read the answer and its ETag', async () => {
-    const response = await withCors.request('/v1/aggregates?metrics=people_screened&region=410184&to=2020-02-13', { headers: { origin: 'http://127.0.0.1:9000' } });
+    const response = await withCors.request('/v1/aggregates?metrics=people_screened&region=410184&to=2020-02-13', {
+      headers: { origin: 'http://127.0.0.1:9000' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:9000');
     expect(response.headers.get('access-control-expose-headers')).toBe('ETag,Retry-After,Content-Disposition,X-Request-Id');
@@ -42,7 +47,10 @@ describe('CORS', () => {
   });
 
   it('still asks a listed origin for a key on the real request', async () => {
-    const response = await withCors.request('/v1/aggregates?metrics=people_screened&region=410184', { key: null, headers: { origin: 'https://city.example.gov.cn' } });
+    const response = await withCors.request('/v1/aggregates?metrics=people_screened&region=410184', {
+      key: null,
+      headers: { origin: 'https://city.example.gov.cn' },
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('access-control-allow-origin')).toBe('https://city.example.gov.cn');
   });
@@ -50,7 +58,9 @@ describe('CORS', () => {
   it('gives an origin not on the list no Access-Control-Allow-Origin', async () => {
     const pre = await withCors.request('/v1/aggregates', preflight('https://evil.example.com'));
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();
-    const get = await withCors.request('/v1/aggregates?metrics=people_screened&region=410184', { headers: { origin: 'https://evil.example.com' } });
+    const get = await withCors.request('/v1/aggregates?metrics=people_screened&region=410184', {
+      headers: { origin: 'https://evil.example.com' },
+    });
     expect(get.status).toBe(200);
     expect(get.headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -23,7 +23,10 @@ interface Child {
 }
 
 function run(script: string, args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const handle: Child = {
     lines: [],
     stdout: '',
@@ -54,9 +57,21 @@ describe.each(logs)('a consumer killed after its ClickHouse insert and before it
   it('doubles nothing on restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cordon-crash-'));
     const topic = `cordon-crash-${randomBytes(4).toString('hex')}`;
-    const env: Record<string, string> = { CORDON_DATA_DIR: dataDir, CORDON_KAFKA_TOPIC: topic, GROUP_ID: `g-${topic}`, CORDON_KAFKA_BROKERS: kafka ? process.env['CORDON_KAFKA_BROKERS']! : '' };
-    const log = await openEventLog({ kafka: kafka ? { brokers: env['CORDON_KAFKA_BROKERS']!.split(','), topic } : null, dataDir, logger: silentLogger });
-    const events = Array.from({ length: 1200 }, (_, i) => event('screening', { vehicles: 1, people: i % 3 }, { region: '410184003' }) as CordonEvent);
+    const env: Record<string, string> = {
+      CORDON_DATA_DIR: dataDir,
+      CORDON_KAFKA_TOPIC: topic,
+      GROUP_ID: `g-${topic}`,
+      CORDON_KAFKA_BROKERS: kafka ? process.env['CORDON_KAFKA_BROKERS']! : '',
+    };
+    const log = await openEventLog({
+      kafka: kafka ? { brokers: env['CORDON_KAFKA_BROKERS']!.split(','), topic } : null,
+      dataDir,
+      logger: silentLogger,
+    });
+    const events = Array.from(
+      { length: 1200 },
+      (_, i) => event('screening', { vehicles: 1, people: i % 3 }, { region: '410184003' }) as CordonEvent,
+    );
     await log.append(events.map((e) => ({ key: e.id, value: encodeEnvelope({ v: 1, receivedAt: new Date().toISOString(), event: e }) })));
     await log.close();
 
@@ -86,7 +101,11 @@ describe('the all-in-one server killed with SIGKILL while a client is sending', 
       return { server, url: /listening on (\S+)/.exec(server.stdout)![1]! };
     };
     const post = (url: string, body: unknown) =>
-      fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
 
     const first = await start();
     const acked: string[] = [];
@@ -131,9 +150,15 @@ describe('the all-in-one server killed with SIGKILL while a client is sending', 
     // And the figure counts each stored event once: acknowledged ones plus any
     // the server made durable but could not answer for before it died.
     const unacked = sent.filter((e) => !ackedSet.has(e.id));
-    const dry = await fetch(`${second.url}/v1/events?dryRun=true`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(unacked) });
+    const dry = await fetch(`${second.url}/v1/events?dryRun=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(unacked),
+    });
     const durableUnacked = ((await dry.json()) as { duplicates: number }).duplicates;
-    const figure = await fetch(`${second.url}/v1/aggregates?metrics=people_screened&region=410184003&from=2020-02-13&to=2020-02-13`, { headers: { authorization: `Bearer ${key}` } });
+    const figure = await fetch(`${second.url}/v1/aggregates?metrics=people_screened&region=410184003&from=2020-02-13&to=2020-02-13`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(((await figure.json()) as { totals: { people_screened: number } }).totals.people_screened).toBe(acked.length + durableUnacked);
     second.server.kill('SIGTERM');
     await second.server.exited;

@@ -36,14 +36,19 @@ describe('the demo data set', () => {
     expect(body.region).toEqual({ code: '410184', name: '新郑市' });
   });
 
-  it.each(expectedDemoFigures.map((f) => [`${f.regionName} ${f.metric} = ${f.value} («${f.quote}»)`, f] as const))('%s', async (_, figure) => {
-    const range = `${figure.from ? `&from=${figure.from}` : ''}&to=${figure.to}`;
-    const groupBy = figure.site ? '&groupBy=site' : '';
-    const { status, body } = await cordon.get(`/v1/aggregates?metrics=${encodeURIComponent(figure.metric)}&region=${figure.region}${range}${groupBy}`);
-    expect(status).toBe(200);
-    const values = figure.site ? body.rows.find((r: { key: { site: string } }) => r.key.site === figure.site)?.values : body.totals;
-    expect(values?.[figure.metric]).toBe(figure.value);
-  });
+  it.each(expectedDemoFigures.map((f) => [`${f.regionName} ${f.metric} = ${f.value} («${f.quote}»)`, f] as const))(
+    '%s',
+    async (_, figure) => {
+      const range = `${figure.from ? `&from=${figure.from}` : ''}&to=${figure.to}`;
+      const groupBy = figure.site ? '&groupBy=site' : '';
+      const { status, body } = await cordon.get(
+        `/v1/aggregates?metrics=${encodeURIComponent(figure.metric)}&region=${figure.region}${range}${groupBy}`,
+      );
+      expect(status).toBe(200);
+      const values = figure.site ? body.rows.find((r: { key: { site: string } }) => r.key.site === figure.site)?.values : body.totals;
+      expect(values?.[figure.metric]).toBe(figure.value);
+    },
+  );
 
   it('loading it twice changes no figure', async () => {
     const again = await loadDemo(cordon.runtime);

@@ -59,13 +59,19 @@ function generate(phase: Phase, count: number, seed: number, days: [number, numb
     else if (kind < 0.55) {
       const reason = pick(['no pass', 'from hubei', undefined, "x' OR 1=1 --"]);
       e = event('turnback', { vehicles: Math.floor(r() * 5), people: Math.floor(r() * 12), ...(reason ? { reason } : {}) }, at);
-    } else if (kind < 0.7) e = event('fever', { people: 1 + Math.floor(r() * 2), disposition: pick(['referred', 'isolated', 'released', 'other']) }, at);
+    } else if (kind < 0.7)
+      e = event('fever', { people: 1 + Math.floor(r() * 2), disposition: pick(['referred', 'isolated', 'released', 'other']) }, at);
     else if (kind < 0.82) {
       const subject = `${phase}-q${i}`;
       subjects.push(subject);
       e = event('quarantine.started', { subject, reason: pick(['returnee_hubei', 'close_contact']) }, at);
     } else if (kind < 0.9 && subjects.length > 0) e = event('quarantine.ended', { subject: subjects.shift()!, outcome: 'released' }, at);
-    else e = event('donation', { donorType: pick(['company', 'resident']), item: 'disinfectant', quantity: Math.floor(r() * 200) / 10, unit: 'kg' }, at);
+    else
+      e = event(
+        'donation',
+        { donorType: pick(['company', 'resident']), item: 'disinfectant', quantity: Math.floor(r() * 200) / 10, unit: 'kg' },
+        at,
+      );
     out.push({ e: e as Sent['e'], phase, order: 0 });
   }
   return out;
@@ -78,7 +84,9 @@ const site = (id: string, kind: string, day: string, phase: Phase, region = town
 });
 
 async function sendPhase(items: Sent[], voids: { target: string }[], phase: Phase) {
-  const voidEvents = voids.map((v) => event('void', { target: v.target, reason: 'entered twice' }, { region: county, occurredAt: '2020-02-26T12:00:00+08:00' }));
+  const voidEvents = voids.map((v) =>
+    event('void', { target: v.target, reason: 'entered twice' }, { region: county, occurredAt: '2020-02-26T12:00:00+08:00' }),
+  );
   for (const v of voids) voidedIn.set(v.target, phase);
   for (const item of items) sent.push({ ...item, order: sent.length });
   const { body } = await cordon.send([...items.map((x) => x.e), ...voidEvents]);
@@ -93,14 +101,20 @@ beforeAll(async () => {
     site('fx-2', 'community_gate', '2020-01-21', 'A'),
     site('fx-3', 'monitoring_point', '2020-01-21', 'A'),
     site('fx-4', 'highway_service_area', '2020-01-22', 'A'),
-    { e: event('site.closed', {}, { region: towns[0]!, site: 'fx-1', occurredAt: '2020-02-10T09:00:00+08:00' }) as Sent['e'], phase: 'A' as const, order: 0 },
+    {
+      e: event('site.closed', {}, { region: towns[0]!, site: 'fx-1', occurredAt: '2020-02-10T09:00:00+08:00' }) as Sent['e'],
+      phase: 'A' as const,
+      order: 0,
+    },
     ...generate('A', 360, 7, [25, 50]),
   ];
   // Voided within phase A: out of every figure.
   await sendPhase(a, [{ target: a[10]!.e.id }, { target: a[11]!.e.id }], 'A');
   const lateTarget = event('screening', { vehicles: 500, people: 900 }, { region: towns[1]!, occurredAt: '2020-02-05T10:00:00+08:00' });
   // A void sent before its target: it takes effect when the target arrives, in phase B.
-  await cordon.send([event('void', { target: lateTarget.id, reason: 'wrong town' }, { region: towns[1]!, occurredAt: '2020-02-26T12:00:00+08:00' })]);
+  await cordon.send([
+    event('void', { target: lateTarget.id, reason: 'wrong town' }, { region: towns[1]!, occurredAt: '2020-02-26T12:00:00+08:00' }),
+  ]);
   voidedIn.set(lateTarget.id, 'A');
   await cordon.settled();
 
@@ -116,7 +130,10 @@ beforeAll(async () => {
     { e: lateTarget as Sent['e'], phase: 'B' as const, order: 0 },
   ];
   const fx4 = a[3]!.e.id;
-  const turnbacksA = a.filter((x) => x.e.type === 'turnback' && !voidedIn.has(x.e.id)).slice(0, 3).map((x) => ({ target: x.e.id }));
+  const turnbacksA = a
+    .filter((x) => x.e.type === 'turnback' && !voidedIn.has(x.e.id))
+    .slice(0, 3)
+    .map((x) => ({ target: x.e.id }));
   await sendPhase(b, [{ target: fx4 }, ...turnbacksA, { target: b[0]!.e.id }], 'B');
 });
 afterAll(async () => {
@@ -284,7 +301,9 @@ const momentQuery = (at: Moment) => (at === 'atT' ? knownAt() : '');
 
 describe('the oracle', () => {
   it('sees the two phases differ, so the knownAt checks below mean something', () => {
-    expect(sumDays(dailyOf('people_turned_back', { at: 'atT' }), null, '2020-12-31')).not.toBe(sumDays(dailyOf('people_turned_back', { at: 'now' }), null, '2020-12-31'));
+    expect(sumDays(dailyOf('people_turned_back', { at: 'atT' }), null, '2020-12-31')).not.toBe(
+      sumDays(dailyOf('people_turned_back', { at: 'now' }), null, '2020-12-31'),
+    );
     expect(kindsOf('atT').get('fx-3')).toBe('monitoring_point');
     expect(kindsOf('now').get('fx-3')).toBe('grid_cell');
   });
@@ -292,9 +311,18 @@ describe('the oracle', () => {
 
 describe('GET /v1/timeseries', () => {
   it.each(['now', 'atT'] as const)('daily points of a flow metric are exact, reaching before from (%s)', async (at) => {
-    const { status, body } = await cordon.get(`/v1/timeseries?metric=people_turned_back&region=${county}&from=2020-02-01&to=2020-02-20${momentQuery(at)}`);
+    const { status, body } = await cordon.get(
+      `/v1/timeseries?metric=people_turned_back&region=${county}&from=2020-02-01&to=2020-02-20${momentQuery(at)}`,
+    );
     expect(status).toBe(200);
-    expect(body).toMatchObject({ metric: 'people_turned_back', region: { code: county, name: '新郑市' }, dim: null, interval: 'day', from: '2020-02-01', to: '2020-02-20' });
+    expect(body).toMatchObject({
+      metric: 'people_turned_back',
+      region: { code: county, name: '新郑市' },
+      dim: null,
+      interval: 'day',
+      from: '2020-02-01',
+      to: '2020-02-20',
+    });
     expect(body.points).toHaveLength(20);
     const expected = expectedPoints('people_turned_back', { at }, 'day', '2020-02-01', '2020-02-20');
     expect(body.points).toEqual(expected.map((p) => ({ period: p.start, ...p })));
@@ -317,19 +345,27 @@ describe('GET /v1/timeseries', () => {
       ['people_turned_back', "x' OR 1=1 --", "x' OR 1=1 --"], // data, bound as a parameter
     ] as const) {
       for (const at of ['now', 'atT'] as const) {
-        const { status, body } = await cordon.get(`/v1/timeseries?metric=${metric}&region=${county}&from=2020-01-28&to=2020-02-18&dim=${encodeURIComponent(dim)}${momentQuery(at)}`);
+        const { status, body } = await cordon.get(
+          `/v1/timeseries?metric=${metric}&region=${county}&from=2020-01-28&to=2020-02-18&dim=${encodeURIComponent(dim)}${momentQuery(at)}`,
+        );
         expect(status).toBe(200);
         expect(body.dim).toBe(dim);
-        expect(body.points).toEqual(expectedPoints(metric, { at, dim: stored }, 'day', '2020-01-28', '2020-02-18').map((p) => ({ period: p.start, ...p })));
+        expect(body.points).toEqual(
+          expectedPoints(metric, { at, dim: stored }, 'day', '2020-01-28', '2020-02-18').map((p) => ({ period: p.start, ...p })),
+        );
       }
     }
   });
 
   it('stock metrics give the level at the end of each period, cumulative equal to it', async () => {
     for (const interval of ['day', 'week'] as const) {
-      const { body } = await cordon.get(`/v1/timeseries?metric=quarantine_active&region=${county}&from=2020-02-03&to=2020-02-16&interval=${interval}`);
+      const { body } = await cordon.get(
+        `/v1/timeseries?metric=quarantine_active&region=${county}&from=2020-02-03&to=2020-02-16&interval=${interval}`,
+      );
       const expected = expectedPoints('quarantine_active', { at: 'now' }, interval, '2020-02-03', '2020-02-16');
-      expect(body.points).toEqual(expected.map((p) => ({ period: interval === 'day' ? p.start : p.start === '2020-02-03' ? '2020-W06' : '2020-W07', ...p })));
+      expect(body.points).toEqual(
+        expected.map((p) => ({ period: interval === 'day' ? p.start : p.start === '2020-02-03' ? '2020-W06' : '2020-W07', ...p })),
+      );
       for (const p of body.points) expect(p.cumulative).toBe(p.value);
     }
   });
@@ -338,43 +374,75 @@ describe('GET /v1/timeseries', () => {
     const { body } = await cordon.get(`/v1/timeseries?metric=people_screened&region=${village}&to=2020-02-26`);
     const days = [...dailyOf('people_screened', { at: 'now', region: village }).keys()].sort();
     // Guard: no voided event lies before the first counted day (a voided event's day may still hold a zero row in the roll-up).
-    const everyDay = sent.filter((s) => s.e.type === 'screening' && s.e.region.startsWith(village)).map((s) => shanghaiDay(s.e.occurredAt)).sort();
+    const everyDay = sent
+      .filter((s) => s.e.type === 'screening' && s.e.region.startsWith(village))
+      .map((s) => shanghaiDay(s.e.occurredAt))
+      .sort();
     expect(everyDay[0]).toBe(days[0]);
     expect(body.from).toBe(days[0]);
-    expect(body.points).toEqual(expectedPoints('people_screened', { at: 'now', region: village }, 'day', days[0]!, '2020-02-26').map((p) => ({ period: p.start, ...p })));
+    expect(body.points).toEqual(
+      expectedPoints('people_screened', { at: 'now', region: village }, 'day', days[0]!, '2020-02-26').map((p) => ({
+        period: p.start,
+        ...p,
+      })),
+    );
   });
 });
 
 describe('GET /v1/aggregates breakdowns', () => {
   const range = 'from=2020-01-25&to=2020-02-24';
   it.each(['now', 'atT'] as const)('groupBy=dimension: one row per value of the shared dimension (%s)', async (at) => {
-    const { status, body } = await cordon.get(`/v1/aggregates?metrics=people_turned_back,vehicles_turned_back&region=${county}&${range}&groupBy=dimension${momentQuery(at)}`);
+    const { status, body } = await cordon.get(
+      `/v1/aggregates?metrics=people_turned_back,vehicles_turned_back&region=${county}&${range}&groupBy=dimension${momentQuery(at)}`,
+    );
     expect(status).toBe(200);
     const people = byDim('people_turned_back', at, '2020-01-25', '2020-02-24');
     const vehicles = byDim('vehicles_turned_back', at, '2020-01-25', '2020-02-24');
     // Rows whose values are all zero are left out.
-    const values = [...new Set([...people.keys(), ...vehicles.keys()])].filter((v) => (people.get(v) ?? 0) !== 0 || (vehicles.get(v) ?? 0) !== 0).sort();
+    const values = [...new Set([...people.keys(), ...vehicles.keys()])]
+      .filter((v) => (people.get(v) ?? 0) !== 0 || (vehicles.get(v) ?? 0) !== 0)
+      .sort();
     expect(body.rows).toEqual(
-      values.map((value) => ({ key: { dimension: 'reason', value }, values: { people_turned_back: people.get(value) ?? 0, vehicles_turned_back: vehicles.get(value) ?? 0 } })),
+      values.map((value) => ({
+        key: { dimension: 'reason', value },
+        values: { people_turned_back: people.get(value) ?? 0, vehicles_turned_back: vehicles.get(value) ?? 0 },
+      })),
     );
     expect(body.totals.people_turned_back).toBe(r6([...people.values()].reduce((a, b) => a + b, 0)));
   });
 
   it('groupBy=dimension breaks donations down by donor type, quantities to the micro-unit', async () => {
-    const { body } = await cordon.get(`/v1/aggregates?metrics=donations,donated:disinfectant:kg&region=${county}&${range}&groupBy=dimension`);
+    const { body } = await cordon.get(
+      `/v1/aggregates?metrics=donations,donated:disinfectant:kg&region=${county}&${range}&groupBy=dimension`,
+    );
     const n = byDim('donations', 'now', '2020-01-25', '2020-02-24');
     const kg = byDim('donated:disinfectant:kg', 'now', '2020-01-25', '2020-02-24');
-    expect(body.rows).toEqual([...n.keys()].filter((v) => n.get(v) !== 0).sort().map((value) => ({ key: { dimension: 'donorType', value }, values: { donations: n.get(value), 'donated:disinfectant:kg': kg.get(value) } })));
+    expect(body.rows).toEqual(
+      [...n.keys()]
+        .filter((v) => n.get(v) !== 0)
+        .sort()
+        .map((value) => ({
+          key: { dimension: 'donorType', value },
+          values: { donations: n.get(value), 'donated:disinfectant:kg': kg.get(value) },
+        })),
+    );
   });
 
   it('sort and limit give a top N; totals stay over every row', async () => {
     const people = byDim('people_turned_back', 'now', '2020-01-25', '2020-02-24');
-    const top = [...people].filter(([, v]) => v !== 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 2);
-    const { body } = await cordon.get(`/v1/aggregates?metrics=people_turned_back&region=${county}&${range}&groupBy=dimension&sort=-people_turned_back&limit=2`);
+    const top = [...people]
+      .filter(([, v]) => v !== 0)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 2);
+    const { body } = await cordon.get(
+      `/v1/aggregates?metrics=people_turned_back&region=${county}&${range}&groupBy=dimension&sort=-people_turned_back&limit=2`,
+    );
     expect(body.rows).toEqual(top.map(([value, v]) => ({ key: { dimension: 'reason', value }, values: { people_turned_back: v } })));
     expect(body.totals).toEqual({ people_turned_back: r6([...people.values()].reduce((a, b) => a + b, 0)) });
 
-    const days = await cordon.get(`/v1/aggregates?metrics=people_screened&region=${county}&${range}&groupBy=day&sort=people_screened&limit=3`);
+    const days = await cordon.get(
+      `/v1/aggregates?metrics=people_screened&region=${county}&${range}&groupBy=day&sort=people_screened&limit=3`,
+    );
     const daily = dailyOf('people_screened', { at: 'now' });
     const all = [];
     for (let d = '2020-01-25'; d <= '2020-02-24'; d = plusDays(d, 1)) all.push([d, daily.get(d) ?? 0] as const);
@@ -384,23 +452,37 @@ describe('GET /v1/aggregates breakdowns', () => {
     expect(latest.body.rows).toEqual([{ key: { day: '2020-02-24' }, values: { people_screened: daily.get('2020-02-24') ?? 0 } }]);
   });
 
-  it.each(['now', 'atT'] as const)('groupBy=siteKind: by the kind of each site\'s latest registration, "unknown" without one (%s)', async (at) => {
-    const { status, body } = await cordon.get(`/v1/aggregates?metrics=people_screened,sites_active&region=${county}&${range}&groupBy=siteKind${momentQuery(at)}`);
-    expect(status).toBe(200);
-    const people = bySiteKind('people_screened', at, '2020-01-25', '2020-02-24');
-    const sites = bySiteKind('sites_active', at, '2020-01-25', '2020-02-24');
-    const kinds = [...new Set([...people.keys(), ...sites.keys()])].filter((k) => (people.get(k) ?? 0) !== 0 || (sites.get(k) ?? 0) !== 0).sort();
-    expect(body.rows).toEqual(kinds.map((siteKind) => ({ key: { siteKind }, values: { people_screened: people.get(siteKind) ?? 0, sites_active: sites.get(siteKind) ?? 0 } })));
-    // fx-4's registration is voided in phase B; fx-6 registers in phase B.
-    expect(body.rows.some((r: { key: { siteKind: string } }) => r.key.siteKind === 'highway_service_area')).toBe(at === 'atT');
-    expect(body.rows.some((r: { key: { siteKind: string } }) => r.key.siteKind === 'grid_cell')).toBe(at === 'now');
-  });
+  it.each(['now', 'atT'] as const)(
+    'groupBy=siteKind: by the kind of each site\'s latest registration, "unknown" without one (%s)',
+    async (at) => {
+      const { status, body } = await cordon.get(
+        `/v1/aggregates?metrics=people_screened,sites_active&region=${county}&${range}&groupBy=siteKind${momentQuery(at)}`,
+      );
+      expect(status).toBe(200);
+      const people = bySiteKind('people_screened', at, '2020-01-25', '2020-02-24');
+      const sites = bySiteKind('sites_active', at, '2020-01-25', '2020-02-24');
+      const kinds = [...new Set([...people.keys(), ...sites.keys()])]
+        .filter((k) => (people.get(k) ?? 0) !== 0 || (sites.get(k) ?? 0) !== 0)
+        .sort();
+      expect(body.rows).toEqual(
+        kinds.map((siteKind) => ({
+          key: { siteKind },
+          values: { people_screened: people.get(siteKind) ?? 0, sites_active: sites.get(siteKind) ?? 0 },
+        })),
+      );
+      // fx-4's registration is voided in phase B; fx-6 registers in phase B.
+      expect(body.rows.some((r: { key: { siteKind: string } }) => r.key.siteKind === 'highway_service_area')).toBe(at === 'atT');
+      expect(body.rows.some((r: { key: { siteKind: string } }) => r.key.siteKind === 'grid_cell')).toBe(at === 'now');
+    },
+  );
 });
 
 describe('knownAt', () => {
   const metrics = 'people_screened,people_turned_back,fever_cases,quarantine_active';
   const expectedTotals = (at: Moment, from: string, to: string) =>
-    Object.fromEntries(metrics.split(',').map((m) => [m, stocks.has(m) ? sumDays(dailyOf(m, { at }), null, to) : sumDays(dailyOf(m, { at }), from, to)]));
+    Object.fromEntries(
+      metrics.split(',').map((m) => [m, stocks.has(m) ? sumDays(dailyOf(m, { at }), null, to) : sumDays(dailyOf(m, { at }), from, to)]),
+    );
 
   it('gives the figures as known at T to the digit, and the new ones without it', async () => {
     const old = await cordon.get(`/v1/aggregates?metrics=${metrics}&region=${county}&from=2020-01-25&to=2020-02-24${knownAt()}`);
@@ -414,17 +496,32 @@ describe('knownAt', () => {
 
   it('applies to every grouping: days, regions and sites', async () => {
     for (const at of ['atT', 'now'] as const) {
-      const days = await cordon.get(`/v1/aggregates?metrics=people_screened,quarantine_active&region=${county}&from=2020-02-01&to=2020-02-07&groupBy=day${momentQuery(at)}`);
+      const days = await cordon.get(
+        `/v1/aggregates?metrics=people_screened,quarantine_active&region=${county}&from=2020-02-01&to=2020-02-07&groupBy=day${momentQuery(at)}`,
+      );
       expect(days.body.rows.map((r: { key: { day: string }; values: object }) => [r.key.day, r.values])).toEqual(
         Array.from({ length: 7 }, (_, i) => plusDays('2020-02-01', i)).map((d) => [
           d,
-          { people_screened: sumDays(dailyOf('people_screened', { at }), d, d), quarantine_active: sumDays(dailyOf('quarantine_active', { at }), null, d) },
+          {
+            people_screened: sumDays(dailyOf('people_screened', { at }), d, d),
+            quarantine_active: sumDays(dailyOf('quarantine_active', { at }), null, d),
+          },
         ]),
       );
-      const regions = await cordon.get(`/v1/aggregates?metrics=fever_cases&region=${county}&from=2020-01-25&to=2020-02-24&groupBy=region&level=town${momentQuery(at)}`);
+      const regions = await cordon.get(
+        `/v1/aggregates?metrics=fever_cases&region=${county}&from=2020-01-25&to=2020-02-24&groupBy=region&level=town${momentQuery(at)}`,
+      );
       for (const row of regions.body.rows as { key: { region: string }; values: { fever_cases: number } }[]) {
-        const exact = counted(at).filter((s) => (row.key.region === county ? s.e.region === county : s.e.region.startsWith(row.key.region)));
-        const want = r6(exact.flatMap((s) => (shanghaiDay(s.e.occurredAt) >= '2020-01-25' && shanghaiDay(s.e.occurredAt) <= '2020-02-24' ? adds(s, 'fever_cases') : [])).reduce((a, [, v]) => a + v, 0));
+        const exact = counted(at).filter((s) =>
+          row.key.region === county ? s.e.region === county : s.e.region.startsWith(row.key.region),
+        );
+        const want = r6(
+          exact
+            .flatMap((s) =>
+              shanghaiDay(s.e.occurredAt) >= '2020-01-25' && shanghaiDay(s.e.occurredAt) <= '2020-02-24' ? adds(s, 'fever_cases') : [],
+            )
+            .reduce((a, [, v]) => a + v, 0),
+        );
         expect([row.key.region, row.values.fever_cases]).toEqual([row.key.region, want]);
       }
     }
@@ -436,9 +533,16 @@ describe('knownAt', () => {
     const day = shanghaiDay(turnbacks[0]!.e.occurredAt);
     const q = `/v1/aggregates?metrics=people_screened&region=${towns[1]}&from=2020-02-05&to=2020-02-05`;
     // The late target (900 people) was sent in phase B and voided by a void sent in phase A: never counted.
-    expect((await cordon.get(q)).body.totals.people_screened).toBe(sumDays(dailyOf('people_screened', { at: 'now', region: towns[1] }), '2020-02-05', '2020-02-05'));
-    expect((await cordon.get(`${q}${knownAt()}`)).body.totals.people_screened).toBe(sumDays(dailyOf('people_screened', { at: 'atT', region: towns[1] }), '2020-02-05', '2020-02-05'));
-    const tb = (at: Moment) => cordon.get(`/v1/timeseries?metric=people_turned_back&region=${county}&from=${day}&to=${day}${momentQuery(at)}`).then((r) => r.body.points[0].value);
+    expect((await cordon.get(q)).body.totals.people_screened).toBe(
+      sumDays(dailyOf('people_screened', { at: 'now', region: towns[1] }), '2020-02-05', '2020-02-05'),
+    );
+    expect((await cordon.get(`${q}${knownAt()}`)).body.totals.people_screened).toBe(
+      sumDays(dailyOf('people_screened', { at: 'atT', region: towns[1] }), '2020-02-05', '2020-02-05'),
+    );
+    const tb = (at: Moment) =>
+      cordon
+        .get(`/v1/timeseries?metric=people_turned_back&region=${county}&from=${day}&to=${day}${momentQuery(at)}`)
+        .then((r) => r.body.points[0].value);
     expect(await tb('atT')).toBe(sumDays(dailyOf('people_turned_back', { at: 'atT' }), day, day));
     expect(await tb('now')).toBe(sumDays(dailyOf('people_turned_back', { at: 'now' }), day, day));
   });
@@ -487,11 +591,17 @@ describe('bad parameters', () => {
   });
 
   it('a region-scoped key reads trends only inside its subtree', async () => {
-    const created = await cordon.request('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'town', role: 'read', region: towns[0] }) });
+    const created = await cordon.request('/v1/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'town', role: 'read', region: towns[0] }),
+    });
     const { key } = (await created.json()) as { key: string };
     expect((await cordon.get(`/v1/timeseries?metric=fever_cases&region=${county}&from=2020-02-01&to=2020-02-07`, key)).status).toBe(403);
     const own = await cordon.get(`/v1/timeseries?metric=fever_cases&from=2020-02-01&to=2020-02-07`, key);
     expect(own.body.region.code).toBe(towns[0]);
-    expect(own.body.points.map((p: { value: number }) => p.value)).toEqual(expectedPoints('fever_cases', { at: 'now', region: towns[0] }, 'day', '2020-02-01', '2020-02-07').map((p) => p.value));
+    expect(own.body.points.map((p: { value: number }) => p.value)).toEqual(
+      expectedPoints('fever_cases', { at: 'now', region: towns[0] }, 'day', '2020-02-01', '2020-02-07').map((p) => p.value),
+    );
   });
 });

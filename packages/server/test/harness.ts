@@ -14,7 +14,9 @@ export const adminKey = 'test-admin-key-please-change';
 let registry: Promise<RegionRegistry> | undefined;
 
 /** An all-in-one Cordon on a fresh database and data folder, driven through app.request(). */
-export async function startTestCordon(options: { roles?: Role[]; kafka?: boolean; config?: Partial<CordonConfig>; bulletins?: StartOptions['bulletins']; logger?: Logger } = {}) {
+export async function startTestCordon(
+  options: { roles?: Role[]; kafka?: boolean; config?: Partial<CordonConfig>; bulletins?: StartOptions['bulletins']; logger?: Logger } = {},
+) {
   if (options.kafka && !process.env['CORDON_KAFKA_BROKERS']) {
     throw new Error('no test broker: a test on Kafka belongs to the kafka lane, name its file *.kafka.test.ts (README "Tests")');
   }
@@ -54,7 +56,10 @@ export class TestClient {
     return this.runtime.app!.request(path, { ...init, headers });
   }
 
-  async send(events: unknown, options: { key?: string; query?: string; contentType?: string } = {}): Promise<{ status: number; body: ImportSummary & Record<string, unknown> }> {
+  async send(
+    events: unknown,
+    options: { key?: string; query?: string; contentType?: string } = {},
+  ): Promise<{ status: number; body: ImportSummary & Record<string, unknown> }> {
     const response = await this.request(`/v1/events${options.query ?? ''}`, {
       method: 'POST',
       headers: { 'content-type': options.contentType ?? 'application/json' },
@@ -87,7 +92,10 @@ export class TestClient {
 }
 
 /** Polls a condition instead of sleeping a fixed time. */
-export async function waitFor(condition: () => Promise<boolean> | boolean, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}) {
+export async function waitFor(
+  condition: () => Promise<boolean> | boolean,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+) {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     if (await condition()) return;

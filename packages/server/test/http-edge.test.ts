@@ -15,7 +15,8 @@ afterAll(async () => {
   await cordon.close();
 });
 
-const figures = '/v1/aggregates?metrics=people_screened,vehicles_screened&region=410184&from=2020-02-13&to=2020-02-13&groupBy=region&level=town';
+const figures =
+  '/v1/aggregates?metrics=people_screened,vehicles_screened&region=410184&from=2020-02-13&to=2020-02-13&groupBy=region&level=town';
 
 describe('ETag', () => {
   it('answers 304 to If-None-Match until a new event could change the answer', async () => {
@@ -26,7 +27,9 @@ describe('ETag', () => {
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
     // Another question has another tag.
-    const other = await cordon.request(figures.replace('groupBy=region&level=town', 'groupBy=none'), { headers: { 'if-none-match': tag! } });
+    const other = await cordon.request(figures.replace('groupBy=region&level=town', 'groupBy=none'), {
+      headers: { 'if-none-match': tag! },
+    });
     expect(other.status).toBe(200);
     // A new event moves the pipeline: the old tag no longer matches.
     await cordon.send([event('screening', { vehicles: 0, people: 1 }, { region: '410184003' })]);
@@ -58,12 +61,20 @@ describe('CSV', () => {
 });
 
 describe('rate limits', () => {
-  it('answer 429 with Retry-After past a key\'s limit, per key', async () => {
-    const create = await cordon.request('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'burst', role: 'read' }) });
+  it("answer 429 with Retry-After past a key's limit, per key", async () => {
+    const create = await cordon.request('/v1/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'burst', role: 'read' }),
+    });
     const { key } = (await create.json()) as { key: string };
     const limited = await startTestCordon({ config: { rateLimit: { perSecond: 1, burst: 3 } } });
     try {
-      const made = await limited.request('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'office', role: 'read' }) });
+      const made = await limited.request('/v1/keys', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'office', role: 'read' }),
+      });
       const office = ((await made.json()) as { key: string }).key;
       const statuses = [];
       for (let i = 0; i < 4; i++) statuses.push((await limited.request('/v1/metrics', { key: office })).status);

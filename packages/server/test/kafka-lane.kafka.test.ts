@@ -38,7 +38,13 @@ describe('on Kafka', () => {
     const after = event('fever', { people: 3, disposition: 'referred' }, { region });
     expect((await cordon.send([before])).body.accepted).toBe(1);
     // Same key, so the same partition as `after`: a stuck poison message would block it.
-    await producer.send({ topic: cordon.config.kafkaTopic, messages: [{ key: after.id, value: '{"v":1,"event":"garbage' }, { key: after.id, value: JSON.stringify({ v: 1, receivedAt: new Date().toISOString(), event: { type: 'screening' } }) }] });
+    await producer.send({
+      topic: cordon.config.kafkaTopic,
+      messages: [
+        { key: after.id, value: '{"v":1,"event":"garbage' },
+        { key: after.id, value: JSON.stringify({ v: 1, receivedAt: new Date().toISOString(), event: { type: 'screening' } }) },
+      ],
+    });
     expect((await cordon.send([after])).body.accepted).toBe(1);
     expect(await cordon.totals(['fever_cases'], `region=${region}&from=2020-02-13&to=2020-02-13`)).toEqual({ fever_cases: 5 });
 
@@ -81,7 +87,11 @@ describe('the broker stopped mid-stream', () => {
     const sender = (async () => {
       while (sending) {
         const batch = Array.from({ length: 20 }, () => event('screening', { vehicles: 1, people: 1 }, { region }));
-        const response = await cordon.request('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+        const response = await cordon.request('/v1/events', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(batch),
+        });
         statuses.push(response.status);
         (response.status === 200 ? acked : unacked).push(...batch);
         if (response.status === 503) {
@@ -105,12 +115,14 @@ describe('the broker stopped mid-stream', () => {
     const totals = await cordon.totals(['people_screened'], `region=${region}&from=2020-02-13&to=2020-02-13`);
     // Every acknowledged event is counted: sent again, each is a duplicate.
     let duplicates = 0;
-    for (let i = 0; i < acked.length; i += 5000) duplicates += (await cordon.send(acked.slice(i, i + 5000), { query: '?dryRun=true' })).body.duplicates;
+    for (let i = 0; i < acked.length; i += 5000)
+      duplicates += (await cordon.send(acked.slice(i, i + 5000), { query: '?dryRun=true' })).body.duplicates;
     expect(duplicates).toBe(acked.length);
     // A request answered 503 may still have reached the broker (its ack was
     // lost); those events count once too, and nothing else does.
     let durableUnacked = 0;
-    for (let i = 0; i < unacked.length; i += 5000) durableUnacked += (await cordon.send(unacked.slice(i, i + 5000), { query: '?dryRun=true' })).body.duplicates;
+    for (let i = 0; i < unacked.length; i += 5000)
+      durableUnacked += (await cordon.send(unacked.slice(i, i + 5000), { query: '?dryRun=true' })).body.duplicates;
     expect(totals['people_screened']).toBe(acked.length + durableUnacked);
   });
 });

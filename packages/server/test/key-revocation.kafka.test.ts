@@ -30,15 +30,26 @@ describe('revoking a key in one process (issue 7, item 6)', () => {
     try {
       const a = client(ingest.url, key);
       const b = client(query.url, key);
-      const created = (await (await a.post('/v1/keys', { name: '新郑市 office', role: 'read', region: '410184' })).json()) as { keyId: string; key: string };
-      const metricsWith = async (bearer: string) => (await fetch(`${query.url}/v1/metrics`, { headers: { authorization: `Bearer ${bearer}` } })).status;
-      expect(await within('the new key to work in the other process', async () => (await metricsWith(created.key)) === 200)).toBeLessThan(bound);
+      const created = (await (await a.post('/v1/keys', { name: '新郑市 office', role: 'read', region: '410184' })).json()) as {
+        keyId: string;
+        key: string;
+      };
+      const metricsWith = async (bearer: string) =>
+        (await fetch(`${query.url}/v1/metrics`, { headers: { authorization: `Bearer ${bearer}` } })).status;
+      expect(await within('the new key to work in the other process', async () => (await metricsWith(created.key)) === 200)).toBeLessThan(
+        bound,
+      );
 
       const region = await a.post('/v1/regions', { code: '410184499', name: '郑州新郑教育园区', parent: '410184' });
       expect([region.status, await region.text()]).toEqual([201, expect.any(String)]);
-      expect(await within('the new region in the other process', async () => (await b.get('/v1/regions/410184499')).status === 200)).toBeLessThan(bound);
+      expect(
+        await within('the new region in the other process', async () => (await b.get('/v1/regions/410184499')).status === 200),
+      ).toBeLessThan(bound);
 
-      const revoked = await fetch(`${ingest.url}/v1/keys/${created.keyId}`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } });
+      const revoked = await fetch(`${ingest.url}/v1/keys/${created.keyId}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${key}` },
+      });
       expect(revoked.status).toBe(204);
       const took = await within('the revoked key to be refused by the other process', async () => (await metricsWith(created.key)) === 401);
       expect(took).toBeLessThan(bound);

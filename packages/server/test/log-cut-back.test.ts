@@ -22,7 +22,10 @@ describe('a segment cut back while the server is stopped (issue 7, item 3)', () 
     const api = client(first.url, key);
     // 30 requests of 100: 30 writes of the log, 3000 acknowledged events.
     for (let i = 0; i < 30; i++) {
-      const r = await api.post('/v1/events', Array.from({ length: 100 }, () => event('screening', { vehicles: 0, people: 1 }, { region: '410184003' })));
+      const r = await api.post(
+        '/v1/events',
+        Array.from({ length: 100 }, () => event('screening', { vehicles: 0, people: 1 }, { region: '410184003' })),
+      );
       expect(r.status).toBe(200);
     }
     await api.settled();
@@ -46,7 +49,10 @@ describe('a segment cut back while the server is stopped (issue 7, item 3)', () 
     expect(second.lines().some((l) => typeof l['msg'] === 'string' && l['msg'].includes('torn tail'))).toBe(false);
 
     for (let i = 0; i < 10; i++) {
-      const r = await again.post('/v1/events', Array.from({ length: 100 }, () => event('screening', { vehicles: 0, people: 1 }, { region: '410184003' })));
+      const r = await again.post(
+        '/v1/events',
+        Array.from({ length: 100 }, () => event('screening', { vehicles: 0, people: 1 }, { region: '410184003' })),
+      );
       expect(r.status).toBe(200);
     }
     await again.settled();

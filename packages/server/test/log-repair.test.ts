@@ -22,10 +22,17 @@ describe('a record damaged mid-segment (issue 7, item 3)', () => {
   it('stops the start with a clear error; log:repair keeps every intact record and names the damaged one', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cordon-repair-'));
     const log = await openEventLog({ kafka: null, dataDir, logger: silentLogger });
-    const events = Array.from({ length: 300 }, () => event('screening', { vehicles: 0, people: 1 }, { region: '410184003' }) as CordonEvent);
+    const events = Array.from(
+      { length: 300 },
+      () => event('screening', { vehicles: 0, people: 1 }, { region: '410184003' }) as CordonEvent,
+    );
     // Three writes of 100: the damage sits in the middle one, with an intact write after it.
     for (let w = 0; w < 3; w++) {
-      await log.append(events.slice(w * 100, w * 100 + 100).map((e) => ({ key: e.id, value: encodeEnvelope({ v: 1, receivedAt: new Date().toISOString(), event: e }) })));
+      await log.append(
+        events
+          .slice(w * 100, w * 100 + 100)
+          .map((e) => ({ key: e.id, value: encodeEnvelope({ v: 1, receivedAt: new Date().toISOString(), event: e }) })),
+      );
     }
     await log.close();
     const segments = join(dataDir, 'log', 'segments');
@@ -38,7 +45,12 @@ describe('a record damaged mid-segment (issue 7, item 3)', () => {
     bytes[at + 4]! ^= 0x20;
     await writeFile(join(segments, file!), bytes);
 
-    const refused = spawnScript(serverMain, ['all'], { PORT: '0', CORDON_DATA_DIR: dataDir, CORDON_BOOTSTRAP_KEY: key, CORDON_KAFKA_BROKERS: '' });
+    const refused = spawnScript(serverMain, ['all'], {
+      PORT: '0',
+      CORDON_DATA_DIR: dataDir,
+      CORDON_BOOTSTRAP_KEY: key,
+      CORDON_KAFKA_BROKERS: '',
+    });
     expect(await refused.exited).toBe(1);
     expect(refused.output()).toContain('the write starting at record 100 is damaged (crc mismatch)');
     expect(refused.output()).toContain(`npm run log:repair -- ${join(dataDir, 'log')}`);

@@ -14,7 +14,8 @@ describe('packages/server/src/main.ts', () => {
     const help = run('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: cordon-server \[options\] \[command\]\n/);
-    for (const command of ['all', 'demo', 'ingest', 'consumer', 'query-api']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['all', 'demo', 'ingest', 'consumer', 'query-api'])
+      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     expect(run('all', '--help')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: cordon-server all \[options\]\n/) });
   });
 

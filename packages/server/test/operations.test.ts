@@ -36,7 +36,10 @@ describe('GET /metrics after a known ingest', () => {
     expect(first.body).toMatchObject({ accepted: 4, duplicates: 0, rejected: 2 });
     const second = await cordon.send([screenings[0]]);
     expect(second.body).toMatchObject({ accepted: 0, duplicates: 1, rejected: 0 });
-    expect((await cordon.send([event('screening', { vehicles: 9, people: 9 })], { query: '?dryRun=true' })).body).toMatchObject({ accepted: 1, dryRun: true });
+    expect((await cordon.send([event('screening', { vehicles: 9, people: 9 })], { query: '?dryRun=true' })).body).toMatchObject({
+      accepted: 1,
+      dryRun: true,
+    });
     // A poison record straight into the log: the consumer dead-letters it.
     await cordon.runtime.log.append([{ key: 'poison', value: Buffer.from('not json') }]);
     await cordon.settled();
@@ -117,12 +120,24 @@ describe('the request log and X-Request-Id', () => {
     });
     expect(created.status).toBe(201);
     const reader = (await created.json()) as { key: string; keyId: string };
-    const response = await cordon.request('/v1/regions/410184?x=1', { key: reader.key, headers: { 'x-request-id': 'field-app-7f3a:0001' } });
+    const response = await cordon.request('/v1/regions/410184?x=1', {
+      key: reader.key,
+      headers: { 'x-request-id': 'field-app-7f3a:0001' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBe('field-app-7f3a:0001');
     const lines = log.requests().filter((l) => l['requestId'] === 'field-app-7f3a:0001');
     expect(lines).toEqual([
-      { level: 'info', msg: 'request', requestId: 'field-app-7f3a:0001', method: 'GET', route: '/v1/regions/:code', status: 200, ms: expect.any(Number), keyId: reader.keyId },
+      {
+        level: 'info',
+        msg: 'request',
+        requestId: 'field-app-7f3a:0001',
+        method: 'GET',
+        route: '/v1/regions/:code',
+        status: 200,
+        ms: expect.any(Number),
+        keyId: reader.keyId,
+      },
     ]);
 
     // A wrong key is answered 401 and logged without the key too.
@@ -130,7 +145,11 @@ describe('the request log and X-Request-Id', () => {
     expect(wrong.status).toBe(401);
     const all = JSON.stringify(log.lines);
     for (const secret of [adminKey, reader.key, 'not-a-real-secret']) expect(all).not.toContain(secret);
-    expect(log.requests().find((l) => l['requestId'] === wrong.headers.get('x-request-id'))).toMatchObject({ route: '/v1/metrics', status: 401, keyId: null });
+    expect(log.requests().find((l) => l['requestId'] === wrong.headers.get('x-request-id'))).toMatchObject({
+      route: '/v1/metrics',
+      status: 401,
+      keyId: null,
+    });
   });
 
   it('replaces an id that is too long or has other characters by a fresh UUID, and makes one when none is sent', async () => {

@@ -51,7 +51,9 @@ describe('POST /v1/events', () => {
     const e = event('turnback', { vehicles: 100, people: 100 }, { region: '410184105' });
     const bad = event('turnback', { vehicles: -1, people: 1 }, { region: '410184105' });
     expect((await cordon.send([e, bad], { query: '?dryRun=true' })).body).toMatchObject({ accepted: 1, rejected: 1, dryRun: true });
-    expect(await cordon.totals(['vehicles_turned_back'], 'region=410184105&from=2020-02-13&to=2020-02-13')).toEqual({ vehicles_turned_back: 0 });
+    expect(await cordon.totals(['vehicles_turned_back'], 'region=410184105&from=2020-02-13&to=2020-02-13')).toEqual({
+      vehicles_turned_back: 0,
+    });
     expect((await cordon.send([e])).body.accepted).toBe(1);
   });
 });
@@ -106,7 +108,13 @@ describe('bad input gets a clear error and harms nothing', () => {
       const response = await cordon.request('/v1/events', { method: 'POST', headers: { 'content-type': contentType }, body });
       expect(response.status).toBe(status);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      const problem = (await response.json()) as { type: string; title: string; status: number; detail: string; errors: { path: string }[] };
+      const problem = (await response.json()) as {
+        type: string;
+        title: string;
+        status: number;
+        detail: string;
+        errors: { path: string }[];
+      };
       expect(problem).toMatchObject({ type: '/problems/validation', status });
       expect(problem.errors[0]?.path).toBe(path);
     }
@@ -115,7 +123,7 @@ describe('bad input gets a clear error and harms nothing', () => {
   });
 
   it('answers 413 to a 50 MiB body and to more than 5,000 events', async () => {
-    const huge = `[${'"x",'.repeat(50 * 1024 * 1024 / 4)}"x"]`;
+    const huge = `[${'"x",'.repeat((50 * 1024 * 1024) / 4)}"x"]`;
     const response = await cordon.request('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ type: '/problems/payload_too_large', status: 413 });
@@ -129,9 +137,15 @@ describe('bad input gets a clear error and harms nothing', () => {
 describe('auth', () => {
   it('401 without a key or with a wrong one, 403 for a key without the right role; /v1/health needs none', async () => {
     expect((await cordon.request('/v1/aggregates?metrics=fever_cases&region=410184', { key: null })).status).toBe(401);
-    expect((await cordon.request('/v1/aggregates?metrics=fever_cases&region=410184', { key: 'ck_0000000000000000_' + 'a'.repeat(43) })).status).toBe(401);
+    expect(
+      (await cordon.request('/v1/aggregates?metrics=fever_cases&region=410184', { key: 'ck_0000000000000000_' + 'a'.repeat(43) })).status,
+    ).toBe(401);
     expect((await cordon.request('/v1/health', { key: null })).status).toBe(200);
-    const created = await cordon.request('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'office', role: 'read' }) });
+    const created = await cordon.request('/v1/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'office', role: 'read' }),
+    });
     expect(created.status).toBe(201);
     const { key } = (await created.json()) as { key: string };
     expect((await cordon.send([event('screening', { vehicles: 1, people: 1 })], { key })).status).toBe(403);
@@ -140,7 +154,11 @@ describe('auth', () => {
 
   it('a region-scoped key writes and reads only inside its subtree', async () => {
     const create = async (role: string, region: string) => {
-      const r = await cordon.request('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `${role}-${region}`, role, region }) });
+      const r = await cordon.request('/v1/keys', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `${role}-${region}`, role, region }),
+      });
       return ((await r.json()) as { key: string }).key;
     };
     const town = '410184107'; // 孟庄镇
@@ -152,14 +170,20 @@ describe('auth', () => {
     expect(body).toMatchObject({ accepted: 1, rejected: 1, errors: [{ index: 1, errors: [{ path: 'region' }] }] });
     expect(body.errors[0]?.errors[0]?.message).toMatch(/outside this key's region 410184107/);
     await cordon.settled();
-    expect((await cordon.get(`/v1/aggregates?metrics=people_screened&region=${town}&from=2020-02-13&to=2020-02-13`, readKey)).body.totals).toEqual({ people_screened: 3 });
+    expect(
+      (await cordon.get(`/v1/aggregates?metrics=people_screened&region=${town}&from=2020-02-13&to=2020-02-13`, readKey)).body.totals,
+    ).toEqual({ people_screened: 3 });
     // A wider region is refused, never answered with a silently partial figure.
     const wider = await cordon.get('/v1/aggregates?metrics=people_screened&region=410184', readKey);
     expect(wider.status).toBe(403);
   });
 
   it('a revoked key stops working', async () => {
-    const created = await cordon.request('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'temp', role: 'read' }) });
+    const created = await cordon.request('/v1/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'temp', role: 'read' }),
+    });
     const { key, keyId } = (await created.json()) as { key: string; keyId: string };
     expect((await cordon.get('/v1/metrics', key)).status).toBe(200);
     expect((await cordon.request(`/v1/keys/${keyId}`, { method: 'DELETE' })).status).toBe(204);
@@ -174,7 +198,11 @@ describe('regions', () => {
     const zone = '410184901'; // a development zone the registry lacks
     const e = event('screening', { vehicles: 4, people: 4 }, { region: zone });
     expect((await cordon.send([e])).body.rejected).toBe(1);
-    const added = await cordon.request('/v1/regions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: zone, name: '新郑测试园区' }) });
+    const added = await cordon.request('/v1/regions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: zone, name: '新郑测试园区' }),
+    });
     expect(added.status).toBe(201);
     expect(await added.json()).toMatchObject({ code: zone, name: '新郑测试园区', parent: '410184', level: 'town' });
     expect((await cordon.send([e])).body.accepted).toBe(1);
@@ -183,9 +211,17 @@ describe('regions', () => {
 
   it('a province, city, county, town or village code counts its whole subtree; groupBy=region breaks it down', async () => {
     const from = 'from=2020-03-01&to=2020-03-01';
-    const at = (region: string, people: number) => event('deployment', { role: 'militia', people }, { region, occurredAt: '2020-03-01T09:00:00+08:00' });
+    const at = (region: string, people: number) =>
+      event('deployment', { role: 'militia', people }, { region, occurredAt: '2020-03-01T09:00:00+08:00' });
     const village = '410184001001'; // 北街社区 in 新建路街道
-    await cordon.send([at(village, 1), at('410184001', 10), at('410184002', 100), at('410184', 1000), at('410100', 10000), at('410102', 100000)]);
+    await cordon.send([
+      at(village, 1),
+      at('410184001', 10),
+      at('410184002', 100),
+      at('410184', 1000),
+      at('410100', 10000),
+      at('410102', 100000),
+    ]);
     const t = (region: string) => cordon.totals(['people_deployed'], `region=${region}&${from}`).then((x) => x['people_deployed']);
     expect(await t(village)).toBe(1);
     expect(await t('410184001')).toBe(11);
@@ -295,7 +331,10 @@ describe('every metric of the catalogue', () => {
     expect((await cordon.send(events)).body).toMatchObject({ accepted: 17, rejected: 0 });
     // Every metric outside the item families (donated:*, issued:*, …: more than the 50 a request takes), zero where no event here feeds it.
     const fixed = [...metricCatalogue.values()].filter((m) => !m.name.includes(':')).map((m) => m.name);
-    const totals = await cordon.totals([...fixed, 'donated:masks:piece', 'donated:disinfectant:kg', 'donated:cash:cny'], `region=${region}&from=2020-02-20&to=2020-02-20`);
+    const totals = await cordon.totals(
+      [...fixed, 'donated:masks:piece', 'donated:disinfectant:kg', 'donated:cash:cny'],
+      `region=${region}&from=2020-02-20&to=2020-02-20`,
+    );
     expect(totals).toEqual({
       ...Object.fromEntries(fixed.map((name) => [name, 0])),
       vehicles_screened: 11,
@@ -359,7 +398,9 @@ describe('metrics, status, health', () => {
     await waitFor(async () => (status = (await cordon.get('/v1/status')).body).lag === 0, { what: 'GET /v1/status to say lag 0' });
     expect(status).toMatchObject({ lag: 0, log: 'embedded', clickhouse: 'chdb' });
     expect(status!.asOf >= sentAt).toBe(true);
-    const { body } = await cordon.get(`/v1/aggregates?metrics=people_screened&region=410184103&from=2020-02-13&to=2020-02-13&knownAt=${encodeURIComponent(status!.asOf)}`);
+    const { body } = await cordon.get(
+      `/v1/aggregates?metrics=people_screened&region=410184103&from=2020-02-13&to=2020-02-13&knownAt=${encodeURIComponent(status!.asOf)}`,
+    );
     expect(body.totals).toEqual({ people_screened: 50 });
   });
 
@@ -369,7 +410,6 @@ describe('metrics, status, health', () => {
     expect(response.headers.get('content-type')).toMatch(/problem\+json/);
   });
 });
-
 
 describe('GET /openapi.json and /docs', () => {
   it('serve the committed OpenAPI document, which documents every route the server answers', async () => {
@@ -381,7 +421,9 @@ describe('GET /openapi.json and /docs', () => {
     const served = cordon.runtime
       .app!.routes.filter((r) => r.path.startsWith('/v1/') && r.method !== 'ALL')
       .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
-    const documented = Object.entries(committed.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    const documented = Object.entries(committed.paths as Record<string, object>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${path}`),
+    );
     expect([...new Set(served)].sort()).toEqual(documented.sort());
   });
 

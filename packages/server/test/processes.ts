@@ -24,7 +24,10 @@ export interface Spawned {
 }
 
 export function spawnScript(script: string, args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -39,10 +42,13 @@ export async function startServer(env: Record<string, string>, command = 'all'):
   const child = spawnScript(serverMain, [command], { PORT: '0', CORDON_KAFKA_BROKERS: '', CORDON_LOG_LEVEL: 'info', ...env });
   let exitCode: number | null | undefined;
   void child.exited.then((code) => (exitCode = code));
-  await waitFor(() => {
-    if (exitCode !== undefined) throw new Error(`the server exited ${exitCode}: ${child.output().slice(-3000)}`);
-    return /listening on (\S+)/.test(child.output());
-  }, { timeoutMs: 90_000, what: 'the server to listen' });
+  await waitFor(
+    () => {
+      if (exitCode !== undefined) throw new Error(`the server exited ${exitCode}: ${child.output().slice(-3000)}`);
+      return /listening on (\S+)/.test(child.output());
+    },
+    { timeoutMs: 90_000, what: 'the server to listen' },
+  );
   const url = /listening on (\S+)/.exec(child.output())![1]!;
   return {
     url,
@@ -69,7 +75,11 @@ export function client(url: string, key: string) {
   const auth = { authorization: `Bearer ${key}` };
   return {
     async post(path: string, body: unknown, bearer = key): Promise<Response> {
-      return fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     },
     async get<T = any>(path: string, bearer = key): Promise<{ status: number; body: T }> {
       const r = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${bearer}` } });

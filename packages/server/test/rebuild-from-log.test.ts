@@ -14,9 +14,16 @@ import { waitFor } from './harness.ts';
 import { client, startServer } from './processes.ts';
 
 const key = 'rebuild-admin-key';
-const bulletin = '/v1/aggregates?metrics=vehicles_screened,people_screened,vehicles_turned_back,people_turned_back,fever_cases&region=410184&to=2020-02-13';
+const bulletin =
+  '/v1/aggregates?metrics=vehicles_screened,people_screened,vehicles_turned_back,people_turned_back,fever_cases&region=410184&to=2020-02-13';
 // The 新郑市 bulletin of 2月13日 (seed-facts.json).
-const expected = { vehicles_screened: 115814, people_screened: 184735, vehicles_turned_back: 10899, people_turned_back: 16966, fever_cases: 27 };
+const expected = {
+  vehicles_screened: 115814,
+  people_screened: 184735,
+  vehicles_turned_back: 10899,
+  people_turned_back: 16966,
+  fever_cases: 27,
+};
 
 describe('ClickHouse deleted from the data folder (issue 7, item 4)', () => {
   it('is rebuilt from the log at start, exactly once, and keys and custom regions survive it', async () => {
@@ -27,7 +34,9 @@ describe('ClickHouse deleted from the data folder (issue 7, item 4)', () => {
     const first = client(demo.url, key);
     expect((await first.get(bulletin)).body.totals).toEqual(expected);
     // A key made through the API, and the demo's admin-added regions: both must outlive ClickHouse.
-    const office = (await (await first.post('/v1/keys', { name: '新郑市 office', role: 'read', region: '410184' })).json()) as { key: string };
+    const office = (await (await first.post('/v1/keys', { name: '新郑市 office', role: 'read', region: '410184' })).json()) as {
+      key: string;
+    };
     expect((await first.get(bulletin, office.key)).status).toBe(200);
     expect(await demo.stop()).toBe(0);
 

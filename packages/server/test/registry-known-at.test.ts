@@ -50,13 +50,20 @@ function phaseEvents(phase: Phase) {
     out.push(e);
     return e;
   };
-  const voidOf = (target: CordonEventInput, occurredAt: string) => add('void', { target: target.id, reason: 'sent in error' }, { region: target.region, occurredAt });
-  const register = (site: string, region: string, day: string, name: string, kind: string) => add('site.registered', { name, kind }, { site, region, occurredAt: at(day, '07:00') });
+  const voidOf = (target: CordonEventInput, occurredAt: string) =>
+    add('void', { target: target.id, reason: 'sent in error' }, { region: target.region, occurredAt });
+  const register = (site: string, region: string, day: string, name: string, kind: string) =>
+    add('site.registered', { name, kind }, { site, region, occurredAt: at(day, '07:00') });
   const screening = (site: string | undefined, region: string, day: string, people: number, time = '10:00') =>
     add('screening', { vehicles: rnd(20), people }, { region, occurredAt: at(day, time), ...(site ? { site } : {}) });
-  const turnback = (site: string, region: string, day: string, people: number, time = '11:00') => add('turnback', { vehicles: 0, people }, { region, site, occurredAt: at(day, time) });
+  const turnback = (site: string, region: string, day: string, people: number, time = '11:00') =>
+    add('turnback', { vehicles: 0, people }, { region, site, occurredAt: at(day, time) });
   const quarantine = (type: 'quarantine.started' | 'quarantine.ended', subject: string, site: string, region: string, day: string) =>
-    add(type, type === 'quarantine.started' ? { subject, reason: 'close_contact' } : { subject, outcome: 'released' }, { region, site, occurredAt: at(day, '09:00') });
+    add(type, type === 'quarantine.started' ? { subject, reason: 'close_contact' } : { subject, outcome: 'released' }, {
+      region,
+      site,
+      occurredAt: at(day, '09:00'),
+    });
   return { out, add, voidOf, register, screening, turnback, quarantine };
 }
 
@@ -174,7 +181,9 @@ describe('the scenario', () => {
     expect(ids('now')).toEqual(['k-a:新建路卡点:open', 'k-b:北街门岗:closed', 'k-c:新华路卡点(改):open', 'k-n:新卡点:open']);
     expect(oracles.atT.completeness(county, '2020-02-14')).not.toEqual(oracles.now.completeness(county, '2020-02-14'));
     const checks = (m: Moment) => oracles[m].quality(county, '2020-02-01', '2020-02-25').flags.map((f) => `${f.day} ${f.site} ${f.check}`);
-    expect(checks('atT')).toEqual(expect.arrayContaining(['2020-02-10 k-a people_turned_back_exceeds_screened', '2020-02-08 k-b quarantine_end_without_start']));
+    expect(checks('atT')).toEqual(
+      expect.arrayContaining(['2020-02-10 k-a people_turned_back_exceeds_screened', '2020-02-08 k-b quarantine_end_without_start']),
+    );
     expect(checks('now')).not.toEqual(expect.arrayContaining(['2020-02-10 k-a people_turned_back_exceeds_screened']));
     expect(checks('now')).not.toEqual(expect.arrayContaining(['2020-02-08 k-b quarantine_end_without_start']));
     expect(checks('now')).toEqual(expect.arrayContaining(['2020-02-07 k-b people_turned_back_exceeds_screened', '2020-02-16 k-a outlier']));
@@ -191,7 +200,11 @@ describe.each(['atT', 'now'] as const)('as known %s', (moment) => {
         const { status: code, body } = await cordon.get(`/v1/sites?region=${region}&status=${status}${query(moment)}`);
         expect([region, status, code]).toEqual([region, status, 200]);
         const expected = oracle.sites(region).filter((s) => status === 'all' || s.status === status);
-        expect(body).toEqual({ region: { code: region, name: names[region] }, asOf: moment === 'atT' ? new Date(T).toISOString() : anInstant, sites: expected });
+        expect(body).toEqual({
+          region: { code: region, name: names[region] },
+          asOf: moment === 'atT' ? new Date(T).toISOString() : anInstant,
+          sites: expected,
+        });
       }
     }
   });
@@ -236,20 +249,45 @@ describe('knownAt', () => {
 
   it('before the first event answers no site, no report and no flag', async () => {
     const before = encodeURIComponent('2000-01-01T00:00:00Z');
-    expect((await cordon.get(`/v1/sites?region=${county}&knownAt=${before}`)).body).toEqual({ region: { code: county, name: names[county] }, asOf: '2000-01-01T00:00:00.000Z', sites: [] });
-    expect((await cordon.get(`/v1/completeness?region=${county}&date=2020-02-10&knownAt=${before}`)).body).toMatchObject({ inService: 0, reporting: 0, share: null, sites: [] });
+    expect((await cordon.get(`/v1/sites?region=${county}&knownAt=${before}`)).body).toEqual({
+      region: { code: county, name: names[county] },
+      asOf: '2000-01-01T00:00:00.000Z',
+      sites: [],
+    });
+    expect((await cordon.get(`/v1/completeness?region=${county}&date=2020-02-10&knownAt=${before}`)).body).toMatchObject({
+      inService: 0,
+      reporting: 0,
+      share: null,
+      sites: [],
+    });
     expect((await cordon.get(`/v1/quality?region=${county}&from=2020-02-01&to=2020-02-25&knownAt=${before}`)).body.flags).toEqual([]);
   });
 
   it('refuses hostile values with a problem+json 400 naming knownAt', async () => {
-    const routes = [`/v1/sites?region=${county}`, `/v1/completeness?region=${county}&date=2020-02-10`, `/v1/quality?region=${county}&from=2020-02-01&to=2020-02-07`];
-    const values = ['yesterday', '2020-02-30T00:00:00Z', "' OR 1=1", "2020-02-10T00:00:00Z' OR 1=1 --", '2020-02-10', '1999-12-31T23:59:59Z', ''];
+    const routes = [
+      `/v1/sites?region=${county}`,
+      `/v1/completeness?region=${county}&date=2020-02-10`,
+      `/v1/quality?region=${county}&from=2020-02-01&to=2020-02-07`,
+    ];
+    const values = [
+      'yesterday',
+      '2020-02-30T00:00:00Z',
+      "' OR 1=1",
+      "2020-02-10T00:00:00Z' OR 1=1 --",
+      '2020-02-10',
+      '1999-12-31T23:59:59Z',
+      '',
+    ];
     for (const route of routes) {
       for (const value of values) {
         const path = `${route}&knownAt=${encodeURIComponent(value)}`;
         const response = await cordon.request(path);
         const body = (await response.json()) as { type: string; errors?: { path: string }[] };
-        expect([path, response.status, response.headers.get('content-type')]).toEqual([path, 400, 'application/problem+json; charset=utf-8']);
+        expect([path, response.status, response.headers.get('content-type')]).toEqual([
+          path,
+          400,
+          'application/problem+json; charset=utf-8',
+        ]);
         expect([path, body.type, body.errors?.map((x) => x.path)]).toEqual([path, '/problems/validation', ['knownAt']]);
       }
     }

@@ -38,7 +38,8 @@ const add = (type: string, data: object, extra: Partial<CordonEventInput>) => {
 };
 const voidOf = (target: CordonEventInput, occurredAt: string, extra: Partial<CordonEventInput> = {}) =>
   add('void', { target: target.id, reason: 'sent in error' }, { region: target.region, occurredAt, ...extra });
-const register = (site: string, region: string, occurredAt: string, name: string, kind: string) => add('site.registered', { name, kind }, { site, region, occurredAt });
+const register = (site: string, region: string, occurredAt: string, name: string, kind: string) =>
+  add('site.registered', { name, kind }, { site, region, occurredAt });
 const close = (site: string, region: string, occurredAt: string) => add('site.closed', { reason: 'merged' }, { site, region, occurredAt });
 
 function buildEvents() {
@@ -46,7 +47,11 @@ function buildEvents() {
   register('cp-a', T1, at('2020-01-20', '07:00'), '新建路卡点', 'road_checkpoint');
   for (const day of dayList('2020-01-20', '2020-02-29')) {
     if (day === '2020-02-14') continue;
-    const screening = add('screening', { vehicles: 40 + rnd(11), people: 90 + rnd(21) }, { region: T1, site: 'cp-a', occurredAt: at(day, '10:00') });
+    const screening = add(
+      'screening',
+      { vehicles: 40 + rnd(11), people: 90 + rnd(21) },
+      { region: T1, site: 'cp-a', occurredAt: at(day, '10:00') },
+    );
     add('turnback', { vehicles: rnd(5), people: 1 + rnd(15) }, { region: T1, site: 'cp-a', occurredAt: at(day, '11:00') });
     if (rnd(5) === 0) add('fever', { people: 1, disposition: 'referred' }, { region: T1, site: 'cp-a', occurredAt: at(day, '12:00') });
     if (day === '2020-02-22') {
@@ -72,7 +77,8 @@ function buildEvents() {
   // cp-c: its registration was withdrawn, so it is no site, whatever it sends.
   const cpC = register('cp-c', T1, at('2020-02-05'), '撤回的监测点', 'monitoring_point');
   voidOf(cpC, at('2020-02-06'));
-  for (const day of dayList('2020-02-05', '2020-02-10')) add('screening', { vehicles: 1, people: 3 }, { region: T1, site: 'cp-c', occurredAt: at(day, '10:00') });
+  for (const day of dayList('2020-02-05', '2020-02-10'))
+    add('screening', { vehicles: 1, people: 3 }, { region: T1, site: 'cp-c', occurredAt: at(day, '10:00') });
 
   // cp-d: a grid cell whose closure was withdrawn; it rarely reports.
   register('cp-d', T1, at('2020-02-03'), '网格D', 'grid_cell');
@@ -108,7 +114,11 @@ function buildEvents() {
   add('screening', { vehicles: 9, people: 50 }, { region: T1, occurredAt: at('2020-02-04') });
   add('turnback', { vehicles: 1, people: 5 }, { region: T1, occurredAt: at('2020-02-04') });
   for (const day of dayList('2020-02-01', '2020-02-29')) {
-    add('screening', { vehicles: 2000 + rnd(200), people: day === '2020-02-25' ? 30000 : 5000 + rnd(500) }, { region: county, occurredAt: at(day, '22:00') });
+    add(
+      'screening',
+      { vehicles: 2000 + rnd(200), people: day === '2020-02-25' ? 30000 : 5000 + rnd(500) },
+      { region: county, occurredAt: at(day, '22:00') },
+    );
   }
 
   // A site id nobody registered: in quality, never in the registry.
@@ -117,7 +127,11 @@ function buildEvents() {
 
   // Quarantine.
   const q = (type: string, subject: string, region: string, occurredAt: string, site?: string) =>
-    add(type, type === 'quarantine.started' ? { subject, reason: 'returnee_hubei' } : { subject, outcome: 'released' }, { region, occurredAt, ...(site ? { site } : {}) });
+    add(type, type === 'quarantine.started' ? { subject, reason: 'returnee_hubei' } : { subject, outcome: 'released' }, {
+      region,
+      occurredAt,
+      ...(site ? { site } : {}),
+    });
   q('quarantine.started', 's1', V1, at('2020-02-02'), 'cp-b');
   q('quarantine.ended', 's1', V1, at('2020-02-16'), 'cp-b');
   q('quarantine.ended', 's2', T1, at('2020-02-12'), 'cp-a'); // never started
@@ -161,7 +175,11 @@ beforeAll(async () => {
   }
   await cordon.settled();
   const key = async (role: string, region?: string) => {
-    const r = await cordon.request('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `${role}-${region ?? 'all'}`, role, ...(region ? { region } : {}) }) });
+    const r = await cordon.request('/v1/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `${role}-${region ?? 'all'}`, role, ...(region ? { region } : {}) }),
+    });
     return ((await r.json()) as { key: string }).key;
   };
   [readKey, townKey, ingestKey] = await Promise.all([key('read'), key('read', T1), key('ingest')]);
@@ -178,7 +196,10 @@ describe('GET /v1/sites', () => {
       const all = oracle.sites(region);
       for (const status of ['open', 'closed', 'all'] as const) {
         for (const kind of [undefined, 'road_checkpoint', 'community_gate']) {
-          const { status: code, body } = await cordon.get(`/v1/sites?region=${region}&status=${status}${kind ? `&kind=${kind}` : ''}`, readKey);
+          const { status: code, body } = await cordon.get(
+            `/v1/sites?region=${region}&status=${status}${kind ? `&kind=${kind}` : ''}`,
+            readKey,
+          );
           expect(code).toBe(200);
           const expected = all.filter((s) => (status === 'all' || s.status === status) && (!kind || s.kind === kind));
           expect(body).toEqual({ region: { code: region, name: names[region] }, asOf: anAsOf, sites: expected });
@@ -191,13 +212,20 @@ describe('GET /v1/sites', () => {
     const { body } = await cordon.get(`/v1/sites?region=${T1}`, readKey);
     const byId = Object.fromEntries((body.sites as { id: string }[]).map((s) => [s.id, s]));
     expect(Object.keys(byId)).toEqual(['cp-a', 'cp-b', 'cp-d', 'cp-f', hostileSite]); // no cp-c (withdrawn), no ghost, no cp-e (T2)
-    expect(byId['cp-b']).toMatchObject({ name: '北街社区门岗(新)', region: { code: V1, name: names[V1] }, openedOn: '2020-02-01', closedOn: null, status: 'open', lastEventAt: '2020-02-29T02:00:00.000Z' });
+    expect(byId['cp-b']).toMatchObject({
+      name: '北街社区门岗(新)',
+      region: { code: V1, name: names[V1] },
+      openedOn: '2020-02-01',
+      closedOn: null,
+      status: 'open',
+      lastEventAt: '2020-02-29T02:00:00.000Z',
+    });
     expect(byId['cp-d']).toMatchObject({ status: 'open', closedOn: null, lastEventAt: '2020-02-12T01:00:00.000Z' }); // the closure and the 2月13日 void do not count
     expect(byId['cp-f']).toMatchObject({ openedOn: '2020-02-06', closedOn: '2020-02-20', status: 'closed', kind: 'highway_service_area' });
     expect(byId[hostileSite]).toMatchObject({ name: "卡点'; --", lastEventAt: '2020-02-02T01:00:00.000Z' });
   });
 
-  it('defaults to the status all and to a scoped key\'s region', async () => {
+  it("defaults to the status all and to a scoped key's region", async () => {
     const { body } = await cordon.get('/v1/sites', townKey);
     expect(body).toEqual({ region: { code: T1, name: names[T1] }, asOf: anAsOf, sites: oracle.sites(T1) });
   });
@@ -258,24 +286,49 @@ describe('GET /v1/quality', () => {
 
   it('finds what was planted, with the events behind each flag and nothing withdrawn', async () => {
     const { body } = await cordon.get(`/v1/quality?region=${county}&from=2020-02-01&to=2020-02-29`, readKey);
-    type Flag = { check: string; site: string | null; day: string; metric: string | null; region: { code: string }; values: Record<string, number>; eventIds: string[] };
+    type Flag = {
+      check: string;
+      site: string | null;
+      day: string;
+      metric: string | null;
+      region: { code: string };
+      values: Record<string, number>;
+      eventIds: string[];
+    };
     const flags = body.flags as Flag[];
-    const find = (check: string, site: string | null, day: string) => flags.filter((f) => f.check === check && f.site === site && f.day === day);
+    const find = (check: string, site: string | null, day: string) =>
+      flags.filter((f) => f.check === check && f.site === site && f.day === day);
     const voidedIds = new Set(sent.filter((e) => e.type === 'void').map((e) => (e.data as { target: string }).target));
 
     const tb22 = find('people_turned_back_exceeds_screened', 'cp-a', '2020-02-22')[0]!;
     expect(tb22.values['people_screened']).toBe(5);
-    const behind = sent.filter((e) => e.site === 'cp-a' && e.occurredAt.startsWith('2020-02-22') && (e.type === 'screening' || e.type === 'turnback'));
-    expect(tb22.eventIds).toEqual(behind.filter((e) => !voidedIds.has(e.id)).map((e) => e.id).sort());
+    const behind = sent.filter(
+      (e) => e.site === 'cp-a' && e.occurredAt.startsWith('2020-02-22') && (e.type === 'screening' || e.type === 'turnback'),
+    );
+    expect(tb22.eventIds).toEqual(
+      behind
+        .filter((e) => !voidedIds.has(e.id))
+        .map((e) => e.id)
+        .sort(),
+    );
     expect(behind.some((e) => voidedIds.has(e.id))).toBe(true);
     expect(find('outlier', 'cp-a', '2020-02-20').map((f) => f.metric)).toContain('people_screened');
-    expect(find('outlier', null, '2020-02-25')).toMatchObject([{ metric: 'people_screened', region: { code: county }, values: { value: 30000 } }]);
+    expect(find('outlier', null, '2020-02-25')).toMatchObject([
+      { metric: 'people_screened', region: { code: county }, values: { value: 30000 } },
+    ]);
     expect(flags.filter((f) => f.day === '2020-02-23' && f.site === 'cp-a')).toEqual([]); // the 500 was withdrawn
     expect(find('fever_exceeds_screened', 'cp-d', '2020-02-12')).toHaveLength(1);
     expect(find('people_turned_back_exceeds_screened', 'ghost', '2020-02-10')).toHaveLength(1);
     expect(find('people_turned_back_exceeds_screened', null, '2020-02-03')).toMatchObject([{ region: { code: T1 } }]);
-    const quarantine = flags.filter((f) => f.check === 'quarantine_end_without_start').map((f) => [f.site, f.day, f.values['quarantine_ended']]);
-    expect(quarantine).toEqual([['cp-a', '2020-02-11', 1], ['cp-a', '2020-02-12', 1], ['cp-a', '2020-02-14', 1], [null, '2020-02-17', 1]]);
+    const quarantine = flags
+      .filter((f) => f.check === 'quarantine_end_without_start')
+      .map((f) => [f.site, f.day, f.values['quarantine_ended']]);
+    expect(quarantine).toEqual([
+      ['cp-a', '2020-02-11', 1],
+      ['cp-a', '2020-02-12', 1],
+      ['cp-a', '2020-02-14', 1],
+      [null, '2020-02-17', 1],
+    ]);
     const inTown = (await cordon.get(`/v1/quality?region=${T1}&from=2020-02-19&to=2020-02-19`, readKey)).body.flags as Flag[];
     expect(inTown.filter((f) => f.check === 'quarantine_end_without_start')).toHaveLength(1); // s3 started in T2
   });
@@ -293,10 +346,20 @@ describe('GET /v1/regions', () => {
   it('describes a region with its parent and children, and 404s an unknown code', async () => {
     const { status, body } = await cordon.get(`/v1/regions/${county}`, readKey);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ code: county, name: '新郑市', level: 'county', custom: false, parent: { code: '410100', name: '郑州市' } });
+    expect(body).toMatchObject({
+      code: county,
+      name: '新郑市',
+      level: 'county',
+      custom: false,
+      parent: { code: '410100', name: '郑州市' },
+    });
     expect(body.children).toContainEqual({ code: T1, name: names[T1], level: 'town' });
     expect(body.children).toHaveLength(cordon.runtime.regions.children(county).length);
-    expect((await cordon.get(`/v1/regions/${V1}`, readKey)).body).toMatchObject({ level: 'village', parent: { code: T1, name: names[T1] }, children: [] });
+    expect((await cordon.get(`/v1/regions/${V1}`, readKey)).body).toMatchObject({
+      level: 'village',
+      parent: { code: T1, name: names[T1] },
+      children: [],
+    });
     const unknown = await cordon.get('/v1/regions/999999', readKey);
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -323,7 +386,13 @@ describe('GET /v1/regions', () => {
 });
 
 describe('auth and parameters', () => {
-  const routes = [`/v1/regions/${county}`, '/v1/regions?search=x', `/v1/sites?region=${county}`, `/v1/completeness?region=${county}&date=2020-02-10`, `/v1/quality?region=${county}&from=2020-02-01&to=2020-02-02`];
+  const routes = [
+    `/v1/regions/${county}`,
+    '/v1/regions?search=x',
+    `/v1/sites?region=${county}`,
+    `/v1/completeness?region=${county}&date=2020-02-10`,
+    `/v1/quality?region=${county}&from=2020-02-01&to=2020-02-02`,
+  ];
 
   it('401 without a key, 403 for an ingest key and for a region outside a scoped key', async () => {
     for (const path of routes) {
@@ -333,7 +402,12 @@ describe('auth and parameters', () => {
       expect([path, scoped.status]).toEqual([path, path.includes('search') ? 200 : 403]);
     }
     // The admin route on the same path is still the admin's.
-    const post = await cordon.request('/v1/regions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: '410184950', name: 'x' }), key: readKey });
+    const post = await cordon.request('/v1/regions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: '410184950', name: 'x' }),
+      key: readKey,
+    });
     expect(post.status).toBe(403);
   });
 

@@ -30,11 +30,19 @@ afterAll(async () => {
 });
 
 function processEnv(topic: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { CORDON_BOOTSTRAP_KEY: key, CORDON_KAFKA_BROKERS: cluster.brokers.join(','), CORDON_KAFKA_TOPIC: topic, CORDON_LOG_LEVEL: 'warn', ...extra };
+  return {
+    CORDON_BOOTSTRAP_KEY: key,
+    CORDON_KAFKA_BROKERS: cluster.brokers.join(','),
+    CORDON_KAFKA_TOPIC: topic,
+    CORDON_LOG_LEVEL: 'warn',
+    ...extra,
+  };
 }
 
 async function figure(url: string): Promise<number> {
-  const answer = await client(url, key).get<{ totals: { people_screened: number } }>(`/v1/aggregates?metrics=people_screened&region=${region}&from=2020-02-13&to=2020-02-13`);
+  const answer = await client(url, key).get<{ totals: { people_screened: number } }>(
+    `/v1/aggregates?metrics=people_screened&region=${region}&from=2020-02-13&to=2020-02-13`,
+  );
   if (answer.status !== 200) throw new Error(`aggregates answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return answer.body.totals.people_screened;
 }
@@ -58,9 +66,15 @@ describe('two ingest processes and a consumer on a 3-broker cluster (issue 12)',
     try {
       const metadata = await admin.fetchTopicMetadata({ topics: [topic, `${topic}.dlq`, `${topic}.admin`] });
       for (const t of metadata.topics) {
-        expect(t.partitions.map((p) => p.replicas.length), t.name).toEqual(t.name.endsWith('.admin') ? [3] : [3, 3, 3]);
+        expect(
+          t.partitions.map((p) => p.replicas.length),
+          t.name,
+        ).toEqual(t.name.endsWith('.admin') ? [3] : [3, 3, 3]);
       }
-      const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [topic, `${topic}.dlq`, `${topic}.admin`].map((name) => ({ type: 2, name, configNames: ['min.insync.replicas'] })) });
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [topic, `${topic}.dlq`, `${topic}.admin`].map((name) => ({ type: 2, name, configNames: ['min.insync.replicas'] })),
+      });
       expect(configs.resources.map((r) => r.configEntries[0]?.configValue)).toEqual(['2', '2', '2']);
     } finally {
       await admin.disconnect();
@@ -85,7 +99,11 @@ describe('two ingest processes and a consumer on a 3-broker cluster (issue 12)',
         const target = ingest[live[turn++ % live.length]!]!;
         let response: Response;
         try {
-          response = await fetch(`${target.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+          response = await fetch(`${target.url}/v1/events`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+            body: JSON.stringify(batch),
+          });
         } catch {
           note('connection failed'); // the process was killed with the request in flight
           continue;
@@ -136,7 +154,10 @@ describe('two ingest processes and a consumer on a 3-broker cluster (issue 12)',
     // for a moment, so a lag of 0 can be read before the last records are
     // counted: wait for the figure itself, then check it does not go past.
     let counted = 0;
-    await waitFor(async () => (counted = await figure(counting.url)) >= sent, { timeoutMs: 60_000, what: `the figure to reach ${sent} (last read ${counted})` }).catch(() => undefined);
+    await waitFor(async () => (counted = await figure(counting.url)) >= sent, {
+      timeoutMs: 60_000,
+      what: `the figure to reach ${sent} (last read ${counted})`,
+    }).catch(() => undefined);
     expect(counted).toBe(sent);
     process.stdout.write(`scale-out stream: ${sent} events, answers ${JSON.stringify(Object.fromEntries(statuses))}\n`);
   }, 420_000);
@@ -145,7 +166,10 @@ describe('two ingest processes and a consumer on a 3-broker cluster (issue 12)',
 describe('a second consumer process in the group (issue 12, item 3)', () => {
   it('takes over the partitions of one that dies holding them, and counts their events once', async () => {
     const topic = `cordon-takeover-${randomBytes(4).toString('hex')}`;
-    const survivor = await startServer(processEnv(topic, { CORDON_DATA_DIR: mkdtempSync(join(tmpdir(), 'cordon-takeover-')) }), 'consumer-query');
+    const survivor = await startServer(
+      processEnv(topic, { CORDON_DATA_DIR: mkdtempSync(join(tmpdir(), 'cordon-takeover-')) }),
+      'consumer-query',
+    );
     const ingest = await startServer(processEnv(topic), 'ingest');
     const member = spawnScript(groupMember, [], processEnv(topic, { CORDON_DATA_DIR: mkdtempSync(join(tmpdir(), 'cordon-member-')) }));
     try {
@@ -154,10 +178,13 @@ describe('a second consumer process in the group (issue 12, item 3)', () => {
       const admin = kafka.admin();
       await admin.connect();
       // Both members in the group before anything is sent: the partitions are shared.
-      await waitFor(async () => {
-        const [group] = (await admin.describeGroups(['cordon-rollup'])).groups;
-        return group?.state === 'Stable' && group.members.length === 2;
-      }, { timeoutMs: 60_000, what: 'a stable group of two consumers' });
+      await waitFor(
+        async () => {
+          const [group] = (await admin.describeGroups(['cordon-rollup'])).groups;
+          return group?.state === 'Stable' && group.members.length === 2;
+        },
+        { timeoutMs: 60_000, what: 'a stable group of two consumers' },
+      );
 
       const events = Array.from({ length: 600 }, (_, i) => event('screening', { vehicles: 0, people: 1 + (i % 2) }, { region }));
       const sentPeople = events.reduce((sum, e) => sum + (e.data as { people: number }).people, 0);
@@ -175,7 +202,10 @@ describe('a second consumer process in the group (issue 12, item 3)', () => {
       const heldRecords = () => [...new Set(held())].reduce((sum, p) => sum + (ends.get(p) ?? 0), 0);
       const lag = () => client(survivor.url, key).lag();
       // The survivor counts its own partitions; the member's stay uncounted.
-      await waitFor(async () => held().length > 0 && (await lag()) === heldRecords(), { timeoutMs: 60_000, what: "the survivor's lag to be the member's partitions" });
+      await waitFor(async () => held().length > 0 && (await lag()) === heldRecords(), {
+        timeoutMs: 60_000,
+        what: "the survivor's lag to be the member's partitions",
+      });
       expect(new Set(held()).size).toBeLessThan(3);
 
       member.kill('SIGKILL');

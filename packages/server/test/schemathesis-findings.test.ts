@@ -10,7 +10,10 @@ import { event, startTestCordon, type TestClient } from './harness.ts';
  * ones the document states.
  */
 type Doc = {
-  paths: Record<string, Record<string, { parameters?: { name: string; schema: Record<string, unknown> }[]; responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: { name: string; schema: Record<string, unknown> }[]; responses: Record<string, unknown> }>
+  >;
 };
 let cordon: TestClient;
 /** The document the server serves, as Schemathesis reads it. */
@@ -23,7 +26,8 @@ afterAll(async () => {
   await cordon.close();
 });
 
-const parameter = (path: string, method: string, name: string) => doc.paths[path]![method]!.parameters!.find((p) => p.name === name)!.schema;
+const parameter = (path: string, method: string, name: string) =>
+  doc.paths[path]![method]!.parameters!.find((p) => p.name === name)!.schema;
 
 async function expectProblem(response: Response, status: number, type: string, paths?: string[]) {
   expect(response.status).toBe(status);
@@ -41,7 +45,11 @@ describe('a body in a content type the route does not take', () => {
   ] as const) {
     it(`POST ${path} as text/plain is 415 (was 500), and nothing is added; the document says 415`, async () => {
       const before = await cordon.get<{ keys: unknown[] }>('/v1/keys');
-      const response = await cordon.request(path, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(body) });
+      const response = await cordon.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify(body),
+      });
       await expectProblem(response, 415, '/problems/unsupported_media_type');
       expect((await cordon.get<{ keys: unknown[] }>('/v1/keys')).body.keys.length).toBe(before.body.keys.length);
       expect(cordon.runtime.regions.has('410184905')).toBe(false);
@@ -71,13 +79,20 @@ describe('POST /v1/events?dryRun', () => {
 describe('GET /v1/bulletins/{region}/{date}?revision', () => {
   it('takes every revision up to the documented maximum (2^53 - 1) and refuses one past it naming revision', async () => {
     expect(parameter('/v1/bulletins/{region}/{date}', 'get', 'revision')).toMatchObject({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
-    await expectProblem(await cordon.request(`/v1/bulletins/410184/2020-02-13?revision=${Number.MAX_SAFE_INTEGER}`), 404, '/problems/not_found');
-    await expectProblem(await cordon.request('/v1/bulletins/410184/2020-02-13?revision=9007199254740992'), 400, '/problems/validation', ['revision']);
+    await expectProblem(
+      await cordon.request(`/v1/bulletins/410184/2020-02-13?revision=${Number.MAX_SAFE_INTEGER}`),
+      404,
+      '/problems/not_found',
+    );
+    await expectProblem(await cordon.request('/v1/bulletins/410184/2020-02-13?revision=9007199254740992'), 400, '/problems/validation', [
+      'revision',
+    ]);
   });
 });
 
 describe('knownAt before 2000', () => {
-  const figure = (knownAt: string) => `/v1/aggregates?metrics=fever_cases&region=410184&from=2020-02-13&to=2020-02-13&knownAt=${encodeURIComponent(knownAt)}`;
+  const figure = (knownAt: string) =>
+    `/v1/aggregates?metrics=fever_cases&region=410184&from=2020-02-13&to=2020-02-13&knownAt=${encodeURIComponent(knownAt)}`;
 
   it('is the written year, as the document states it (pattern beside format: date-time)', async () => {
     expect(parameter('/v1/aggregates', 'get', 'knownAt')).toMatchObject({ type: 'string', format: 'date-time', pattern: '^[2-9]\\d{3}-' });

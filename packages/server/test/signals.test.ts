@@ -24,7 +24,15 @@ interface Started {
 async function npmStart(dataDir: string): Promise<Started> {
   const child = spawn('npm', ['start'], {
     cwd: repoRoot,
-    env: { ...process.env, CORDON_KAFKA_BROKERS: '', CORDON_CLICKHOUSE_URL: '', PORT: '0', CORDON_DATA_DIR: dataDir, CORDON_BOOTSTRAP_KEY: key, CORDON_LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      CORDON_KAFKA_BROKERS: '',
+      CORDON_CLICKHOUSE_URL: '',
+      PORT: '0',
+      CORDON_DATA_DIR: dataDir,
+      CORDON_BOOTSTRAP_KEY: key,
+      CORDON_LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -85,7 +93,10 @@ async function stopWithSigterm(started: Started): Promise<{ pids: number[]; code
   const t0 = Date.now();
   started.child.kill('SIGTERM');
   const code = await started.exited;
-  await waitFor(() => pids.every((pid) => !alive(pid)), { timeoutMs: 5_000, what: `every process of npm start (${pids.join(', ')}) to end` });
+  await waitFor(() => pids.every((pid) => !alive(pid)), {
+    timeoutMs: 5_000,
+    what: `every process of npm start (${pids.join(', ')}) to end`,
+  });
   return { pids, code, ms: Date.now() - t0 };
 }
 
@@ -119,7 +130,10 @@ describe('SIGTERM to the npm start process', () => {
 
     // Reopened: the log needs no repair, the figures are all there, and it stops again.
     const second = await npmStart(dataDir);
-    const totals = await post(second.url, '/v1/aggregates?metrics=vehicles_screened,people_screened&region=410184&from=2020-02-13&to=2020-02-13');
+    const totals = await post(
+      second.url,
+      '/v1/aggregates?metrics=vehicles_screened,people_screened&region=410184&from=2020-02-13&to=2020-02-13',
+    );
     expect(totals.body.totals).toEqual({ vehicles_screened: 60, people_screened: 435 });
     expect(second.output()).not.toMatch(/"level":(40|50|60)/); // no warning: no torn write cut, no stale lock taken over
     expect((await stopWithSigterm(second)).code).toBe(0);

@@ -16,12 +16,24 @@ describe('an ingest process with only Kafka (issue 12, item 2)', () => {
   it('acknowledges events without ClickHouse or a data folder, and the consumer counts each once', async () => {
     const topic = `cordon-stateless-${randomBytes(4).toString('hex')}`;
     const dataDir = join(mkdtempSync(join(tmpdir(), 'cordon-stateless-')), 'never-made');
-    const ingest = await startServer({ CORDON_BOOTSTRAP_KEY: adminKey, CORDON_KAFKA_BROKERS: process.env['CORDON_KAFKA_BROKERS']!, CORDON_KAFKA_TOPIC: topic, CORDON_DATA_DIR: dataDir, CORDON_CLICKHOUSE_URL: '' }, 'ingest');
+    const ingest = await startServer(
+      {
+        CORDON_BOOTSTRAP_KEY: adminKey,
+        CORDON_KAFKA_BROKERS: process.env['CORDON_KAFKA_BROKERS']!,
+        CORDON_KAFKA_TOPIC: topic,
+        CORDON_DATA_DIR: dataDir,
+        CORDON_CLICKHOUSE_URL: '',
+      },
+      'ingest',
+    );
     const counting = await startTestCordon({ kafka: true, roles: ['consumer', 'query'], config: { kafkaTopic: topic } });
     try {
       expect(ingest.output()).toMatch(/Cordon ingest listening on \S+ \(log: kafka, ClickHouse: none, data: none\)/);
       const ready = await fetch(`${ingest.url}/v1/ready`);
-      expect([ready.status, ((await ready.json()) as { checks: object }).checks]).toEqual([200, { log: { ok: true, ms: expect.any(Number), detail: 'the brokers answer' } }]);
+      expect([ready.status, ((await ready.json()) as { checks: object }).checks]).toEqual([
+        200,
+        { log: { ok: true, ms: expect.any(Number), detail: 'the brokers answer' } },
+      ]);
 
       const region = '410184003';
       const events = Array.from({ length: 200 }, (_, i) => event('screening', { vehicles: 1, people: i % 5 }, { region }));
@@ -32,7 +44,10 @@ describe('an ingest process with only Kafka (issue 12, item 2)', () => {
       const again = await http.post('/v1/events', events.slice(0, 20));
       expect(await again.json()).toMatchObject({ accepted: 0, duplicates: 20 });
 
-      expect(await counting.totals(['vehicles_screened', 'people_screened'], `region=${region}&from=2020-02-13&to=2020-02-13`)).toEqual({ vehicles_screened: 200, people_screened: 400 });
+      expect(await counting.totals(['vehicles_screened', 'people_screened'], `region=${region}&from=2020-02-13&to=2020-02-13`)).toEqual({
+        vehicles_screened: 200,
+        people_screened: 400,
+      });
       expect(existsSync(dataDir)).toBe(false);
     } finally {
       await counting.close();

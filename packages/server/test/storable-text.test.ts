@@ -39,7 +39,9 @@ function poisoned(type: string, data: object, path: string, extra: { site?: stri
 
 describe('storable text at ingest (regression: lone surrogate in source stalled the consumer)', () => {
   it('rejects "x\\ud800", NUL and control characters in every free-text field of every type, per event; the good events land and are counted', async () => {
-    const bad = freeText.flatMap(([type, data, path, extra]) => ['x\ud800', 'a\u0000b', 'a\u001bb', 'a\u0085'].map((v) => poisoned(type, data, path, extra, v)));
+    const bad = freeText.flatMap(([type, data, path, extra]) =>
+      ['x\ud800', 'a\u0000b', 'a\u001bb', 'a\u0085'].map((v) => poisoned(type, data, path, extra, v)),
+    );
     const good = [
       event('screening', { vehicles: 2, people: 5 }, { region: '410184003', source: '新烟 app 😷' }),
       event('screening', { vehicles: 3, people: 7 }, { region: '410184003', site: 'cp-1' }),
@@ -51,7 +53,9 @@ describe('storable text at ingest (regression: lone surrogate in source stalled 
     const expected = bad.map((e, i) => ({ index: i + 1, id: e['id'] as unknown as string, path: freeText[Math.floor(i / 4)]![2] }));
     expect(body.errors.map((e) => ({ index: e.index, id: e.id, path: e.errors[0]!.path }))).toEqual(expected);
     expect(body.errors[0]!.errors[0]!.message).toBe('holds a lone surrogate U+D800 at character 1: not Unicode text, it cannot be stored');
-    expect(body.errors[1]!.errors[0]!.message).toBe('holds NUL (U+0000) at character 1: control characters, tabs and line breaks are not allowed here');
+    expect(body.errors[1]!.errors[0]!.message).toBe(
+      'holds NUL (U+0000) at character 1: control characters, tabs and line breaks are not allowed here',
+    );
     expect(await cordon.totals(['vehicles_screened', 'people_screened'])).toEqual({ vehicles_screened: 5, people_screened: 12 });
   });
 
@@ -62,7 +66,13 @@ describe('storable text at ingest (regression: lone surrogate in source stalled 
     const broken = JSON.stringify(event('screening', { vehicles: 1, people: 1 }, { region: '410184003', source: 'SRC' }));
     const [before, after] = broken.split('SRC') as [string, string];
     // 0xC3 0x28: a lead byte followed by a non-continuation byte; 0xFF never occurs in UTF-8.
-    const body = Buffer.concat([enc.encode(JSON.stringify(a) + '\n'), enc.encode(before), Buffer.from([0xc3, 0x28, 0xff]), enc.encode(after + '\n'), enc.encode(JSON.stringify(b) + '\n')]);
+    const body = Buffer.concat([
+      enc.encode(JSON.stringify(a) + '\n'),
+      enc.encode(before),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      enc.encode(after + '\n'),
+      enc.encode(JSON.stringify(b) + '\n'),
+    ]);
     const response = await cordon.request('/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
@@ -81,7 +91,12 @@ describe('storable text at ingest (regression: lone surrogate in source stalled 
     const response = await cordon.request('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
-    expect(await response.json()).toMatchObject({ type: '/problems/validation', status: 400, detail: 'The body is not valid UTF-8: send JSON encoded as UTF-8', errors: [{ path: '(body)', message: 'is not valid UTF-8' }] });
+    expect(await response.json()).toMatchObject({
+      type: '/problems/validation',
+      status: 400,
+      detail: 'The body is not valid UTF-8: send JSON encoded as UTF-8',
+      errors: [{ path: '(body)', message: 'is not valid UTF-8' }],
+    });
     expect(await cordon.totals(['vehicles_screened'], 'region=410184003&from=2020-01-01&to=2020-12-31')).toEqual({ vehicles_screened: 35 });
   });
 

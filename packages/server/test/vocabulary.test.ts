@@ -33,9 +33,20 @@ describe('the vocabulary beyond the contract', () => {
       event('discipline.talk', { subject: 'town_cadre', count: 2 }, at('2020-02-02')),
     ];
     const typo = events[2]!;
-    const sent = await cordon.send([...events, event('void', { target: typo.id, reason: 'typed 999 instead of nothing' }, at('2020-02-03'))]);
+    const sent = await cordon.send([
+      ...events,
+      event('void', { target: typo.id, reason: 'typed 999 instead of nothing' }, at('2020-02-03')),
+    ]);
     expect(sent.body).toMatchObject({ accepted: 13, rejected: 0 });
-    const metrics = ['issued:masks:piece', 'issued:disinfectant:box', 'publicity:blackboard', 'publicity:banner', 'gatherings_stopped', 'talks_organizations', 'talks_people'];
+    const metrics = [
+      'issued:masks:piece',
+      'issued:disinfectant:box',
+      'publicity:blackboard',
+      'publicity:banner',
+      'gatherings_stopped',
+      'talks_organizations',
+      'talks_people',
+    ];
     expect(await cordon.totals(metrics, 'region=141127&to=2020-02-10')).toEqual({
       'issued:masks:piece': 7000,
       'issued:disinfectant:box': 30,

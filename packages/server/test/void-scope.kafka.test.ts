@@ -8,15 +8,21 @@ import { event, startTestCordon, waitFor, type TestClient } from './harness.ts';
  */
 const xinyan = '410184003'; // 新烟街道
 const lihe = '410184104'; // 梨河镇, its sibling in 新郑市
-const turnedBackOn = (c: TestClient, region: string, day: string) => c.totals(['people_turned_back'], `region=${region}&from=${day}&to=${day}`);
-const refusalReason = (target: string) => `void outside its key's scope: the target ${target} is an event of region ${xinyan}, outside the sending key's region ${lihe}; not applied`;
+const turnedBackOn = (c: TestClient, region: string, day: string) =>
+  c.totals(['people_turned_back'], `region=${region}&from=${day}&to=${day}`);
+const refusalReason = (target: string) =>
+  `void outside its key's scope: the target ${target} is an event of region ${xinyan}, outside the sending key's region ${lihe}; not applied`;
 
 async function keyIn(c: TestClient, role: string, region: string): Promise<string> {
-  const r = await c.request('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `${role}-${region}`, role, region }) });
+  const r = await c.request('/v1/keys', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `${role}-${region}`, role, region }),
+  });
   return ((await r.json()) as { key: string }).key;
 }
 
-describe('on Kafka: a sibling town\'s early void is not applied and goes to the dead-letter topic', () => {
+describe("on Kafka: a sibling town's early void is not applied and goes to the dead-letter topic", () => {
   let onKafka: TestClient;
   beforeAll(async () => {
     onKafka = await startTestCordon({ kafka: true });
@@ -41,7 +47,11 @@ describe('on Kafka: a sibling town\'s early void is not applied and goes to the 
     const dead: { key: string; value: string; reason: string }[] = [];
     await consumer.run({
       eachMessage: async ({ message }) => {
-        dead.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', reason: message.headers?.['reason']?.toString() ?? '' });
+        dead.push({
+          key: message.key?.toString() ?? '',
+          value: message.value?.toString() ?? '',
+          reason: message.headers?.['reason']?.toString() ?? '',
+        });
       },
     });
     await waitFor(() => dead.length >= 1, { what: 'the dead-lettered void' });
@@ -49,6 +59,10 @@ describe('on Kafka: a sibling town\'s early void is not applied and goes to the 
     expect(dead.map((d) => d.reason)).toEqual([refusalReason(ours.id)]);
     expect(dead[0]!.key).toBe(ours.id);
     expect(JSON.parse(dead[0]!.value)).toMatchObject({ scope: lihe, event: { id: early.id, type: 'void' } });
-    expect((await onKafka.get(`/v1/quality?region=${xinyan}&from=2020-02-13&to=2020-02-13`)).body.flags.filter((f: { check: string }) => f.check === 'void_outside_scope')).toMatchObject([{ values: { people_turned_back: 1700, vehicles_turned_back: 17 }, eventIds: [early.id, ours.id].sort() }]);
+    expect(
+      (await onKafka.get(`/v1/quality?region=${xinyan}&from=2020-02-13&to=2020-02-13`)).body.flags.filter(
+        (f: { check: string }) => f.check === 'void_outside_scope',
+      ),
+    ).toMatchObject([{ values: { people_turned_back: 1700, vehicles_turned_back: 17 }, eventIds: [early.id, ours.id].sort() }]);
   });
 });

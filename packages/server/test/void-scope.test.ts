@@ -21,14 +21,18 @@ async function keyFor(role: string, region: string): Promise<string> {
 }
 
 async function keyIn(c: TestClient, role: string, region: string): Promise<string> {
-  const r = await c.request('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `${role}-${region}`, role, region }) });
+  const r = await c.request('/v1/keys', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `${role}-${region}`, role, region }),
+  });
   return ((await r.json()) as { key: string }).key;
 }
 
 const turnedBack = (region: string) => cordon.totals(['people_turned_back'], `region=${region}&from=2020-02-13&to=2020-02-13`);
 
 describe('voids respect region scope (regression: a town key voided a sibling town)', () => {
-  it('refuses a void of a counted event outside the key\'s subtree, per event; the sibling keeps its 1700', async () => {
+  it("refuses a void of a counted event outside the key's subtree, per event; the sibling keeps its 1700", async () => {
     const xinyanKey = await keyFor('ingest', xinyan);
     const liheKey = await keyFor('ingest', lihe);
     const theirs = event('turnback', { vehicles: 17, people: 1700 }, { region: lihe });
@@ -45,7 +49,18 @@ describe('voids respect region scope (regression: a town key voided a sibling to
       accepted: 1,
       duplicates: 0,
       rejected: 1,
-      errors: [{ index: 0, id: overreach.id, errors: [{ path: 'data.target', message: `is an event of region ${lihe}, outside this key's region ${xinyan}: a key may only void events in its own subtree` }] }],
+      errors: [
+        {
+          index: 0,
+          id: overreach.id,
+          errors: [
+            {
+              path: 'data.target',
+              message: `is an event of region ${lihe}, outside this key's region ${xinyan}: a key may only void events in its own subtree`,
+            },
+          ],
+        },
+      ],
     });
     expect(await turnedBack(lihe)).toEqual({ people_turned_back: 1700 });
     expect(await turnedBack(xinyan)).toEqual({ people_turned_back: 0 });
@@ -65,12 +80,14 @@ describe('voids respect region scope (regression: a town key voided a sibling to
  * scope, and dead-letters it (a /v1/quality finding) otherwise.
  */
 const deadLetters = (c: TestClient) => readDeadLetters(join(c.config.dataDir, 'log'));
-const turnedBackOn = (c: TestClient, region: string, day: string) => c.totals(['people_turned_back'], `region=${region}&from=${day}&to=${day}`);
-const refusalReason = (target: string) => `void outside its key's scope: the target ${target} is an event of region ${xinyan}, outside the sending key's region ${lihe}; not applied`;
+const turnedBackOn = (c: TestClient, region: string, day: string) =>
+  c.totals(['people_turned_back'], `region=${region}&from=${day}&to=${day}`);
+const refusalReason = (target: string) =>
+  `void outside its key's scope: the target ${target} is an event of region ${xinyan}, outside the sending key's region ${lihe}; not applied`;
 
-describe('a void that arrives before its target is applied only inside the sending key\'s scope', () => {
+describe("a void that arrives before its target is applied only inside the sending key's scope", () => {
   const day = '2020-02-14';
-  it('a sibling town\'s early void does not take back the later event: 1700 stays 1700, the void is dead-lettered and flagged in /v1/quality', async () => {
+  it("a sibling town's early void does not take back the later event: 1700 stays 1700, the void is dead-lettered and flagged in /v1/quality", async () => {
     const xinyanKey = await keyFor('ingest', xinyan);
     const liheKey = await keyFor('ingest', lihe);
     const ours = event('turnback', { vehicles: 17, people: 1700 }, { region: xinyan, occurredAt: `${day}T08:00:00+08:00` });
@@ -86,7 +103,11 @@ describe('a void that arrives before its target is applied only inside the sendi
     const letters = (await deadLetters(cordon)).filter((l) => l.reason.startsWith('void outside'));
     expect(letters.map((l) => l.reason)).toEqual([refusalReason(ours.id)]);
     const envelope = JSON.parse(letters[0]!.value.toString('utf8'));
-    expect(envelope).toMatchObject({ v: 1, scope: lihe, event: { id: early.id, type: 'void', region: lihe, data: { target: ours.id, reason: '抢先核销' } } });
+    expect(envelope).toMatchObject({
+      v: 1,
+      scope: lihe,
+      event: { id: early.id, type: 'void', region: lihe, data: { target: ours.id, reason: '抢先核销' } },
+    });
     expect(letters[0]!.key).toBe(ours.id);
 
     const { status, body } = await cordon.get(`/v1/quality?region=410184&from=${day}&to=${day}`);
@@ -106,7 +127,11 @@ describe('a void that arrives before its target is applied only inside the sendi
     ]);
     // The town's own read key sees the finding about its event.
     const xinyanRead = await keyFor('read', xinyan);
-    expect((await cordon.get(`/v1/quality?region=${xinyan}&from=${day}&to=${day}`, xinyanRead)).body.flags.map((f: { check: string }) => f.check)).toEqual(['void_outside_scope']);
+    expect(
+      (await cordon.get(`/v1/quality?region=${xinyan}&from=${day}&to=${day}`, xinyanRead)).body.flags.map(
+        (f: { check: string }) => f.check,
+      ),
+    ).toEqual(['void_outside_scope']);
 
     // The refused void stays refused: sending the target again changes nothing, an in-scope void still applies.
     expect((await cordon.send([ours], { key: xinyanKey })).body).toMatchObject({ accepted: 0, duplicates: 1 });
@@ -115,7 +140,7 @@ describe('a void that arrives before its target is applied only inside the sendi
     expect(await turnedBackOn(cordon, xinyan, day)).toEqual({ people_turned_back: 0 });
   });
 
-  it('an early void inside the key\'s scope still takes back its target when it arrives (the town\'s own key, and the county\'s)', async () => {
+  it("an early void inside the key's scope still takes back its target when it arrives (the town's own key, and the county's)", async () => {
     const day2 = '2020-02-15';
     const xinyanKey = await keyFor('ingest', xinyan);
     const countyKey = await keyFor('ingest', '410184');
@@ -145,13 +170,24 @@ describe('a void that arrives before its target is applied only inside the sendi
     expect((await waiting.send([overreach], { key: liheKey })).body).toMatchObject({ accepted: 1, rejected: 0 });
     await waiting.runtime.close();
     const counting = new TestClient(
-      await startCordon(waiting.config, { roles: ['ingest', 'consumer', 'query'], logger: silentLogger, listen: false, clickhouse: waiting.runtime.clickhouse!, regions: waiting.runtime.regions, groupId: waiting.runtime.groupId }),
+      await startCordon(waiting.config, {
+        roles: ['ingest', 'consumer', 'query'],
+        logger: silentLogger,
+        listen: false,
+        clickhouse: waiting.runtime.clickhouse!,
+        regions: waiting.runtime.regions,
+        groupId: waiting.runtime.groupId,
+      }),
       waiting.config,
     );
     try {
       expect(await turnedBackOn(counting, xinyan, day3)).toEqual({ people_turned_back: 200 });
       expect((await deadLetters(counting)).map((l) => l.reason)).toEqual([refusalReason(theirs.id)]);
-      expect((await counting.get(`/v1/quality?region=${xinyan}&from=${day3}&to=${day3}`)).body.flags.filter((f: { check: string }) => f.check === 'void_outside_scope')).toMatchObject([{ values: { people_turned_back: 200, vehicles_turned_back: 2 }, eventIds: [overreach.id, theirs.id].sort() }]);
+      expect(
+        (await counting.get(`/v1/quality?region=${xinyan}&from=${day3}&to=${day3}`)).body.flags.filter(
+          (f: { check: string }) => f.check === 'void_outside_scope',
+        ),
+      ).toMatchObject([{ values: { people_turned_back: 200, vehicles_turned_back: 2 }, eventIds: [overreach.id, theirs.id].sort() }]);
     } finally {
       await counting.close();
     }

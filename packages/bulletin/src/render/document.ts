@@ -45,7 +45,8 @@ export function bulletinDocument(f: BulletinFigures, lang: BulletinLang): Block[
   const label = (m: string) => f.catalogue[m]?.label[lang] ?? m;
   const unit = (m: string) => f.catalogue[m]?.unit[lang] ?? '';
   const value = (v: number | null) => (v === null ? w.noData : number(v, lang));
-  const withUnit = (m: string, v: number | null) => (v === null ? w.noData : zh ? `${number(v, lang)}${unit(m)}` : `${number(v, lang)} ${unit(m)}`);
+  const withUnit = (m: string, v: number | null) =>
+    v === null ? w.noData : zh ? `${number(v, lang)}${unit(m)}` : `${number(v, lang)} ${unit(m)}`;
   const change = (fig: MetricFigure) => {
     if (fig.day === null || fig.previous === null) return w.noData;
     const d = fig.day - fig.previous;
@@ -70,7 +71,11 @@ export function bulletinDocument(f: BulletinFigures, lang: BulletinLang): Block[
       kind: 'meta',
       parts: zh
         ? [w.issue(f.issue), `统计日：${longDay(f.date, lang)}（0时至24时）`, `数据截至${instantInZone(f.asOf, f.timeZone, lang)}`]
-        : [w.issue(f.issue), `Reporting day: ${longDay(f.date, lang)} (00:00–24:00)`, `Data as of ${instantInZone(f.asOf, f.timeZone, lang)}`],
+        : [
+            w.issue(f.issue),
+            `Reporting day: ${longDay(f.date, lang)} (00:00–24:00)`,
+            `Data as of ${instantInZone(f.asOf, f.timeZone, lang)}`,
+          ],
     },
   ];
 
@@ -81,19 +86,26 @@ export function bulletinDocument(f: BulletinFigures, lang: BulletinLang): Block[
   blocks.push(heading(zh ? '总体情况' : 'Overview'));
   const noHeadline = [vs, ps, vt, pt, fc].every((x) => x?.cumulative === null);
   if (noHeadline) {
-    blocks.push({ kind: 'paragraph', text: zh ? `截至${shortDay(f.date, lang)}，本地区无卡点排查、劝返和发热人员数据。` : `Up to ${shortDay(f.date, lang)}, this region has no screening, turn-back or fever data.` });
-  } else blocks.push({
-    kind: 'paragraph',
-    text: zh
-      ? `截至${shortDay(f.date, lang)}，累计排查车辆${cum('vehicles_screened', vs)}、${cum('people_screened', ps)}，劝返车辆${cum('vehicles_turned_back', vt)}、${cum('people_turned_back', pt)}，发现发热人员${cum('fever_cases', fc)}。`
-      : `Up to ${shortDay(f.date, lang)}, ${cum('vehicles_screened', vs)} and ${cum('people_screened', ps)} were screened in total, ${cum('vehicles_turned_back', vt)} and ${cum('people_turned_back', pt)} were turned back, and ${cum('fever_cases', fc)} with fever were found.`,
-  });
-  if (!noHeadline) blocks.push({
-    kind: 'paragraph',
-    text: zh
-      ? `${shortDay(f.date, lang)}当日排查车辆${today('vehicles_screened', vs)}、${today('people_screened', ps)}，劝返车辆${today('vehicles_turned_back', vt)}、${today('people_turned_back', pt)}，发现发热人员${today('fever_cases', fc)}。`
-      : `On ${shortDay(f.date, lang)} itself, ${today('vehicles_screened', vs)} and ${today('people_screened', ps)} were screened, ${today('vehicles_turned_back', vt)} and ${today('people_turned_back', pt)} were turned back, and ${today('fever_cases', fc)} with fever were found.`,
-  });
+    blocks.push({
+      kind: 'paragraph',
+      text: zh
+        ? `截至${shortDay(f.date, lang)}，本地区无卡点排查、劝返和发热人员数据。`
+        : `Up to ${shortDay(f.date, lang)}, this region has no screening, turn-back or fever data.`,
+    });
+  } else
+    blocks.push({
+      kind: 'paragraph',
+      text: zh
+        ? `截至${shortDay(f.date, lang)}，累计排查车辆${cum('vehicles_screened', vs)}、${cum('people_screened', ps)}，劝返车辆${cum('vehicles_turned_back', vt)}、${cum('people_turned_back', pt)}，发现发热人员${cum('fever_cases', fc)}。`
+        : `Up to ${shortDay(f.date, lang)}, ${cum('vehicles_screened', vs)} and ${cum('people_screened', ps)} were screened in total, ${cum('vehicles_turned_back', vt)} and ${cum('people_turned_back', pt)} were turned back, and ${cum('fever_cases', fc)} with fever were found.`,
+    });
+  if (!noHeadline)
+    blocks.push({
+      kind: 'paragraph',
+      text: zh
+        ? `${shortDay(f.date, lang)}当日排查车辆${today('vehicles_screened', vs)}、${today('people_screened', ps)}，劝返车辆${today('vehicles_turned_back', vt)}、${today('people_turned_back', pt)}，发现发热人员${today('fever_cases', fc)}。`
+        : `On ${shortDay(f.date, lang)} itself, ${today('vehicles_screened', vs)} and ${today('people_screened', ps)} were screened, ${today('vehicles_turned_back', vt)} and ${today('people_turned_back', pt)} were turned back, and ${today('fever_cases', fc)} with fever were found.`,
+    });
   blocks.push({
     kind: 'table',
     head: zh ? ['指标', '当日', '前一日', '较前一日', '累计'] : ['Figure', 'Day', 'Day before', 'Change', 'Total'],
@@ -110,10 +122,16 @@ export function bulletinDocument(f: BulletinFigures, lang: BulletinLang): Block[
     blocks.push(heading(zh ? `分${levelName}情况` : `By ${levelName.toLowerCase()}`));
     blocks.push({
       kind: 'table',
-      head: [levelName, ...headlineMetrics.flatMap((m) => (zh ? [`${label(m)}当日`, `${label(m)}累计`] : [`${label(m)}, day`, `${label(m)}, total`]))],
+      head: [
+        levelName,
+        ...headlineMetrics.flatMap((m) => (zh ? [`${label(m)}当日`, `${label(m)}累计`] : [`${label(m)}, day`, `${label(m)}, total`])),
+      ],
       numeric: [false, ...headlineMetrics.flatMap(() => [true, true])],
       // Events sent for the region itself (not a town of it) get a row of their own, last: 新郑市本级.
-      rows: [...f.subregions.rows.filter((r) => r.code !== f.region.code), ...f.subregions.rows.filter((r) => r.code === f.region.code)].map((r) => [
+      rows: [
+        ...f.subregions.rows.filter((r) => r.code !== f.region.code),
+        ...f.subregions.rows.filter((r) => r.code === f.region.code),
+      ].map((r) => [
         r.code === f.region.code ? (zh ? `${f.region.name}本级` : `${f.region.name} itself`) : r.name,
         ...headlineMetrics.flatMap((m) => [value(r.values[m].day), value(r.values[m].cumulative)]),
       ]),
@@ -144,7 +162,8 @@ export function bulletinDocument(f: BulletinFigures, lang: BulletinLang): Block[
 
   // Reporting completeness: in service, reported (零报告 among them), did not report.
   const c = f.completeness;
-  const siteName = (s: { name: string; region: { name: string } }) => (zh ? `${s.name}（${s.region.name}）` : `${s.name} (${s.region.name})`);
+  const siteName = (s: { name: string; region: { name: string } }) =>
+    zh ? `${s.name}（${s.region.name}）` : `${s.name} (${s.region.name})`;
   blocks.push(heading(zh ? '报送情况' : 'Reporting'));
   blocks.push({
     kind: 'paragraph',
@@ -157,25 +176,44 @@ export function bulletinDocument(f: BulletinFigures, lang: BulletinLang): Block[
           ? `当日在用卡点（站点）${c.inService}个，已报送${c.reporting}个（其中零报告${c.zeroReports.length}个），未报送${c.notReporting.length}个。`
           : `${number(c.inService, lang)} sites were in service; ${number(c.reporting, lang)} reported (${number(c.zeroReports.length, lang)} of them zero reports), ${number(c.notReporting.length, lang)} did not report.`,
   });
-  if (c.zeroReports.length > 0) blocks.push({ kind: 'paragraph', text: `${zh ? '零报告：' : 'Zero reports: '}${c.zeroReports.map(siteName).join(zh ? '、' : ', ')}${zh ? '。' : '.'}` });
+  if (c.zeroReports.length > 0)
+    blocks.push({
+      kind: 'paragraph',
+      text: `${zh ? '零报告：' : 'Zero reports: '}${c.zeroReports.map(siteName).join(zh ? '、' : ', ')}${zh ? '。' : '.'}`,
+    });
   if (c.notReporting.length > 0) {
     // The JSON lists them all; the text names the first ones, so 129 silent sites do not bury the bulletin.
-    const shown = c.notReporting.slice(0, maxNamed).map(siteName).join(zh ? '、' : ', ');
-    const more = c.notReporting.length > maxNamed ? (zh ? `等${c.notReporting.length}个` : `, and ${c.notReporting.length - maxNamed} more`) : '';
+    const shown = c.notReporting
+      .slice(0, maxNamed)
+      .map(siteName)
+      .join(zh ? '、' : ', ');
+    const more =
+      c.notReporting.length > maxNamed ? (zh ? `等${c.notReporting.length}个` : `, and ${c.notReporting.length - maxNamed} more`) : '';
     blocks.push({ kind: 'paragraph', text: `${zh ? '未报送：' : 'Did not report: '}${shown}${more}${zh ? '。' : '.'}` });
   }
 
   // Data-quality warnings of the day (GET /v1/quality).
   blocks.push(heading(zh ? '数据质量提示' : 'Data-quality warnings'));
   if (f.quality.length === 0) blocks.push({ kind: 'paragraph', text: zh ? '无。' : 'None.' });
-  else blocks.push({ kind: 'list', items: f.quality.map((q) => `${q.site ?? q.region.name}${zh ? '：' : ': '}${checkWords[q.check]?.[lang] ?? q.check}${zh ? `（${q.detail}）` : ` (${q.detail})`}`) });
+  else
+    blocks.push({
+      kind: 'list',
+      items: f.quality.map(
+        (q) =>
+          `${q.site ?? q.region.name}${zh ? '：' : ': '}${checkWords[q.check]?.[lang] ?? q.check}${zh ? `（${q.detail}）` : ` (${q.detail})`}`,
+      ),
+    });
 
   // The 14-day chart.
   const chartTitle = zh ? '近14日排查与劝返人数' : 'People screened and turned back, last 14 days';
   blocks.push(heading(chartTitle));
   blocks.push({ kind: 'chart', title: chartTitle });
 
-  if (empty.length > 0) blocks.push({ kind: 'paragraph', text: zh ? `本地区以下事项无数据：${empty.join('、')}。` : `No data in this region for: ${empty.join(', ')}.` });
+  if (empty.length > 0)
+    blocks.push({
+      kind: 'paragraph',
+      text: zh ? `本地区以下事项无数据：${empty.join('、')}。` : `No data in this region for: ${empty.join(', ')}.`,
+    });
   return blocks;
 }
 

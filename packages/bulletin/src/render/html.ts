@@ -52,7 +52,10 @@ export function toHtml(blocks: readonly Block[], svg: string, lang: BulletinLang
       case 'table':
         body.push(
           `<table><thead><tr>${b.head.map((h) => `<th scope="col">${escape(h)}</th>`).join('')}</tr></thead><tbody>${b.rows
-            .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)}</th>` : `<td${b.numeric[i] ? ' class="n"' : ''}>${escape(c)}</td>`)).join('')}</tr>`)
+            .map(
+              (r) =>
+                `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)}</th>` : `<td${b.numeric[i] ? ' class="n"' : ''}>${escape(c)}</td>`)).join('')}</tr>`,
+            )
             .join('\n')}</tbody></table>`,
         );
         break;

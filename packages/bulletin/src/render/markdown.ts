@@ -24,7 +24,11 @@ export function toMarkdown(blocks: readonly Block[], chartFile: string): string 
         break;
       case 'table':
         out.push(
-          [`| ${b.head.map(cell).join(' | ')} |`, `|${b.numeric.map((n) => (n ? ' ---: ' : ' --- ')).join('|')}|`, ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n'),
+          [
+            `| ${b.head.map(cell).join(' | ')} |`,
+            `|${b.numeric.map((n) => (n ? ' ---: ' : ' --- ')).join('|')}|`,
+            ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+          ].join('\n'),
         );
         break;
       case 'chart':

@@ -7,7 +7,10 @@ export const words = {
     issue: (n: number) => `第${n}期`,
     noData: '无数据',
     none: '无',
-    levels: { city: '县（市、区）', county: '乡镇（街道）', town: '乡镇（街道）', village: '村（社区）', province: '市' } as Record<string, string>,
+    levels: { city: '县（市、区）', county: '乡镇（街道）', town: '乡镇（街道）', village: '村（社区）', province: '市' } as Record<
+      string,
+      string
+    >,
     sections: ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三', '十四'],
   },
   en: {
@@ -40,14 +43,24 @@ const beijingZones = new Set(['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Harbin', 
 /** An instant as the server's zone reads it: 2020年2月14日 08:00（北京时间） / 14 February 2020 08:00 (Beijing time). */
 export function instantInZone(instant: string, timeZone: string, lang: BulletinLang): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(new Date(instant))
       .map((p) => [p.type, p.value]),
   );
   const day = `${parts['year']}-${parts['month']}-${parts['day']}`;
   const time = `${parts['hour']}:${parts['minute']}`;
   const beijing = beijingZones.has(timeZone);
-  return lang === 'zh' ? `${longDay(day, lang)} ${time}（${beijing ? '北京时间' : timeZone}）` : `${longDay(day, lang)} ${time} (${beijing ? 'Beijing time' : timeZone})`;
+  return lang === 'zh'
+    ? `${longDay(day, lang)} ${time}（${beijing ? '北京时间' : timeZone}）`
+    : `${longDay(day, lang)} ${time} (${beijing ? 'Beijing time' : timeZone})`;
 }
 
 /** A figure as the reports print it: plain digits in Chinese (115814), grouped in English (115,814); up to 2 decimals. */

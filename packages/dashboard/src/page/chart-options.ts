@@ -9,7 +9,12 @@ import type { Lang } from './i18n.ts';
  * screen redraws on every refresh, and "the last chart drawn" must mean
  * drawn, not half-way through a transition.
  */
-export function trendOption(points: readonly Schemas['TimeseriesPoint'][], interval: 'day' | 'week', labels: { metric: string; unit: string }, lang: Lang) {
+export function trendOption(
+  points: readonly Schemas['TimeseriesPoint'][],
+  interval: 'day' | 'week',
+  labels: { metric: string; unit: string },
+  lang: Lang,
+) {
   return dailyTrendOption({ series: [{ name: labels.metric, points }], interval, lang, unit: labels.unit, layout: 'screen' });
 }
 

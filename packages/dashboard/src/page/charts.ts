@@ -28,7 +28,11 @@ function chartIn(element: HTMLElement): ECharts {
  * ('finished': rendered, no animation left), which is what "the last
  * chart drawn" in the bench measures.
  */
-export function draw(element: HTMLElement, option: EChartsCoreOption, onClick?: (params: { data?: unknown; dataIndex: number }) => void): Promise<void> {
+export function draw(
+  element: HTMLElement,
+  option: EChartsCoreOption,
+  onClick?: (params: { data?: unknown; dataIndex: number }) => void,
+): Promise<void> {
   const chart = chartIn(element);
   chart.off('click');
   if (onClick) chart.on('click', (params) => onClick(params as { data?: unknown; dataIndex: number }));

@@ -27,7 +27,9 @@ export function formatDay(day: string, lang: 'zh' | 'en'): string {
   const [y, m, d] = day.split('-').map(Number);
   if (!y || !m || !d) return day;
   if (lang === 'zh') return `${y}年${m}月${d}日`;
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    Date.UTC(y, m - 1, d),
+  );
 }
 
 /** An instant (asOf, knownAt) in the county's zone, to the second. */
@@ -48,5 +50,7 @@ export function formatInstant(iso: string, lang: 'zh' | 'en', timeZone = 'Asia/S
 
 /** The day (YYYY-MM-DD) an instant falls on in `timeZone`. */
 export function dayIn(iso: string | number, timeZone = 'Asia/Shanghai'): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(typeof iso === 'number' ? iso : Date.parse(iso));
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    typeof iso === 'number' ? iso : Date.parse(iso),
+  );
 }

@@ -73,21 +73,42 @@ export interface ViewLoad {
  */
 export function loadView(client: CordonClient, view: View, regions: Map<string, Schemas['RegionDetail']>, signal?: AbortSignal): ViewLoad {
   const call = { signal };
-  const range = { region: view.region, ...(view.from ? { from: view.from } : {}), to: view.to, ...(view.knownAt ? { knownAt: view.knownAt } : {}) };
+  const range = {
+    region: view.region,
+    ...(view.from ? { from: view.from } : {}),
+    to: view.to,
+    ...(view.knownAt ? { knownAt: view.knownAt } : {}),
+  };
   const known = view.knownAt ? { knownAt: view.knownAt } : {};
   const figures = async (): Promise<ViewData> => {
     const cached = regions.get(view.region);
     const region = cached ? Promise.resolve(cached) : need(client.regions.get(view.region, call)).then(({ data }) => data);
     const totals = need(client.aggregates({ metrics: cardMetrics, ...range }, call));
-    const days = need(client.aggregates({ metrics: cardMetrics, region: view.region, from: addDays(view.to, -1), to: view.to, groupBy: 'day', ...known }, call));
+    const days = need(
+      client.aggregates(
+        { metrics: cardMetrics, region: view.region, from: addDays(view.to, -1), to: view.to, groupBy: 'day', ...known },
+        call,
+      ),
+    );
     const series = need(client.timeseries({ metric: view.metric, ...range, interval: view.interval }, call));
     const breakdown = region.then((detail) => {
       const level = nextLevel(detail.level);
-      return level ? need(client.aggregates({ metrics: cardMetrics, ...range, groupBy: 'region', level }, call)).then(({ data }) => data) : null;
+      return level
+        ? need(client.aggregates({ metrics: cardMetrics, ...range, groupBy: 'region', level }, call)).then(({ data }) => data)
+        : null;
     });
     const [detail, t, d, s, b] = await Promise.all([region, totals, days, series, breakdown]);
     regions.set(detail.code, detail);
-    return { region: detail, totals: t.data, days: d.data, series: s.data, breakdown: b, completeness: null, quality: null, etag: t.response.headers.get('etag') };
+    return {
+      region: detail,
+      totals: t.data,
+      days: d.data,
+      series: s.data,
+      breakdown: b,
+      completeness: null,
+      quality: null,
+      etag: t.response.headers.get('etag'),
+    };
   };
   const checks = async () => {
     const [c, q] = await Promise.all([
@@ -140,7 +161,11 @@ export async function defaultRegion(client: CordonClient): Promise<Loaded<string
 }
 
 /** The last day with an event at any site of the region, or null when it has none. */
-export async function lastDayWithData(client: CordonClient, region: string, dayOf: (iso: string) => string): Promise<Loaded<string | null>> {
+export async function lastDayWithData(
+  client: CordonClient,
+  region: string,
+  dayOf: (iso: string) => string,
+): Promise<Loaded<string | null>> {
   const result = await client.sites({ region });
   if (result.error) return { ok: false, failure: failureOf(result.error) };
   let latest: string | null = null;

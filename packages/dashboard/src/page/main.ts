@@ -113,7 +113,12 @@ async function enter(key: string, fragment: Fragment) {
   state.view = null;
   state.status = 'loading';
   state.refreshSeconds = fragment.refresh ?? 10;
-  client = createClient({ baseUrl: location.origin, apiKey: key, timeoutMs: 15_000, retry: { retries: 1, minDelayMs: 200, maxDelayMs: 1000 } });
+  client = createClient({
+    baseUrl: location.origin,
+    apiKey: key,
+    timeoutMs: 15_000,
+    retry: { retries: 1, minDelayMs: 200, maxDelayMs: 1000 },
+  });
   disposeCharts();
   frame = ui.createFrame(root);
   void renderAll(false);
@@ -167,13 +172,24 @@ async function show(view: View, quiet = false) {
     return fail(loaded.failure, mine);
   }
   // A quiet refresh keeps the day's reporting and warnings on screen until their new answers are in.
-  const kept = quiet && state.data ? { completeness: state.data.completeness, quality: state.data.quality } : { completeness: null, quality: null };
+  const kept =
+    quiet && state.data ? { completeness: state.data.completeness, quality: state.data.quality } : { completeness: null, quality: null };
   state.data = { ...loaded.value, ...kept };
   state.failure = null;
   state.status = 'idle';
   state.lastGoodRegion = view.region;
   state.bulletinMessage = null;
-  writeFragment({ key: null, region: view.region, from: view.from, to: view.to, metric: view.metric === 'people_screened' ? null : view.metric, interval: view.interval === 'day' ? null : view.interval, knownAt: view.knownAt, lang: null, refresh: state.refreshSeconds === 10 ? null : state.refreshSeconds });
+  writeFragment({
+    key: null,
+    region: view.region,
+    from: view.from,
+    to: view.to,
+    metric: view.metric === 'people_screened' ? null : view.metric,
+    interval: view.interval === 'day' ? null : view.interval,
+    knownAt: view.knownAt,
+    lang: null,
+    refresh: state.refreshSeconds === 10 ? null : state.refreshSeconds,
+  });
   await renderAll(true, mine);
   const checks = await load.checks;
   if (mine !== generation) return;
@@ -230,10 +246,25 @@ function renderAll(charts: boolean, mine = generation): Promise<void> {
   if (!charts || !data || !view) return Promise.resolve();
   const t = words[state.lang];
   const label = metricLabel(state.catalogue, view.metric, state.lang);
-  const drawn = [draw(frame.trendChart, trendOption(data.series.points, view.interval, { metric: label, unit: unitLabel(state.catalogue, view.metric, state.lang) }, state.lang))];
+  const drawn = [
+    draw(
+      frame.trendChart,
+      trendOption(
+        data.series.points,
+        view.interval,
+        { metric: label, unit: unitLabel(state.catalogue, view.metric, state.lang) },
+        state.lang,
+      ),
+    ),
+  ];
   if (data.breakdown && !frame.breakdownChart.hidden) {
     const rows = breakdownRows(data.breakdown, view.region);
-    const items = rows.map((row) => ({ code: row.code, name: row.own ? `${row.name}${t.ownRegion}` : row.name, value: row.values[view.metric] ?? 0, own: row.own }));
+    const items = rows.map((row) => ({
+      code: row.code,
+      name: row.own ? `${row.name}${t.ownRegion}` : row.name,
+      value: row.values[view.metric] ?? 0,
+      own: row.own,
+    }));
     frame.breakdownChart.style.height = `${breakdownHeight(items.length)}px`;
     drawn.push(
       draw(frame.breakdownChart, breakdownOption(items, label), (params) => {
@@ -298,7 +329,12 @@ async function downloadCsv(what: 'breakdown' | 'trend') {
   const view = state.view;
   const data = state.data;
   if (!client || !view || !data) return;
-  const range = { region: view.region, ...(view.from ? { from: view.from } : {}), to: view.to, ...(view.knownAt ? { knownAt: view.knownAt } : {}) };
+  const range = {
+    region: view.region,
+    ...(view.from ? { from: view.from } : {}),
+    to: view.to,
+    ...(view.knownAt ? { knownAt: view.knownAt } : {}),
+  };
   const level = nextLevel(data.region.level);
   // The same query as the one on screen, headed in the page's language: the file is what the page shows, as the API writes it.
   const result =

@@ -65,14 +65,25 @@ export function renderSignIn(root: HTMLElement, state: State, actions: Actions) 
     h('label', { for: 'api-key' }, t.keyLabel),
     input,
     h('button', { type: 'submit' }, t.signIn),
-    h('button', { type: 'button', class: 'link', lang: state.lang === 'zh' ? 'en' : 'zh-CN', 'aria-label': t.switchLangName, onclick: () => actions.switchLang() }, t.switchLang),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'link',
+        lang: state.lang === 'zh' ? 'en' : 'zh-CN',
+        'aria-label': t.switchLangName,
+        onclick: () => actions.switchLang(),
+      },
+      t.switchLang,
+    ),
   );
   replace(root, h('main', { class: 'signin-page' }, form));
   input.focus();
 }
 
 export function createFrame(root: HTMLElement): Frame {
-  const section = (id: string, ...children: HTMLElement[]) => h('section', { class: `panel ${id}`, 'aria-labelledby': `${id}-title` }, ...children);
+  const section = (id: string, ...children: HTMLElement[]) =>
+    h('section', { class: `panel ${id}`, 'aria-labelledby': `${id}-title` }, ...children);
   const frame: Frame = {
     root,
     header: h('header', { class: 'top' }),
@@ -97,7 +108,12 @@ export function createFrame(root: HTMLElement): Frame {
       frame.status,
       frame.controls,
       frame.cards,
-      h('div', { class: 'row' }, section('trend', frame.trendHead, frame.trendChart), section('breakdown', frame.breakdownHead, frame.breakdownChart)),
+      h(
+        'div',
+        { class: 'row' },
+        section('trend', frame.trendHead, frame.trendChart),
+        section('breakdown', frame.breakdownHead, frame.breakdownChart),
+      ),
       h('div', { class: 'panel breakdown-table' }, frame.breakdownTable),
       h('div', { class: 'row' }, frame.completeness, frame.quality),
     ),
@@ -115,7 +131,17 @@ export function renderHeader(frame: Frame, state: State, actions: Actions) {
     h(
       'div',
       { class: 'top-actions' },
-      h('button', { type: 'button', class: 'link', lang: state.lang === 'zh' ? 'en' : 'zh-CN', 'aria-label': t.switchLangName, onclick: () => actions.switchLang() }, t.switchLang),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          lang: state.lang === 'zh' ? 'en' : 'zh-CN',
+          'aria-label': t.switchLangName,
+          onclick: () => actions.switchLang(),
+        },
+        t.switchLang,
+      ),
       h('button', { type: 'button', class: 'link', onclick: () => actions.signOut() }, t.signOut),
     ),
   );
@@ -173,24 +199,27 @@ export function renderControls(frame: Frame, state: State, actions: Actions) {
         h(
           'ol',
           {},
-          region.ancestors.map((a) => h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => actions.goToRegion(a.code) }, a.name))),
+          region.ancestors.map((a) =>
+            h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => actions.goToRegion(a.code) }, a.name)),
+          ),
           h('li', { 'aria-current': 'page' }, region.name),
         ),
       )
     : null;
-  const children = region && region.children.length > 0
-    ? h(
-        'div',
-        { class: 'field' },
-        h('label', { for: 'child-region' }, t.childRegion),
-        h(
-          'select',
-          { id: 'child-region', onchange: ((e: Event) => actions.goToRegion((e.target as HTMLSelectElement).value)) as EventListener },
-          h('option', { value: '' }, t.chooseChild),
-          region.children.map((c) => h('option', { value: c.code }, c.name)),
-        ),
-      )
-    : null;
+  const children =
+    region && region.children.length > 0
+      ? h(
+          'div',
+          { class: 'field' },
+          h('label', { for: 'child-region' }, t.childRegion),
+          h(
+            'select',
+            { id: 'child-region', onchange: ((e: Event) => actions.goToRegion((e.target as HTMLSelectElement).value)) as EventListener },
+            h('option', { value: '' }, t.chooseChild),
+            region.children.map((c) => h('option', { value: c.code }, c.name)),
+          ),
+        )
+      : null;
   const searchInput = h('input', { id: 'region-search', type: 'search', value: state.search.text, autocomplete: 'off' });
   let timer: ReturnType<typeof setTimeout> | undefined;
   searchInput.addEventListener('input', () => {
@@ -207,7 +236,16 @@ export function renderControls(frame: Frame, state: State, actions: Actions) {
           results.length === 0
             ? h('li', {}, t.noMatches)
             : results.map((r) =>
-                h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => actions.goToRegion(r.code) }, r.name, r.parent ? h('span', { class: 'muted' }, bracket(state.lang, r.parent.name)) : null)),
+                h(
+                  'li',
+                  {},
+                  h(
+                    'button',
+                    { type: 'button', class: 'link', onclick: () => actions.goToRegion(r.code) },
+                    r.name,
+                    r.parent ? h('span', { class: 'muted' }, bracket(state.lang, r.parent.name)) : null,
+                  ),
+                ),
               ),
         );
   const from = h('input', { id: 'from', type: 'date', value: view?.from ?? '', 'aria-describedby': 'from-hint' });
@@ -220,7 +258,13 @@ export function renderControls(frame: Frame, state: State, actions: Actions) {
   const knownAt = h('input', { id: 'known-at', type: 'datetime-local', step: 1, value: view?.knownAt ? toLocalInput(view.knownAt) : '' });
   replace(
     frame.controls,
-    h('div', { class: 'control-group region-group' }, path, children, h('div', { class: 'field' }, h('label', { for: 'region-search' }, t.search), searchInput, searchResults)),
+    h(
+      'div',
+      { class: 'control-group region-group' },
+      path,
+      children,
+      h('div', { class: 'field' }, h('label', { for: 'region-search' }, t.search), searchInput, searchResults),
+    ),
     h(
       'div',
       { class: 'control-group' },
@@ -231,8 +275,14 @@ export function renderControls(frame: Frame, state: State, actions: Actions) {
       'div',
       { class: 'control-group' },
       h('div', { class: 'field' }, h('label', { for: 'known-at' }, t.knownAt), knownAt),
-      h('div', { class: 'buttons' },
-        h('button', { type: 'button', onclick: () => knownAt.value && actions.setKnownAt(new Date(knownAt.value).toISOString()) }, t.knownAtApply),
+      h(
+        'div',
+        { class: 'buttons' },
+        h(
+          'button',
+          { type: 'button', onclick: () => knownAt.value && actions.setKnownAt(new Date(knownAt.value).toISOString()) },
+          t.knownAtApply,
+        ),
         view?.knownAt ? h('button', { type: 'button', onclick: () => actions.setKnownAt(null) }, t.knownAtClear) : null,
       ),
     ),
@@ -270,7 +320,13 @@ export function renderCards(frame: Frame, state: State) {
           'li',
           { class: 'card', role: 'group', 'aria-label': label },
           h('h3', {}, label),
-          h('p', { class: 'total' }, h('span', { class: 'caption' }, stock ? t.totalStock : t.total), h('strong', {}, formatFigure(card.total)), h('span', { class: 'unit' }, unit)),
+          h(
+            'p',
+            { class: 'total' },
+            h('span', { class: 'caption' }, stock ? t.totalStock : t.total),
+            h('strong', {}, formatFigure(card.total)),
+            h('span', { class: 'unit' }, unit),
+          ),
           h(
             'p',
             { class: 'day' },
@@ -292,11 +348,19 @@ export function renderTrendHead(frame: Frame, state: State, actions: Actions) {
   }
   const select = h(
     'select',
-    { id: 'trend-metric', onchange: ((e: Event) => actions.setMetric((e.target as HTMLSelectElement).value as MetricName)) as EventListener },
+    {
+      id: 'trend-metric',
+      onchange: ((e: Event) => actions.setMetric((e.target as HTMLSelectElement).value as MetricName)) as EventListener,
+    },
     chartMetrics.map((m) => h('option', { value: m, selected: m === view.metric }, metricLabel(state.catalogue, m, state.lang))),
   );
   const radio = (value: 'day' | 'week', text: string) =>
-    h('label', { class: 'radio' }, h('input', { type: 'radio', name: 'interval', value, checked: view.interval === value, onchange: () => actions.setInterval(value) }), text);
+    h(
+      'label',
+      { class: 'radio' },
+      h('input', { type: 'radio', name: 'interval', value, checked: view.interval === value, onchange: () => actions.setInterval(value) }),
+      text,
+    );
   replace(
     frame.trendHead,
     h('h2', { id: 'trend-title' }, view.interval === 'week' ? t.trendWeekly : t.trend),
@@ -305,11 +369,20 @@ export function renderTrendHead(frame: Frame, state: State, actions: Actions) {
       { class: 'panel-tools' },
       h('label', { for: 'trend-metric' }, t.metric),
       select,
-      h('fieldset', { class: 'interval' }, h('legend', { class: 'visually-hidden' }, t.interval), radio('day', t.daily), radio('week', t.weekly)),
+      h(
+        'fieldset',
+        { class: 'interval' },
+        h('legend', { class: 'visually-hidden' }, t.interval),
+        radio('day', t.daily),
+        radio('week', t.weekly),
+      ),
       h('button', { type: 'button', onclick: () => actions.downloadCsv('trend') }, t.csvTrend),
     ),
   );
-  frame.trendChart.setAttribute('aria-label', `${view.interval === 'week' ? t.trendWeekly : t.trend}: ${metricLabel(state.catalogue, view.metric, state.lang)}`);
+  frame.trendChart.setAttribute(
+    'aria-label',
+    `${view.interval === 'week' ? t.trendWeekly : t.trend}: ${metricLabel(state.catalogue, view.metric, state.lang)}`,
+  );
 }
 
 export function renderBreakdown(frame: Frame, state: State, actions: Actions) {
@@ -319,7 +392,9 @@ export function renderBreakdown(frame: Frame, state: State, actions: Actions) {
   replace(
     frame.breakdownHead,
     h('h2', { id: 'breakdown-title' }, t.breakdown),
-    data?.breakdown ? h('div', { class: 'panel-tools' }, h('button', { type: 'button', onclick: () => actions.downloadCsv('breakdown') }, t.csvBreakdown)) : null,
+    data?.breakdown
+      ? h('div', { class: 'panel-tools' }, h('button', { type: 'button', onclick: () => actions.downloadCsv('breakdown') }, t.csvBreakdown))
+      : null,
   );
   if (!data || !view) return replace(frame.breakdownTable);
   if (!data.breakdown) {
@@ -339,7 +414,12 @@ export function renderBreakdown(frame: Frame, state: State, actions: Actions) {
     return h(
       'th',
       { scope: 'col', 'aria-sort': sorted ? (state.sort.descending ? 'descending' : 'ascending') : 'none' },
-      h('button', { type: 'button', class: 'sort', onclick: () => actions.setSort(key) }, text, sorted ? (state.sort.descending ? ' ↓' : ' ↑') : ''),
+      h(
+        'button',
+        { type: 'button', class: 'sort', onclick: () => actions.setSort(key) },
+        text,
+        sorted ? (state.sort.descending ? ' ↓' : ' ↑') : '',
+      ),
     );
   };
   replace(
@@ -348,7 +428,16 @@ export function renderBreakdown(frame: Frame, state: State, actions: Actions) {
       'table',
       {},
       h('caption', {}, t.breakdown),
-      h('thead', {}, h('tr', {}, header('name', t.region), cardMetrics.map((m) => header(m, metricLabel(state.catalogue, m, state.lang))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          header('name', t.region),
+          cardMetrics.map((m) => header(m, metricLabel(state.catalogue, m, state.lang))),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -356,7 +445,13 @@ export function renderBreakdown(frame: Frame, state: State, actions: Actions) {
           h(
             'tr',
             {},
-            h('th', { scope: 'row' }, row.own ? `${row.name}${t.ownRegion}` : h('button', { type: 'button', class: 'link', onclick: () => actions.goToRegion(row.code) }, row.name)),
+            h(
+              'th',
+              { scope: 'row' },
+              row.own
+                ? `${row.name}${t.ownRegion}`
+                : h('button', { type: 'button', class: 'link', onclick: () => actions.goToRegion(row.code) }, row.name),
+            ),
             cardMetrics.map((m) => h('td', {}, formatFigure(row.values[m] ?? 0))),
           ),
         ),
@@ -392,7 +487,13 @@ export function renderCompleteness(frame: Frame, state: State, actions: Actions)
               'ul',
               { class: 'site-list', 'aria-label': t.notReported },
               missing.map((s) =>
-                h('li', {}, s.name, ' ', h('button', { type: 'button', class: 'link', onclick: () => actions.goToRegion(s.region.code) }, s.region.name)),
+                h(
+                  'li',
+                  {},
+                  s.name,
+                  ' ',
+                  h('button', { type: 'button', class: 'link', onclick: () => actions.goToRegion(s.region.code) }, s.region.name),
+                ),
               ),
             ),
           ),
@@ -421,7 +522,11 @@ export function renderQuality(frame: Frame, state: State) {
                 'details',
                 {},
                 h('summary', {}, `${t.eventsBehind}${bracket(state.lang, formatFigure(flag.eventIds.length))}`),
-                h('ul', { class: 'event-ids' }, flag.eventIds.map((id) => h('li', {}, h('code', {}, id)))),
+                h(
+                  'ul',
+                  { class: 'event-ids' },
+                  flag.eventIds.map((id) => h('li', {}, h('code', {}, id))),
+                ),
               ),
             ),
           ),
@@ -448,7 +553,11 @@ export function renderFooter(frame: Frame, state: State, actions: Actions) {
     h(
       'p',
       {},
-      h('button', { type: 'button', onclick: () => actions.openBulletin() }, `${t.bulletin}${bracket(state.lang, formatDay(view.to, state.lang))}`),
+      h(
+        'button',
+        { type: 'button', onclick: () => actions.openBulletin() },
+        `${t.bulletin}${bracket(state.lang, formatDay(view.to, state.lang))}`,
+      ),
       state.bulletinMessage ? h('span', { role: 'status', class: 'muted' }, ` ${state.bulletinMessage}`) : null,
     ),
   );

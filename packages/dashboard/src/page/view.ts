@@ -56,8 +56,7 @@ export interface Sort {
 export function sortRows(rows: readonly BreakdownRow[], sort: Sort): BreakdownRow[] {
   const direction = sort.descending ? -1 : 1;
   return [...rows].sort((a, b) => {
-    const order =
-      sort.key === 'name' ? a.name.localeCompare(b.name, 'zh-CN') : (a.values[sort.key] ?? 0) - (b.values[sort.key] ?? 0);
+    const order = sort.key === 'name' ? a.name.localeCompare(b.name, 'zh-CN') : (a.values[sort.key] ?? 0) - (b.values[sort.key] ?? 0);
     return order !== 0 ? order * direction : a.code.localeCompare(b.code);
   });
 }

@@ -60,7 +60,10 @@ export async function checkAgainstLog(ch: ClickHouse, log: EventLog, groupId: st
     format: 'JSONEachRow',
   });
   const progress = new Map(
-    (await progressResult.json<{ partition: number; next: string; rows: string }>()).map((r) => [Number(r.partition), { next: BigInt(r.next), rows: Number(r.rows) }]),
+    (await progressResult.json<{ partition: number; next: string; rows: string }>()).map((r) => [
+      Number(r.partition),
+      { next: BigInt(r.next), rows: Number(r.rows) },
+    ]),
   );
   const rowsResult = await ch.client.query({
     query: `SELECT log_partition AS partition, count() AS rows FROM ${ch.database}.events GROUP BY log_partition`,
@@ -74,12 +77,19 @@ export async function checkAgainstLog(ch: ClickHouse, log: EventLog, groupId: st
     if (offset <= 0n) continue;
     const p = progress.get(partition);
     const held = rows.get(partition) ?? 0;
-    partitions.push({ partition, committed: offset.toString(), progress: p ? p.next.toString() : null, progressRows: p ? p.rows : null, rows: held });
+    partitions.push({
+      partition,
+      committed: offset.toString(),
+      progress: p ? p.next.toString() : null,
+      progressRows: p ? p.rows : null,
+      rows: held,
+    });
     if (reason !== null) continue;
     if (p === undefined) {
       // No progress at all and no events: ClickHouse is new or emptied. Events
       // but no progress: a data folder from before progress was recorded.
-      if (progress.size === 0 && totalRows === 0) reason = `partition ${partition}: the log committed ${offset} records, ClickHouse holds no events`;
+      if (progress.size === 0 && totalRows === 0)
+        reason = `partition ${partition}: the log committed ${offset} records, ClickHouse holds no events`;
       else if (progress.size > 0) reason = `partition ${partition}: the log committed ${offset} records, ClickHouse has no progress for it`;
     } else if (p.next < offset) {
       reason = `partition ${partition}: the log committed ${offset} records, ClickHouse had counted only up to ${p.next}`;

@@ -27,7 +27,8 @@ export function createHealthTracker(options: { stuckAfterMs: number; now?: () =>
       if (failingSince.size === 0) return { state: 'ok', since: new Date(okSince).toISOString(), lastError };
       const first = Math.min(...failingSince.values());
       const t = now();
-      if (t - first >= options.stuckAfterMs) return { state: 'stuck', since: new Date(first + options.stuckAfterMs).toISOString(), lastError };
+      if (t - first >= options.stuckAfterMs)
+        return { state: 'stuck', since: new Date(first + options.stuckAfterMs).toISOString(), lastError };
       return { state: 'retrying', since: new Date(first).toISOString(), lastError };
     },
   };

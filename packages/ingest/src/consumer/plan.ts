@@ -52,7 +52,13 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
   const counting = storedIds(ch, [...firsts.keys()], 1);
   const candidates = [...firsts.values()].map((item) => ({
     item,
-    row: eventRow(item.envelope.event, { receivedAt: item.envelope.receivedAt, scope: item.envelope.scope, partition: item.record.partition, offset: item.record.offset, dayOf }),
+    row: eventRow(item.envelope.event, {
+      receivedAt: item.envelope.receivedAt,
+      scope: item.envelope.scope,
+      partition: item.record.partition,
+      offset: item.record.offset,
+      dayOf,
+    }),
   }));
   const counted = await counting;
   const kept = candidates.filter(({ item }) => !counted.has(item.envelope.event.id));
@@ -64,9 +70,12 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
   const batchVoids: StoredVoid[] = [];
   for (const { envelope } of firsts.values()) {
     const e = envelope.event;
-    if (e.type === 'void') batchVoids.push({ target: e.data.target, voidId: e.id, voidReceivedAt: envelope.receivedAt, scope: envelope.scope ?? '' });
+    if (e.type === 'void')
+      batchVoids.push({ target: e.data.target, voidId: e.id, voidReceivedAt: envelope.receivedAt, scope: envelope.scope ?? '' });
   }
-  const batchTargets = [...firsts.values()].filter(({ envelope }) => envelope.event.type !== 'void').map(({ envelope }) => envelope.event.id);
+  const batchTargets = [...firsts.values()]
+    .filter(({ envelope }) => envelope.event.type !== 'void')
+    .map(({ envelope }) => envelope.event.id);
   const inBatch = new Set(batchVoids.map((v) => v.voidId));
   const pairs = [...batchVoids, ...(await storedVoidsFor(ch, batchTargets)).filter((v) => !inBatch.has(v.voidId))];
   const summary = { fresh: fresh.length, duplicates: batch.length - fresh.length };
@@ -74,7 +83,10 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
 
   const targetIds = [...new Set(pairs.map((p) => p.target))];
   const retracted = await storedIds(ch, targetIds, -1);
-  const storedTargets = await storedRows(ch, targetIds.filter((id) => !rowById.has(id)));
+  const storedTargets = await storedRows(
+    ch,
+    targetIds.filter((id) => !rowById.has(id)),
+  );
   let retractions = 0;
   const refused: { pair: StoredVoid; target: EventRow }[] = [];
   for (const pair of pairs) {
@@ -95,9 +107,16 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
 }
 
 /** The log records of refused voids: the batch's own, or made again from the stored row of a void counted earlier. */
-async function refusedVoidRecords(ch: ClickHouse, refused: readonly { pair: StoredVoid; target: EventRow }[], inBatch: ReadonlyMap<string, DecodedRecord>): Promise<BatchPlan['refusedVoids']> {
+async function refusedVoidRecords(
+  ch: ClickHouse,
+  refused: readonly { pair: StoredVoid; target: EventRow }[],
+  inBatch: ReadonlyMap<string, DecodedRecord>,
+): Promise<BatchPlan['refusedVoids']> {
   if (refused.length === 0) return [];
-  const stored = await storedRows(ch, refused.map(({ pair }) => pair.voidId).filter((id) => !inBatch.has(id)));
+  const stored = await storedRows(
+    ch,
+    refused.map(({ pair }) => pair.voidId).filter((id) => !inBatch.has(id)),
+  );
   const out: BatchPlan['refusedVoids'] = [];
   for (const { pair, target } of refused) {
     const row = stored.get(pair.voidId);

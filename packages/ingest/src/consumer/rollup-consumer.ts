@@ -80,7 +80,15 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
   await healFromLog({ clickhouse, log, groupId, logger });
   const recordProgress = createProgressRecorder(clickhouse, groupId);
   const step = createRollupStep({ clickhouse, timeZone: options.timeZone });
-  const stats: RollupConsumerStats = { batches: 0, firstBatchAt: null, lastBatchAt: null, counted: 0, duplicates: 0, retractions: 0, deadLettered: 0 };
+  const stats: RollupConsumerStats = {
+    batches: 0,
+    firstBatchAt: null,
+    lastBatchAt: null,
+    counted: 0,
+    duplicates: 0,
+    retractions: 0,
+    deadLettered: 0,
+  };
   const health = createHealthTracker({ stuckAfterMs: options.stuckAfterMs ?? defaultStuckAfterMs });
   let writeEpoch = 0;
 
@@ -97,8 +105,12 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
     } catch (error) {
       if (!isRowCaused(error)) throw error;
       const reason = `ClickHouse refused the row: ${describeError(error)}`;
-      if (records.length === 1) return { counted: 0, duplicates: 0, retractions: 0, undecodable: [{ record: records[0]!, reason }], refusedVoids: [] };
-      logger.warn({ partition, firstOffset: String(records[0]!.offset), records: records.length, err: error }, 'ClickHouse refused rows of a batch; bisecting it to find them');
+      if (records.length === 1)
+        return { counted: 0, duplicates: 0, retractions: 0, undecodable: [{ record: records[0]!, reason }], refusedVoids: [] };
+      logger.warn(
+        { partition, firstOffset: String(records[0]!.offset), records: records.length, err: error },
+        'ClickHouse refused rows of a batch; bisecting it to find them',
+      );
       const half = Math.ceil(records.length / 2);
       const first = await countRecords(records.slice(0, half), partition);
       const second = await countRecords(records.slice(half), partition);

@@ -31,6 +31,12 @@ export function createRollupStep(deps: { clickhouse: ClickHouse; timeZone: strin
     }
     const plan = await planBatch(decoded, deps.clickhouse, dayOf);
     await writeRows(deps.clickhouse, plan.rows);
-    return { counted: plan.fresh, duplicates: plan.duplicates, retractions: plan.retractions, undecodable, refusedVoids: plan.refusedVoids };
+    return {
+      counted: plan.fresh,
+      duplicates: plan.duplicates,
+      retractions: plan.retractions,
+      undecodable,
+      refusedVoids: plan.refusedVoids,
+    };
   };
 }

@@ -28,13 +28,20 @@ export async function verifyRollups(ch: ClickHouse): Promise<RollupCheck> {
               (SELECT sum(events) FROM ${db}.metric_daily) AS rolledUp,
               (SELECT count() FROM ${db}.events WHERE type = 'void' AND sign = 1) AS rawVoids,
               (SELECT count() FROM ${db}.voids) AS indexedVoids,
-              ${eventIndexes.map((index, i) => { const sql = eventIndexCountSql(index, db); return `${sql.raw} AS raw_${i}, ${sql.indexed} AS indexed_${i}`; }).join(',\n              ')}`,
+              ${eventIndexes
+                .map((index, i) => {
+                  const sql = eventIndexCountSql(index, db);
+                  return `${sql.raw} AS raw_${i}, ${sql.indexed} AS indexed_${i}`;
+                })
+                .join(',\n              ')}`,
     format: 'JSONEachRow',
   });
   const [row = {}] = await result.json<Record<string, string | number>>();
   const contributions = { raw: Number(row['raw'] ?? 0), rolledUp: Number(row['rolledUp'] ?? 0) };
   const voids = { raw: Number(row['rawVoids'] ?? 0), indexed: Number(row['indexedVoids'] ?? 0) };
-  const indexes = Object.fromEntries(eventIndexes.map((index, i) => [index.table, { raw: Number(row[`raw_${i}`] ?? 0), indexed: Number(row[`indexed_${i}`] ?? 0) }]));
+  const indexes = Object.fromEntries(
+    eventIndexes.map((index, i) => [index.table, { raw: Number(row[`raw_${i}`] ?? 0), indexed: Number(row[`indexed_${i}`] ?? 0) }]),
+  );
   const indexesOk = Object.values(indexes).every((c) => c.raw === c.indexed);
   return { ok: contributions.raw === contributions.rolledUp && voids.raw === voids.indexed && indexesOk, contributions, voids, indexes };
 }

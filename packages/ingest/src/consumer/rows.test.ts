@@ -7,7 +7,14 @@ import { deduplicationToken } from './write.ts';
 const dayOf = createDayOf('Asia/Shanghai');
 const event = (input: unknown): CordonEvent => eventSchema.parse(input) as CordonEvent;
 // 2020-02-12 23:30 UTC is 2月13日 07:30 in Shanghai: the day is the zone's, not UTC's.
-const screening = event({ id: '0190d8a0-0000-7000-8000-000000000001', type: 'screening', occurredAt: '2020-02-12T23:30:00Z', region: '410184003', site: 'cp-1', data: { vehicles: 3, people: 5 } });
+const screening = event({
+  id: '0190d8a0-0000-7000-8000-000000000001',
+  type: 'screening',
+  occurredAt: '2020-02-12T23:30:00Z',
+  region: '410184003',
+  site: 'cp-1',
+  data: { vehicles: 3, people: 5 },
+});
 const ctx = { receivedAt: '2020-02-13T01:02:03.456Z', partition: 2, offset: 41n, dayOf };
 
 describe('eventRow', () => {
@@ -33,9 +40,21 @@ describe('eventRow', () => {
   });
 
   it('keeps a dimension beside its metric (a site registered counts under its kind)', () => {
-    const site = event({ id: '0190d8a0-0000-7000-8000-000000000002', type: 'site.registered', occurredAt: '2020-01-25T08:00:00+08:00', region: '410184', site: 'cp-9', data: { kind: 'road_checkpoint', name: '卡点9' } });
+    const site = event({
+      id: '0190d8a0-0000-7000-8000-000000000002',
+      type: 'site.registered',
+      occurredAt: '2020-01-25T08:00:00+08:00',
+      region: '410184',
+      site: 'cp-9',
+      data: { kind: 'road_checkpoint', name: '卡点9' },
+    });
     const row = eventRow(site, ctx);
-    expect([row['contributions.metric'], row['contributions.dim'], row['contributions.value'], row.region]).toEqual([['sites_active'], ['road_checkpoint'], [1], '410184000000']);
+    expect([row['contributions.metric'], row['contributions.dim'], row['contributions.value'], row.region]).toEqual([
+      ['sites_active'],
+      ['road_checkpoint'],
+      [1],
+      '410184000000',
+    ]);
   });
 });
 
@@ -43,7 +62,12 @@ describe('retractionRow', () => {
   it('is the target with sign -1, the void named, and the moment the void took effect', () => {
     const target = eventRow(screening, ctx);
     const retraction = retractionRow(target, '0190d8a0-0000-7000-8000-000000000009', '2020-02-14T00:00:00.000Z');
-    expect(retraction).toEqual({ ...target, sign: -1, void_id: '0190d8a0-0000-7000-8000-000000000009', received_at: '2020-02-14 00:00:00.000' });
+    expect(retraction).toEqual({
+      ...target,
+      sign: -1,
+      void_id: '0190d8a0-0000-7000-8000-000000000009',
+      received_at: '2020-02-14 00:00:00.000',
+    });
   });
 });
 

@@ -41,7 +41,12 @@ export function recordOfStoredVoid(row: EventRow): LogRecord {
     ...(row.source === '' ? {} : { source: row.source }),
     data: JSON.parse(row.data) as Extract<CordonEvent, { type: 'void' }>['data'],
   } as CordonEvent;
-  const envelope: LogEnvelope = { v: 1, receivedAt: fromClickHouseTime(row.received_at), ...(row.scope === '' ? {} : { scope: row.scope }), event };
+  const envelope: LogEnvelope = {
+    v: 1,
+    receivedAt: fromClickHouseTime(row.received_at),
+    ...(row.scope === '' ? {} : { scope: row.scope }),
+    event,
+  };
   // Keyed by the target, as ingest keys a void (partitionKey).
   const target = event.type === 'void' ? event.data.target : row.id;
   return { partition: row.log_partition, offset: BigInt(row.log_offset), key: target, value: encodeEnvelope(envelope) };

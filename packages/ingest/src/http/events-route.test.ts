@@ -27,11 +27,20 @@ beforeAll(async () => {
 async function tinyApp(options: Pick<EventsRouteDeps, 'voidScope'> = {}) {
   const keys = new KeyStore({ append: async () => {} });
   const log = createMemoryEventLog();
-  const route = createEventsRoute({ log, keys, regions, ids: createIdIndex({ clickhouse: null }), now: () => new Date(receivedAt), ...options });
+  const route = createEventsRoute({
+    log,
+    keys,
+    regions,
+    ids: createIdIndex({ clickhouse: null }),
+    now: () => new Date(receivedAt),
+    ...options,
+  });
   const app = new Hono().route('/', route);
-  app.onError(handleError((error) => {
-    throw error;
-  }));
+  app.onError(
+    handleError((error) => {
+      throw error;
+    }),
+  );
   const townKey = (await keys.create({ name: 'town', role: 'ingest', region: xinyan })).key;
   const countyKey = (await keys.create({ name: 'county', role: 'ingest', region: county })).key;
   const readKey = (await keys.create({ name: 'office', role: 'read' })).key;
@@ -46,12 +55,24 @@ async function tinyApp(options: Pick<EventsRouteDeps, 'voidScope'> = {}) {
 }
 
 const id = (n: number) => `0190d8a0-0000-7000-8000-${String(n).padStart(12, '0')}`;
-const screening = (n: number, region = xinyan) => ({ id: id(n), type: 'screening', occurredAt: '2020-02-13T08:00:00+08:00', region, data: { vehicles: 3, people: 5 } });
+const screening = (n: number, region = xinyan) => ({
+  id: id(n),
+  type: 'screening',
+  occurredAt: '2020-02-13T08:00:00+08:00',
+  region,
+  data: { vehicles: 3, people: 5 },
+});
 
 describe('POST /v1/events on an in-memory log', () => {
   it('appends each valid event as an envelope keyed by its id, and a void keyed by its target', async () => {
     const { log, post } = await tinyApp();
-    const voiding = { id: id(9), type: 'void', occurredAt: '2020-02-13T09:00:00+08:00', region: xinyan, data: { target: id(1), reason: '录入错误' } };
+    const voiding = {
+      id: id(9),
+      type: 'void',
+      occurredAt: '2020-02-13T09:00:00+08:00',
+      region: xinyan,
+      data: { target: id(1), reason: '录入错误' },
+    };
     const res = await post(JSON.stringify([screening(1), voiding]));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
@@ -70,7 +91,9 @@ describe('POST /v1/events on an in-memory log', () => {
 
   it('takes the rest of a batch when one event is bad, naming its index and field', async () => {
     const { log, post } = await tinyApp();
-    const res = await post(JSON.stringify({ events: [screening(1), { ...screening(2), data: { vehicles: -1, people: 5 } }, screening(3, '419999')] }));
+    const res = await post(
+      JSON.stringify({ events: [screening(1), { ...screening(2), data: { vehicles: -1, people: 5 } }, screening(3, '419999')] }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       accepted: 1,
@@ -78,7 +101,11 @@ describe('POST /v1/events on an in-memory log', () => {
       rejected: 2,
       errors: [
         { index: 1, id: id(2), errors: [{ path: 'data.vehicles', message: expect.any(String) }] },
-        { index: 2, id: id(3), errors: [{ path: 'region', message: '419999 is not in the region registry (an admin can add it: POST /v1/regions)' }] },
+        {
+          index: 2,
+          id: id(3),
+          errors: [{ path: 'region', message: '419999 is not in the region registry (an admin can add it: POST /v1/regions)' }],
+        },
       ],
     });
     expect(log.records).toHaveLength(1);
@@ -98,8 +125,18 @@ describe('POST /v1/events on an in-memory log', () => {
 
   it('writes an id once: repeated in the request, and sent again', async () => {
     const { log, post } = await tinyApp();
-    expect(await (await post(JSON.stringify([screening(1), screening(1)]))).json()).toEqual({ accepted: 1, duplicates: 1, rejected: 0, errors: [] });
-    expect(await (await post(JSON.stringify([screening(1), screening(2)]))).json()).toEqual({ accepted: 1, duplicates: 1, rejected: 0, errors: [] });
+    expect(await (await post(JSON.stringify([screening(1), screening(1)]))).json()).toEqual({
+      accepted: 1,
+      duplicates: 1,
+      rejected: 0,
+      errors: [],
+    });
+    expect(await (await post(JSON.stringify([screening(1), screening(2)]))).json()).toEqual({
+      accepted: 1,
+      duplicates: 1,
+      rejected: 0,
+      errors: [],
+    });
     expect(log.records.map((r) => r.key)).toEqual([id(1), id(2)]);
   });
 
@@ -126,7 +163,8 @@ describe('POST /v1/events on an in-memory log', () => {
       type: '/problems/unavailable',
       title: 'Temporarily unavailable',
       status: 503,
-      detail: 'The event log cannot take writes right now (the in-memory log is set unavailable); nothing of this request was written. Retry later.',
+      detail:
+        'The event log cannot take writes right now (the in-memory log is set unavailable); nothing of this request was written. Retry later.',
     });
     log.unavailable(false);
     expect(await (await post(JSON.stringify([screening(1)]))).json()).toEqual({ accepted: 1, duplicates: 0, rejected: 0, errors: [] });
@@ -157,7 +195,7 @@ describe('POST /v1/events on an in-memory log', () => {
     for (const [body, path, message] of cases) {
       const res = await post(body as string);
       expect(res.status, String(body)).toBe(400);
-      expect((await res.json() as Problem).errors).toEqual([{ path, message }]);
+      expect(((await res.json()) as Problem).errors).toEqual([{ path, message }]);
     }
   });
 
@@ -165,10 +203,13 @@ describe('POST /v1/events on an in-memory log', () => {
     const { post, readKey } = await tinyApp();
     const text = await post('a,b', { type: 'text/csv' });
     expect(text.status).toBe(415);
-    expect((await text.json() as Problem).detail).toBe('Send application/json or application/x-ndjson, not text/csv');
+    expect(((await text.json()) as Problem).detail).toBe('Send application/json or application/x-ndjson, not text/csv');
     const big = await post(' '.repeat(maxBodyBytes + 1));
     expect(big.status).toBe(413);
-    expect(await big.json()).toMatchObject({ type: '/problems/payload_too_large', detail: `The body is larger than ${maxBodyBytes} bytes (5 MiB). Split it.` });
+    expect(await big.json()).toMatchObject({
+      type: '/problems/payload_too_large',
+      detail: `The body is larger than ${maxBodyBytes} bytes (5 MiB). Split it.`,
+    });
     expect((await post('[]', { key: 'ck_unknown' })).status).toBe(401);
     expect((await post('[]', { key: readKey })).status).toBe(403);
   });
@@ -181,7 +222,7 @@ describe('POST /v1/events on an in-memory log', () => {
       }),
     });
     const res = await post(JSON.stringify([screening(1), { ...screening(2), region: '419999' }, screening(3)]));
-    expect((await res.json() as ImportSummary).errors.map((e) => e.index)).toEqual([0, 1]);
+    expect(((await res.json()) as ImportSummary).errors.map((e) => e.index)).toEqual([0, 1]);
     expect(log.records.map((r) => r.key)).toEqual([id(3)]);
   });
 });

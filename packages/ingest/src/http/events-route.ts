@@ -95,9 +95,13 @@ export function createEventsRoute(deps: EventsRouteDeps) {
         }
       } catch (error) {
         if (error instanceof LogUnavailableError) {
-          throw new ProblemError('unavailable', `The event log cannot take writes right now (${error.message}); nothing of this request was written. Retry later.`, {
-            headers: { 'retry-after': String(retryAfterSeconds) },
-          });
+          throw new ProblemError(
+            'unavailable',
+            `The event log cannot take writes right now (${error.message}); nothing of this request was written. Retry later.`,
+            {
+              headers: { 'retry-after': String(retryAfterSeconds) },
+            },
+          );
         }
         throw error;
       } finally {
@@ -105,10 +109,22 @@ export function createEventsRoute(deps: EventsRouteDeps) {
       }
 
       if (!dryRun) {
-        countByType(metrics, 'accepted', toWrite.map(({ event }) => event.type));
+        countByType(
+          metrics,
+          'accepted',
+          toWrite.map(({ event }) => event.type),
+        );
         const writtenIndexes = new Set(toWrite.map(({ index }) => index));
-        countByType(metrics, 'duplicate', valid.filter(({ index }) => !writtenIndexes.has(index)).map(({ event }) => event.type));
-        countByType(metrics, 'rejected', errors.map(({ index }) => typeOf(items[index])));
+        countByType(
+          metrics,
+          'duplicate',
+          valid.filter(({ index }) => !writtenIndexes.has(index)).map(({ event }) => event.type),
+        );
+        countByType(
+          metrics,
+          'rejected',
+          errors.map(({ index }) => typeOf(items[index])),
+        );
       }
       const summary: ImportSummary = {
         accepted: toWrite.length,

@@ -68,7 +68,10 @@ export function parseEventsBody(body: Uint8Array, contentType: string): BodyItem
     throw new ProblemError('unsupported_media_type', `Send application/json or application/x-ndjson, not ${mediaType}`);
   }
   if (items.length > maxEventsPerRequest) {
-    throw new ProblemError('payload_too_large', `At most ${maxEventsPerRequest} events per request; this one has ${items.length}. Split it.`);
+    throw new ProblemError(
+      'payload_too_large',
+      `At most ${maxEventsPerRequest} events per request; this one has ${items.length}. Split it.`,
+    );
   }
   return items;
 }

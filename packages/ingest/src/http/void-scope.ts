@@ -30,7 +30,16 @@ export function createVoidScopeCheck(ch: ClickHouse, regions: RegionLookup) {
     for (const item of valid) {
       const target = item.event.type === 'void' ? regionOf.get(item.event.data.target) : undefined;
       if (target !== undefined && !regions.isWithin(target, scope)) {
-        errors.push({ index: item.index, id: item.event.id, errors: [{ path: 'data.target', message: `is an event of region ${target}, outside this key's region ${scope}: a key may only void events in its own subtree` }] });
+        errors.push({
+          index: item.index,
+          id: item.event.id,
+          errors: [
+            {
+              path: 'data.target',
+              message: `is an event of region ${target}, outside this key's region ${scope}: a key may only void events in its own subtree`,
+            },
+          ],
+        });
       } else kept.push(item);
     }
     return { valid: kept, errors };

@@ -6,7 +6,13 @@ import { decodeRecord, encodeEnvelope } from './envelope.ts';
 const envelope = {
   v: 1,
   receivedAt: '2020-02-13T01:02:03.000Z',
-  event: { id: '0190d8a0-0000-7000-8000-000000000001', type: 'screening', occurredAt: '2020-02-13T08:00:00+08:00', region: '410184003', data: { vehicles: 3, people: 5 } },
+  event: {
+    id: '0190d8a0-0000-7000-8000-000000000001',
+    type: 'screening',
+    occurredAt: '2020-02-13T08:00:00+08:00',
+    region: '410184003',
+    data: { vehicles: 3, people: 5 },
+  },
 } as LogEnvelope;
 const record = (value: Buffer | string) => ({ partition: 0, offset: 7n, key: 'k', value: Buffer.from(value) });
 

@@ -6,9 +6,7 @@
 import { logEnvelopeSchema, fieldErrorsOf, type LogEnvelope } from '@cordon/schemas';
 import type { LogRecord } from './event-log.ts';
 
-export type DecodeResult =
-  | { ok: true; record: LogRecord; envelope: LogEnvelope }
-  | { ok: false; record: LogRecord; reason: string };
+export type DecodeResult = { ok: true; record: LogRecord; envelope: LogEnvelope } | { ok: false; record: LogRecord; reason: string };
 
 /**
  * A record that cannot be decoded (not JSON, not a valid envelope: written by
@@ -24,7 +22,9 @@ export function decodeRecord(record: LogRecord): DecodeResult {
   }
   const parsed = logEnvelopeSchema.safeParse(json);
   if (!parsed.success) {
-    const details = fieldErrorsOf(parsed.error.issues).map((e) => `${e.path}: ${e.message}`).join('; ');
+    const details = fieldErrorsOf(parsed.error.issues)
+      .map((e) => `${e.path}: ${e.message}`)
+      .join('; ');
     return { ok: false, record, reason: `not a valid event envelope: ${details}` };
   }
   return { ok: true, record, envelope: parsed.data };

@@ -8,7 +8,9 @@ import { makeTempDir, waitFor } from '@cordon/ingest/testing';
 
 describe('retry policy (issue 7: every error was retried forever)', () => {
   it('doubles from initialMs up to maxMs', () => {
-    expect([0, 1, 2, 3, 4, 5, 60].map((a) => backoffMs(a, { initialMs: 100, maxMs: 1000 }))).toEqual([100, 200, 400, 800, 1000, 1000, 1000]);
+    expect([0, 1, 2, 3, 4, 5, 60].map((a) => backoffMs(a, { initialMs: 100, maxMs: 1000 }))).toEqual([
+      100, 200, 400, 800, 1000, 1000, 1000,
+    ]);
   });
 
   it('reads the retriable flag anywhere in the cause chain', () => {
@@ -22,7 +24,10 @@ describe('retry policy (issue 7: every error was retried forever)', () => {
     const policy = createRetryPolicy({ initialMs: 10, maxMs: 40 });
     expect(policy.decide(new LogUnavailableError('down'), 3)).toEqual({ action: 'retry', delayMs: 40 });
     expect(policy.decide(new Error('who knows'), 0)).toEqual({ action: 'retry', delayMs: 10 });
-    expect(policy.decide(new RecordsRejectedError('the rows are wrong'), 0)).toEqual({ action: 'dead-letter', reason: 'the rows are wrong' });
+    expect(policy.decide(new RecordsRejectedError('the rows are wrong'), 0)).toEqual({
+      action: 'dead-letter',
+      reason: 'the rows are wrong',
+    });
     expect(() => createRetryPolicy({ initialMs: 0, maxMs: 10 })).toThrow(RangeError);
   });
 });
@@ -40,7 +45,11 @@ describe('bounded retry of admin reads (issue 11: lag() failed once with "not th
 
   it('asks again after a retriable broker answer, with a fresh client, and returns the answer', async () => {
     const notLeader = createErrorFromCode(NOT_LEADER_FOR_PARTITION);
-    expect([notLeader.type, notLeader.message, notLeader.retriable]).toEqual(['NOT_LEADER_FOR_PARTITION', 'This server is not the leader for that topic-partition', true]);
+    expect([notLeader.type, notLeader.message, notLeader.retriable]).toEqual([
+      'NOT_LEADER_FOR_PARTITION',
+      'This server is not the leader for that topic-partition',
+      true,
+    ]);
     let runs = 0;
     const dropped: number[] = [];
     const lag = await policy.retrying(

@@ -45,7 +45,8 @@ export type BulletinSummary = z.infer<typeof bulletinSummarySchema>;
 
 export const bulletinListQuerySchema = z.object({
   region: regionCodeSchema.optional().meta({
-    description: "Bulletins of this region and the regions under it. Defaults to a region-scoped key's own region; every bulletin for other keys.",
+    description:
+      "Bulletins of this region and the regions under it. Defaults to a region-scoped key's own region; every bulletin for other keys.",
     example: '410184',
   }),
 });
@@ -93,7 +94,11 @@ export const bulletinRoute = createRoute({
         'text/html': { schema: z.string().meta({ description: 'A whole HTML document, the chart embedded as SVG' }) },
         'text/markdown': { schema: z.string() },
         'application/json': {
-          schema: z.record(z.string(), z.unknown()).meta({ id: 'BulletinDocument', description: 'The figures the bulletin prints, with its asOf and the knownAt it was made at; a revision adds `revision: {number, replaces, changes}`' }),
+          schema: z.record(z.string(), z.unknown()).meta({
+            id: 'BulletinDocument',
+            description:
+              'The figures the bulletin prints, with its asOf and the knownAt it was made at; a revision adds `revision: {number, replaces, changes}`',
+          }),
         },
         'image/svg+xml': { schema: z.string().meta({ description: 'The chart' }) },
       },

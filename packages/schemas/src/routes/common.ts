@@ -18,4 +18,13 @@ export const bearerAuth = [{ bearerAuth: [] as string[] }];
  * If-None-Match) and answer CSV on `Accept: text/csv`. The server applies
  * both to exactly these paths, and the OpenAPI document says so for them.
  */
-export const figurePaths = ['/v1/aggregates', '/v1/timeseries', '/v1/completeness', '/v1/quality', '/v1/regions', '/v1/regions/{code}', '/v1/sites', '/v1/metrics'] as const;
+export const figurePaths = [
+  '/v1/aggregates',
+  '/v1/timeseries',
+  '/v1/completeness',
+  '/v1/quality',
+  '/v1/regions',
+  '/v1/regions/{code}',
+  '/v1/sites',
+  '/v1/metrics',
+] as const;

@@ -13,7 +13,12 @@ export const eventsRoute = createRoute({
   tags: ['events'],
   security: bearerAuth,
   request: {
-    query: z.object({ dryRun: z.enum(['true', 'false'], { error: 'must be true or false' }).optional().meta({ description: 'true: validate and report, write nothing' }) }),
+    query: z.object({
+      dryRun: z
+        .enum(['true', 'false'], { error: 'must be true or false' })
+        .optional()
+        .meta({ description: 'true: validate and report, write nothing' }),
+    }),
     body: {
       required: true,
       content: {
@@ -27,4 +32,3 @@ export const eventsRoute = createRoute({
     ...problemResponses('validation', 'unauthorized', 'forbidden', 'payload_too_large', 'unsupported_media_type', 'unavailable'),
   },
 });
-

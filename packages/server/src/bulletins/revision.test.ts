@@ -4,8 +4,24 @@ import { parseTimeOfDay } from './schedule.ts';
 
 describe('figureChanges', () => {
   it('ignores when a bulletin was made, and finds every figure that moved', () => {
-    const published = { knownAt: '2020-02-14T00:00:00Z', asOf: 'x', total: { people: 10, fever: null }, towns: [{ code: '410184001', people: 3 }, { code: '410184002', people: 7 }] };
-    const regenerated = { knownAt: '2020-02-15T00:00:00Z', asOf: 'y', total: { people: 12, fever: 1 }, towns: [{ code: '410184001', people: 3 }, { code: '410184002', people: 9 }] };
+    const published = {
+      knownAt: '2020-02-14T00:00:00Z',
+      asOf: 'x',
+      total: { people: 10, fever: null },
+      towns: [
+        { code: '410184001', people: 3 },
+        { code: '410184002', people: 7 },
+      ],
+    };
+    const regenerated = {
+      knownAt: '2020-02-15T00:00:00Z',
+      asOf: 'y',
+      total: { people: 12, fever: 1 },
+      towns: [
+        { code: '410184001', people: 3 },
+        { code: '410184002', people: 9 },
+      ],
+    };
     expect(figureChanges(published, regenerated)).toEqual([
       { path: 'total.people', from: 10, to: 12 },
       { path: 'total.fever', from: null, to: 1 },
@@ -16,7 +32,12 @@ describe('figureChanges', () => {
 
   it('addresses list items by their code, so a new town changes only itself', () => {
     const before = { towns: [{ code: 'b', n: 1 }] };
-    const after = { towns: [{ code: 'a', n: 5 }, { code: 'b', n: 1 }] };
+    const after = {
+      towns: [
+        { code: 'a', n: 5 },
+        { code: 'b', n: 1 },
+      ],
+    };
     expect(figureChanges(before, after)).toEqual([
       { path: 'towns[a].code', from: null, to: 'a' },
       { path: 'towns[a].n', from: null, to: 5 },
@@ -29,11 +50,21 @@ describe('figureChanges', () => {
 });
 
 describe('markRevision', () => {
-  const note = { number: 2, date: '2020-02-13', replaces: { revision: 1, knownAt: '2020-02-14T00:00:00Z' }, knownAt: '2020-02-15T00:00:00Z', changes: [{ path: 'total.people', from: 10, to: 12 }] };
+  const note = {
+    number: 2,
+    date: '2020-02-13',
+    replaces: { revision: 1, knownAt: '2020-02-14T00:00:00Z' },
+    knownAt: '2020-02-15T00:00:00Z',
+    changes: [{ path: 'total.people', from: 10, to: 12 }],
+  };
 
   it('puts 修订 in the title and the changes right under it', () => {
     const marked = markRevision(
-      { markdown: '# 日报\n\n正文\n', html: '<html><head><title>日报</title></head><body><h1 id="t">日报</h1><p>正文</p></body></html>', json: { total: { people: 12 } } },
+      {
+        markdown: '# 日报\n\n正文\n',
+        html: '<html><head><title>日报</title></head><body><h1 id="t">日报</h1><p>正文</p></body></html>',
+        json: { total: { people: 12 } },
+      },
       note,
     );
     expect(marked.markdown).toBe(

@@ -89,7 +89,10 @@ export function markRevision(files: BulletinFiles, note: RevisionNote): Bulletin
   let html = files.html.replace(/<title>([^<]*)<\/title>/, (_, t: string) => `<title>${t}${title}</title>`);
   const section = revisionHtml(note);
   html = /<h1[^>]*>[\s\S]*?<\/h1>/.test(html)
-    ? html.replace(/(<h1[^>]*>)([\s\S]*?)(<\/h1>)/, (_, open: string, text: string, close: string) => `${open}${text}${title}${close}\n${section}`)
+    ? html.replace(
+        /(<h1[^>]*>)([\s\S]*?)(<\/h1>)/,
+        (_, open: string, text: string, close: string) => `${open}${text}${title}${close}\n${section}`,
+      )
     : html.replace(/<body[^>]*>/, (body) => `${body}\n${section}`);
   const json =
     typeof files.json === 'object' && files.json !== null && !Array.isArray(files.json)

@@ -16,7 +16,12 @@ const mediaTypes: Record<BulletinFormatName, string> = {
   json: 'application/json; charset=utf-8',
   svg: 'image/svg+xml',
 };
-const byAccept: Record<string, BulletinFormatName> = { 'text/html': 'html', 'text/markdown': 'markdown', 'application/json': 'json', 'image/svg+xml': 'svg' };
+const byAccept: Record<string, BulletinFormatName> = {
+  'text/html': 'html',
+  'text/markdown': 'markdown',
+  'application/json': 'json',
+  'image/svg+xml': 'svg',
+};
 const storeFormat: Record<BulletinFormatName, BulletinFormat> = { html: 'html', markdown: 'markdown', json: 'json', svg: 'svg' };
 
 /** GET /v1/bulletins and GET /v1/bulletins/{region}/{date}: the files the schedule wrote, for read keys within their subtree. */
@@ -54,10 +59,12 @@ export function createBulletinRoutes(deps: BulletinRoutesDeps) {
     if (!stored) throw new ProblemError('not_found', `No bulletin of ${region} for ${date}`);
     const revision = q.revision ?? stored.revisions.at(-1)!;
     if (!stored.revisions.includes(revision)) {
-      throw new ProblemError('not_found', `The bulletin of ${region} for ${date} has revisions ${stored.revisions.join(', ')}, not ${revision}`);
+      throw new ProblemError(
+        'not_found',
+        `The bulletin of ${region} for ${date} has revisions ${stored.revisions.join(', ')}, not ${revision}`,
+      );
     }
-    const format =
-      q.format ?? byAccept[accepts(c, { header: 'Accept', supports: Object.keys(byAccept), default: 'text/html' })] ?? 'html';
+    const format = q.format ?? byAccept[accepts(c, { header: 'Accept', supports: Object.keys(byAccept), default: 'text/html' })] ?? 'html';
     const text = await deps.store.read(region, date, revision, storeFormat[format]);
     if (text === null) throw new ProblemError('not_found', `The bulletin of ${region} for ${date} has no ${format}`);
     c.header('vary', 'Accept');

@@ -190,7 +190,10 @@ export function createBulletinSchedule(options: BulletinScheduleOptions): Bullet
       changes,
     });
     await store.write(region, date, revision, marked);
-    logger.info({ region, date, revision, changes: changes.length }, 'bulletin schedule: late events changed a published bulletin; revision written');
+    logger.info(
+      { region, date, revision, changes: changes.length },
+      'bulletin schedule: late events changed a published bulletin; revision written',
+    );
     return { revision, changes: changes.length };
   }
 

@@ -84,7 +84,9 @@ const settleTimeoutMs = 10 * 60_000;
 
 /** Every flow metric: a region "has data" on a day when any event added to one of them. */
 // Per-item families (donated:*, issued:*, publicity:*) are left out: with them the list would pass the 50-metric limit.
-const flowMetrics = [...metricCatalogue.values()].filter((m) => m.kind === 'flow' && !m.name.includes(':')).map((m) => m.name as MetricName);
+const flowMetrics = [...metricCatalogue.values()]
+  .filter((m) => m.kind === 'flow' && !m.name.includes(':'))
+  .map((m) => m.name as MetricName);
 
 export function sdkBulletinSource(client: CordonClient): BulletinSource {
   return {

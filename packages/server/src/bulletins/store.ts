@@ -91,7 +91,9 @@ export function createBulletinStore(root: string): BulletinStore {
       const revision = Number(match[2] ?? 0);
       const entry = byDate.get(date) ?? { region, date, revisions: [], formats: {} };
       entry.revisions.push(revision);
-      entry.formats[revision] = (Object.keys(bulletinFormats) as BulletinFormat[]).filter((f) => present.has(bulletinFileName(date, revision, f)));
+      entry.formats[revision] = (Object.keys(bulletinFormats) as BulletinFormat[]).filter((f) =>
+        present.has(bulletinFileName(date, revision, f)),
+      );
       byDate.set(date, entry);
     }
     const out = [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1));

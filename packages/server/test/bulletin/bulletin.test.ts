@@ -35,14 +35,24 @@ describe('the 新郑市 bulletin of 2020-02-13', () => {
   });
 
   it('is, as Markdown, exactly the reviewed text (test/expected/410184-2020-02-13.md)', async () => {
-    const expected = (await readFile(new URL('./expected/410184-2020-02-13.md', import.meta.url), 'utf8')).replace('{{asOf}}', instantInZone(figures.asOf, 'Asia/Shanghai', 'zh'));
+    const expected = (await readFile(new URL('./expected/410184-2020-02-13.md', import.meta.url), 'utf8')).replace(
+      '{{asOf}}',
+      instantInZone(figures.asOf, 'Asia/Shanghai', 'zh'),
+    );
     const { markdown } = renderBulletin(figures);
     expect(markdown).toBe(expected);
     expect(markdown).toContain('截至2月13日，累计排查车辆115814台、184735人，劝返车辆10899台、16966人，发现发热人员27名');
   });
 
   it('holds its provenance: issue 21 from 2020-01-24, the server zone, knownAt and asOf', () => {
-    expect(figures).toMatchObject({ date: '2020-02-13', previousDate: '2020-02-12', firstDay: '2020-01-24', issue: 21, timeZone: 'Asia/Shanghai', knownAt });
+    expect(figures).toMatchObject({
+      date: '2020-02-13',
+      previousDate: '2020-02-12',
+      firstDay: '2020-01-24',
+      issue: 21,
+      timeZone: 'Asia/Shanghai',
+      knownAt,
+    });
     expect(Date.parse(figures.asOf)).toBe(Date.parse(knownAt));
   });
 
@@ -64,7 +74,9 @@ describe('the 新郑市 bulletin of 2020-02-13', () => {
   it('speaks English with --lang en', () => {
     const { markdown } = renderBulletin(figures, { lang: 'en' });
     expect(markdown.split('\n')[0]).toBe('# 新郑市 daily epidemic control bulletin');
-    expect(markdown).toContain('Up to 13 February, 115,814 vehicles and 184,735 people were screened in total, 10,899 vehicles and 16,966 people were turned back, and 27 people with fever were found.');
+    expect(markdown).toContain(
+      'Up to 13 February, 115,814 vehicles and 184,735 people were screened in total, 10,899 vehicles and 16,966 people were turned back, and 27 people with fever were found.',
+    );
   });
 });
 
@@ -102,7 +114,11 @@ describe('a township and a village', () => {
 
   it("gives 刘集镇's donations by item, in their units, exactly", async () => {
     const f = await fetchBulletinFigures(client, { region: '410122112', date: '2020-03-07', knownAt });
-    const donated = Object.fromEntries(Object.entries(f.metrics).filter(([m]) => m.startsWith('donated:')).map(([m, v]) => [m, v.cumulative]));
+    const donated = Object.fromEntries(
+      Object.entries(f.metrics)
+        .filter(([m]) => m.startsWith('donated:'))
+        .map(([m, v]) => [m, v.cumulative]),
+    );
     // The demo's 70 gifts in 刘集镇 up to 3月7日, summed over events.ndjson apart from Cordon; the report's own
     // figures are among them: cash 鲁庙 140000 + 徐庄 70000 + 崔庄 15000, soap 1500, 特殊党费 3800 (other:cny).
     expect(donated).toEqual({
@@ -141,7 +157,8 @@ describe('npm run bulletin', () => {
     const files = (dir: string) => ['md', 'html', 'json', 'svg'].map((ext) => join(dir, '410184', `2020-02-13.${ext}`));
     expect(runs[0]).toEqual({ code: 0, out: files(dirs[0]!), err: [] });
     expect(await readdir(join(dirs[1]!, '410184'))).toEqual(['2020-02-13.html', '2020-02-13.json', '2020-02-13.md', '2020-02-13.svg']);
-    for (const [a, b] of files(dirs[0]!).map((f, i) => [f, files(dirs[1]!)[i]!])) expect(await readFile(b!, 'utf8')).toBe(await readFile(a!, 'utf8'));
+    for (const [a, b] of files(dirs[0]!).map((f, i) => [f, files(dirs[1]!)[i]!]))
+      expect(await readFile(b!, 'utf8')).toBe(await readFile(a!, 'utf8'));
     const json = JSON.parse(await readFile(files(dirs[0]!)[2]!, 'utf8')) as BulletinFigures;
     expect(json).toMatchObject({ knownAt, region: { code: '410184' }, metrics: { people_screened: { cumulative: 184735 } } });
     expect(await readFile(files(dirs[0]!)[0]!, 'utf8')).toContain('![近14日排查与劝返人数](2020-02-13.svg)');
@@ -155,11 +172,31 @@ describe('npm run bulletin', () => {
   });
 
   it.each([
-    ['the server is down', ['--region', '410184', '--date', '2020-02-13'], { CORDON_URL: 'http://127.0.0.1:9', CORDON_API_KEY: 'x' }, /^bulletin: cannot reach the Cordon server at http:\/\/127\.0\.0\.1:9: /],
-    ['the key is wrong', ['--region', '410184', '--date', '2020-02-13'], { CORDON_URL: '', CORDON_API_KEY: 'ck_wrong' }, /^bulletin: the server refused the API key \(401\): check CORDON_API_KEY$/],
-    ['the key is missing', ['--region', '410184', '--date', '2020-02-13'], { CORDON_URL: '', CORDON_API_KEY: undefined }, /^bulletin: CORDON_API_KEY is not set: give a read key$/],
+    [
+      'the server is down',
+      ['--region', '410184', '--date', '2020-02-13'],
+      { CORDON_URL: 'http://127.0.0.1:9', CORDON_API_KEY: 'x' },
+      /^bulletin: cannot reach the Cordon server at http:\/\/127\.0\.0\.1:9: /,
+    ],
+    [
+      'the key is wrong',
+      ['--region', '410184', '--date', '2020-02-13'],
+      { CORDON_URL: '', CORDON_API_KEY: 'ck_wrong' },
+      /^bulletin: the server refused the API key \(401\): check CORDON_API_KEY$/,
+    ],
+    [
+      'the key is missing',
+      ['--region', '410184', '--date', '2020-02-13'],
+      { CORDON_URL: '', CORDON_API_KEY: undefined },
+      /^bulletin: CORDON_API_KEY is not set: give a read key$/,
+    ],
     ['the region is unknown', ['--region', '419999', '--date', '2020-02-13'], undefined, /^bulletin: unknown region 419999: /],
-    ['the region has no data at all', ['--region', '410185', '--date', '2020-02-13'], undefined, /^bulletin: region 410185 \(登封市\) has no data up to 2020-02-13$/],
+    [
+      'the region has no data at all',
+      ['--region', '410185', '--date', '2020-02-13'],
+      undefined,
+      /^bulletin: region 410185 \(登封市\) has no data up to 2020-02-13$/,
+    ],
   ] as const)('fails in one line when %s', async (_, args, env, message) => {
     const { code, out, err } = await run([...args], env ? { ...env, CORDON_URL: env.CORDON_URL || served.url } : undefined);
     expect({ code, out }).toEqual({ code: 1, out: [] });
@@ -167,15 +204,20 @@ describe('npm run bulletin', () => {
     expect(err[0]).toMatch(message);
   });
 
-  it('fails in one line for a region outside the key\'s scope', async () => {
+  it("fails in one line for a region outside the key's scope", async () => {
     const { data } = await client.keys.create({ name: 'xinzheng reader', role: 'read', region: '410184' });
-    const { code, err } = await run(['--region', '141127100', '--date', '2020-02-10'], { CORDON_URL: served.url, CORDON_API_KEY: data!.key });
+    const { code, err } = await run(['--region', '141127100', '--date', '2020-02-10'], {
+      CORDON_URL: served.url,
+      CORDON_API_KEY: data!.key,
+    });
     expect(code).toBe(1);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(/^bulletin: the API key may not read region 141127100 \(403\)/);
   });
 
   it('refuses a bad --date in one line before asking the server', async () => {
-    await expect(run(['--region', '410184', '--date', '2020-02-30'])).rejects.toThrow("option '--date <day>' argument '2020-02-30' is invalid. must be a day, YYYY-MM-DD");
+    await expect(run(['--region', '410184', '--date', '2020-02-30'])).rejects.toThrow(
+      "option '--date <day>' argument '2020-02-30' is invalid. must be a day, YYYY-MM-DD",
+    );
   });
 });

@@ -19,7 +19,11 @@ let readKey: { key: string; keyId: string };
 const open: Guarded[] = [];
 
 async function createKey(body: object): Promise<{ key: string; keyId: string }> {
-  const response = await served.cordon.request('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await served.cordon.request('/v1/keys', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(response.status).toBe(201);
   return (await response.json()) as { key: string; keyId: string };
 }
@@ -79,7 +83,10 @@ describe('the landing page', () => {
 });
 
 describe('signing in and reading the county', () => {
-  it.each([['desk', viewports.desk], ['phone', viewports.phone]] as const)('shows the Xinzheng cards to 2月13日 exactly as the bulletin (%s)', async (name, viewport) => {
+  it.each([
+    ['desk', viewports.desk],
+    ['phone', viewports.phone],
+  ] as const)('shows the Xinzheng cards to 2月13日 exactly as the bulletin (%s)', async (name, viewport) => {
     const { page, screenshot } = await newPage(viewport);
     await page.goto(`${served.url}/dashboard`);
     await screenshot('signin');
@@ -107,7 +114,9 @@ describe('moving around', () => {
     await page.getByLabel('下级地区', { exact: true }).selectOption({ label: '龙湖镇' });
     drawn = await viewDrawn(page, drawn);
     for (const [label, figure] of Object.entries(longhu)) expect(await cardTotal(page, label), label).toBe(figure);
-    await expect(page.getByRole('navigation', { name: '地区层级' }).getByRole('button', { name: '新郑市' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('navigation', { name: '地区层级' }).getByRole('button', { name: '新郑市' }).isVisible()).resolves.toBe(
+      true,
+    );
     await screenshot('township');
     // Back up, then drill from the table, sorted by fever cases.
     await page.getByRole('navigation', { name: '地区层级' }).getByRole('button', { name: '新郑市' }).click();
@@ -128,12 +137,15 @@ describe('moving around', () => {
     await signIn(page, readKey.key);
     const drawn = await viewDrawn(page);
     await page.getByLabel('按名称搜索地区').fill('龙湖');
-    await page.getByRole('list', { name: '搜索结果' }).getByRole('button', { name: /^龙湖镇/ }).click();
+    await page
+      .getByRole('list', { name: '搜索结果' })
+      .getByRole('button', { name: /^龙湖镇/ })
+      .click();
     await viewDrawn(page, drawn);
     for (const [label, figure] of Object.entries(longhu)) expect(await cardTotal(page, label), label).toBe(figure);
   });
 
-  it('downloads the breakdown CSV, byte for byte the API\'s', async () => {
+  it("downloads the breakdown CSV, byte for byte the API's", async () => {
     const { page } = await newPage();
     await signIn(page, readKey.key);
     await viewDrawn(page);
@@ -149,7 +161,7 @@ describe('moving around', () => {
     expect(file.toString('utf8')).toContain('卡点排查人员');
   });
 
-  it('says when a region is outside the key\'s scope and goes back', async () => {
+  it("says when a region is outside the key's scope and goes back", async () => {
     const { page, screenshot, allow } = await newPage();
     allow(/status of 403/);
     await signIn(page, readKey.key);
@@ -181,7 +193,9 @@ describe('the wall screen', () => {
     // Marks the document: a full reload would lose it.
     await page.evaluate('window.__sameDocument = true');
     await expect.poll(() => statuses.filter((s) => s === 304).length, { timeout: 15_000 }).toBeGreaterThan(0);
-    const sent = await served.cordon.send([event('fever', { people: 2, disposition: 'referred' }, { occurredAt: '2020-02-13T09:00:00+08:00' })]);
+    const sent = await served.cordon.send([
+      event('fever', { people: 2, disposition: 'referred' }, { occurredAt: '2020-02-13T09:00:00+08:00' }),
+    ]);
     expect(sent.body.accepted).toBe(1);
     await served.cordon.settled();
     drawn = await viewDrawn(page, drawn);

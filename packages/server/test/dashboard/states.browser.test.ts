@@ -20,7 +20,11 @@ const open: Guarded[] = [];
 beforeAll(async () => {
   served = await serveTestCordon();
   await loadDemo(served.cordon.runtime);
-  const response = await served.cordon.request('/v1/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'county office', role: 'read', region: '410184' }) });
+  const response = await served.cordon.request('/v1/keys', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'county office', role: 'read', region: '410184' }),
+  });
   expect(response.status).toBe(201);
   readKey = ((await response.json()) as { key: string }).key;
   browser = await launchBrowser();
@@ -64,7 +68,15 @@ async function scrollWidth(page: Page): Promise<number> {
   return page.evaluate<number>('document.documentElement.scrollWidth');
 }
 
-const xinzhengZh = { 卡点排查人员: '184,735', 卡点排查车辆: '115,814', 劝返人员: '16,966', 劝返车辆: '10,899', 发热人员: '27', 居家隔离人员: '0', 在用卡点: '154' };
+const xinzhengZh = {
+  卡点排查人员: '184,735',
+  卡点排查车辆: '115,814',
+  劝返人员: '16,966',
+  劝返车辆: '10,899',
+  发热人员: '27',
+  居家隔离人员: '0',
+  在用卡点: '154',
+};
 
 describe('a period with no data', () => {
   it('says so, with every card at 0 and no site in service, before the first day with data', async () => {
@@ -72,7 +84,15 @@ describe('a period with no data', () => {
     await signIn(page, 'region=410184&from=2019-12-01&to=2019-12-31');
     await viewDrawn(page);
     await expect(page.getByRole('status').textContent()).resolves.toBe('该地区在所选时段内没有数据。');
-    expect(await cardTotals(page)).toEqual({ 卡点排查人员: '0', 卡点排查车辆: '0', 劝返人员: '0', 劝返车辆: '0', 发热人员: '0', 居家隔离人员: '0', 在用卡点: '0' });
+    expect(await cardTotals(page)).toEqual({
+      卡点排查人员: '0',
+      卡点排查车辆: '0',
+      劝返人员: '0',
+      劝返车辆: '0',
+      发热人员: '0',
+      居家隔离人员: '0',
+      在用卡点: '0',
+    });
     await expect(page.getByText('当日没有在岗点位。').isVisible()).resolves.toBe(true);
     // No empty bar chart, no table of headers alone.
     await expect(page.getByText('所选时段内下级地区没有数据。').isVisible()).resolves.toBe(true);
@@ -80,7 +100,12 @@ describe('a period with no data', () => {
     await expect(page.getByRole('table').count()).resolves.toBe(0);
     await expect(page.getByText('当日没有数据质量提示。').isVisible()).resolves.toBe(true);
     // The daily chart still spans the period asked for (its days, all 0).
-    await expect(page.getByRole('img', { name: '逐日趋势: 卡点排查人员' }).locator('text', { hasText: /^12月1日$/ }).count()).resolves.toBe(1);
+    await expect(
+      page
+        .getByRole('img', { name: '逐日趋势: 卡点排查人员' })
+        .locator('text', { hasText: /^12月1日$/ })
+        .count(),
+    ).resolves.toBe(1);
     await screenshot('empty');
   });
 });
@@ -133,7 +158,9 @@ describe('the English page', () => {
       'Active sites': '154',
     });
     await expect(page.getByRole('heading', { name: 'Daily trend' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole('group', { name: 'People screened', exact: true }).textContent()).resolves.toBe('People screenedTotal184,735peopleLast day 11,965vs. day before +250');
+    await expect(page.getByRole('group', { name: 'People screened', exact: true }).textContent()).resolves.toBe(
+      'People screenedTotal184,735peopleLast day 11,965vs. day before +250',
+    );
     const table = page.getByRole('table', { name: 'Breakdown by region below' });
     await expect(table.getByRole('row').nth(1).textContent()).resolves.toBe('龙湖镇38,96124,4993,7152,362604');
     await expect(page.getByRole('columnheader', { name: /People screened/ }).getAttribute('aria-sort')).resolves.toBe('descending');
@@ -167,15 +194,26 @@ describe('a phone', () => {
     await page.getByRole('radio', { name: '按周' }).check();
     drawn = await viewDrawn(page, drawn);
     await expect(page.getByRole('heading', { name: '每周趋势' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole('img', { name: '每周趋势: 卡点排查人员' }).locator('text', { hasText: /^第7周$/ }).count()).resolves.toBe(1);
+    await expect(
+      page
+        .getByRole('img', { name: '每周趋势: 卡点排查人员' })
+        .locator('text', { hasText: /^第7周$/ })
+        .count(),
+    ).resolves.toBe(1);
     expect(await scrollWidth(page)).toBe(390);
     await screenshot('phone-weekly');
     await page.getByRole('button', { name: '切换到英文' }).click();
-    await page.getByRole('img', { name: 'Weekly trend: People screened' }).locator('text', { hasText: /^Week 7$/ }).waitFor();
+    await page
+      .getByRole('img', { name: 'Weekly trend: People screened' })
+      .locator('text', { hasText: /^Week 7$/ })
+      .waitFor();
     expect((await cardTotals(page))['People screened']).toBe('38,961');
     expect(await scrollWidth(page)).toBe(390);
     // The wide table scrolls inside its own box, not the page.
-    const box = await page.getByRole('table').evaluate((table: { parentElement: { scrollWidth: number; clientWidth: number } }) => ({ content: table.parentElement.scrollWidth, shown: table.parentElement.clientWidth }));
+    const box = await page.getByRole('table').evaluate((table: { parentElement: { scrollWidth: number; clientWidth: number } }) => ({
+      content: table.parentElement.scrollWidth,
+      shown: table.parentElement.clientWidth,
+    }));
     expect(box.content).toBeGreaterThan(box.shown);
     expect(box.shown).toBe(390 - 2 * 8 - 2 * 12);
     await screenshot('phone-english');

@@ -11,8 +11,17 @@ import { adminKey, serveTestCordon, type ServedCordon } from '../served.ts';
 
 let served: ServedCordon;
 let cordon: CordonClient;
-const original = { markdown: '# 新郑市日报\n\n截至2月13日，累计排查184735人\n', html: '<!doctype html><title>新郑市日报</title><h1>新郑市日报</h1>', json: { knownAt: '2020-02-14T00:00:00.000Z', people: 184735 }, svg: '<svg xmlns="http://www.w3.org/2000/svg"/>' };
-const revised = { markdown: '# 新郑市日报（修订1）\n', html: '<h1>新郑市日报（修订1）</h1>', json: { people: 184740, revision: { number: 1 } } };
+const original = {
+  markdown: '# 新郑市日报\n\n截至2月13日，累计排查184735人\n',
+  html: '<!doctype html><title>新郑市日报</title><h1>新郑市日报</h1>',
+  json: { knownAt: '2020-02-14T00:00:00.000Z', people: 184735 },
+  svg: '<svg xmlns="http://www.w3.org/2000/svg"/>',
+};
+const revised = {
+  markdown: '# 新郑市日报（修订1）\n',
+  html: '<h1>新郑市日报（修订1）</h1>',
+  json: { people: 184740, revision: { number: 1 } },
+};
 
 beforeAll(async () => {
   served = await serveTestCordon();
@@ -29,7 +38,15 @@ describe('bulletins', () => {
   it('list: every bulletin with its revisions and links', async () => {
     const { data, error } = await cordon.bulletins.list({ region: '410184' });
     expect(error).toBeUndefined();
-    expect(data?.bulletins.map((b) => ({ date: b.date, issue: b.issue, latest: b.latestRevision, revisions: b.revisions.map((r) => r.revision), svg: b.revisions[0]?.links.svg }))).toEqual([
+    expect(
+      data?.bulletins.map((b) => ({
+        date: b.date,
+        issue: b.issue,
+        latest: b.latestRevision,
+        revisions: b.revisions.map((r) => r.revision),
+        svg: b.revisions[0]?.links.svg,
+      })),
+    ).toEqual([
       { date: '2020-02-13', issue: 1, latest: 1, revisions: [0, 1], svg: '/v1/bulletins/410184/2020-02-13?revision=0&format=svg' },
     ]);
   });
@@ -52,7 +69,11 @@ describe('bulletins', () => {
     const bad = await cordon.bulletins.get({ region: '410184', date: '2020-02-13', revision: -1 });
     expect(bad.error).toMatchObject({ kind: 'problem', status: 400 });
     const { key } = await served.cordon.runtime.keys.create({ name: 'other county', role: 'read', region: '410122' });
-    const outside = await createClient({ baseUrl: served.url, apiKey: key, retry: false }).bulletins.get({ region: '410184', date: '2020-02-13', format: 'html' });
+    const outside = await createClient({ baseUrl: served.url, apiKey: key, retry: false }).bulletins.get({
+      region: '410184',
+      date: '2020-02-13',
+      format: 'html',
+    });
     expect(outside.error).toMatchObject({ kind: 'problem', status: 403 });
   });
 });

@@ -8,13 +8,27 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxBodyBytes, maxEventsPerRequest } from '@cordon/ingest';
-import { createClient, serverLimits, type CordonClient, type EventInput, type FetchLike, type MetricName, type RetryInfo } from '@cordon/sdk';
+import {
+  createClient,
+  serverLimits,
+  type CordonClient,
+  type EventInput,
+  type FetchLike,
+  type MetricName,
+  type RetryInfo,
+} from '@cordon/sdk';
 import { adminKey, serveTestCordon, type ServedCordon } from '../served.ts';
 
 const fast = { retries: 3, minDelayMs: 5, maxDelayMs: 20 };
 
 function screening(people: number, extra: Partial<EventInput> = {}): EventInput {
-  return { type: 'screening', region: '410184', occurredAt: '2020-02-13T08:00:00+08:00', data: { vehicles: 1, people }, ...extra } as EventInput;
+  return {
+    type: 'screening',
+    region: '410184',
+    occurredAt: '2020-02-13T08:00:00+08:00',
+    data: { vehicles: 1, people },
+    ...extra,
+  } as EventInput;
 }
 
 /** A fetch that forwards to the real server, counts requests and can lose the next answers. */
@@ -70,10 +84,20 @@ describe('reads', () => {
   });
 
   it('aggregates takes a typed metric list and joins it on the wire', async () => {
-    const sent = await cordon.events.send([screening(7, { region: '410184' }), screening(5), { type: 'turnback', region: '410184', occurredAt: '2020-02-14T09:00:00+08:00', data: { vehicles: 2, people: 3 } }]);
+    const sent = await cordon.events.send([
+      screening(7, { region: '410184' }),
+      screening(5),
+      { type: 'turnback', region: '410184', occurredAt: '2020-02-14T09:00:00+08:00', data: { vehicles: 2, people: 3 } },
+    ]);
     expect(sent.data).toMatchObject({ accepted: 3, duplicates: 0, rejected: 0 });
     await served.cordon.settled();
-    const result = await cordon.aggregates({ metrics: ['people_screened', 'people_turned_back'], region: '410184', from: '2020-02-13', to: '2020-02-14', groupBy: 'day' });
+    const result = await cordon.aggregates({
+      metrics: ['people_screened', 'people_turned_back'],
+      region: '410184',
+      from: '2020-02-13',
+      to: '2020-02-14',
+      groupBy: 'day',
+    });
     expect(result.error).toBeUndefined();
     expect(result.response?.url).toContain('metrics=people_screened%2Cpeople_turned_back');
     expect(result.data?.totals).toEqual({ people_screened: 12, people_turned_back: 3 });
@@ -89,7 +113,13 @@ describe('places, trends and data quality', () => {
     const site = { region: '410184', site: 'sdk-gate-1' };
     const sent = await cordon.events.send([
       { type: 'site.registered', ...site, occurredAt: '2020-02-10T08:00:00+08:00', data: { name: '新郑北卡口', kind: 'road_checkpoint' } },
-      { type: 'site.registered', region: '410184', site: 'sdk-gate-2', occurredAt: '2020-02-10T08:00:00+08:00', data: { name: '新郑南卡口', kind: 'community_gate' } },
+      {
+        type: 'site.registered',
+        region: '410184',
+        site: 'sdk-gate-2',
+        occurredAt: '2020-02-10T08:00:00+08:00',
+        data: { name: '新郑南卡口', kind: 'community_gate' },
+      },
       { type: 'fever', ...site, occurredAt: '2020-02-11T08:00:00+08:00', data: { people: 2, disposition: 'isolated' } },
       { type: 'fever', ...site, occurredAt: '2020-02-12T08:00:00+08:00', data: { people: 1, disposition: 'referred' } },
     ]);
@@ -104,7 +134,13 @@ describe('places, trends and data quality', () => {
       ['2020-02-11', 2, 2],
       ['2020-02-12', 1, 3],
     ]);
-    const isolated = await cordon.timeseries({ metric: 'fever_cases', region: '410184', from: '2020-02-11', to: '2020-02-12', dim: 'isolated' });
+    const isolated = await cordon.timeseries({
+      metric: 'fever_cases',
+      region: '410184',
+      from: '2020-02-11',
+      to: '2020-02-12',
+      dim: 'isolated',
+    });
     expect(isolated.data?.points.map((p) => p.value)).toEqual([2, 0]);
   });
 
@@ -131,7 +167,10 @@ describe('places, trends and data quality', () => {
 describe('events.send', () => {
   it('fills in UUID v7 ids and occurredAt (now, with an offset) and keeps ids it is given', async () => {
     const given = '0190d8a0-0000-7000-8000-00000000abcd';
-    const result = await cordon.events.send([screening(1, { id: given }), { type: 'screening', region: '410184', data: { vehicles: 0, people: 2 } }], { dryRun: true });
+    const result = await cordon.events.send(
+      [screening(1, { id: given }), { type: 'screening', region: '410184', data: { vehicles: 0, people: 2 } }],
+      { dryRun: true },
+    );
     expect(result.data).toEqual({ accepted: 2, duplicates: 0, rejected: 0, errors: [], dryRun: true });
     const [first, second] = result.events;
     expect(first?.id).toBe(given);
@@ -163,7 +202,9 @@ describe('events.send', () => {
   it('keeps each request within the byte limit', async () => {
     const { fetch, state } = lossyFetch();
     const client = createClient({ baseUrl: served.url, apiKey: adminKey, fetch, limits: { maxBytes: 2_000 } });
-    const events = Array.from({ length: 40 }, (_, i) => screening(i, { occurredAt: '2020-03-03T08:00:00+08:00', source: 'field-app-测试' }));
+    const events = Array.from({ length: 40 }, (_, i) =>
+      screening(i, { occurredAt: '2020-03-03T08:00:00+08:00', source: 'field-app-测试' }),
+    );
     const result = await client.events.send(events);
     expect(state.requests).toBeGreaterThanOrEqual(4);
     expect(Math.max(...state.bodyBytes)).toBeLessThanOrEqual(2_000);
@@ -178,7 +219,10 @@ describe('events.send', () => {
     const retries: RetryInfo[] = [];
     const client = createClient({ baseUrl: served.url, apiKey: adminKey, fetch, retry: fast, onRetry: (r) => retries.push(r) });
     state.loseNext = 1;
-    const result = await client.events.send([screening(11, { occurredAt: '2020-03-04T08:00:00+08:00' }), screening(13, { occurredAt: '2020-03-04T08:00:00+08:00' })]);
+    const result = await client.events.send([
+      screening(11, { occurredAt: '2020-03-04T08:00:00+08:00' }),
+      screening(13, { occurredAt: '2020-03-04T08:00:00+08:00' }),
+    ]);
     expect(state.requests).toBe(2);
     expect(retries.map((r) => r.error.kind)).toEqual(['network']);
     expect(result.data).toMatchObject({ accepted: 0, duplicates: 2 });
@@ -231,7 +275,13 @@ describe('errors', () => {
   it('400: a problem with its field errors', async () => {
     const result = await cordon.aggregates({ metrics: ['people_screened'], from: '2020-02-10', to: '2020-02-01' });
     expect(result.data).toBeUndefined();
-    expect(result.error).toMatchObject({ kind: 'problem', status: 400, type: '/problems/validation', title: 'The request is not valid', retriable: false });
+    expect(result.error).toMatchObject({
+      kind: 'problem',
+      status: 400,
+      type: '/problems/validation',
+      title: 'The request is not valid',
+      retriable: false,
+    });
     expect(result.error?.kind === 'problem' && result.error.errors).toEqual([{ path: 'from', message: 'must not be after to' }]);
     expect(result.error?.kind === 'problem' && result.error.detail).toEqual(expect.any(String));
   });
@@ -286,7 +336,13 @@ describe('errors', () => {
 
     it('timeout: a distinct kind, per attempt', async () => {
       const retries: RetryInfo[] = [];
-      const client = createClient({ baseUrl: url, apiKey: adminKey, timeoutMs: 100, retry: { ...fast, retries: 1 }, onRetry: (r) => retries.push(r) });
+      const client = createClient({
+        baseUrl: url,
+        apiKey: adminKey,
+        timeoutMs: 100,
+        retry: { ...fast, retries: 1 },
+        onRetry: (r) => retries.push(r),
+      });
       const started = Date.now();
       const result = await client.metrics();
       expect(result.error).toMatchObject({ kind: 'timeout', timeoutMs: 100, retriable: true });
@@ -349,12 +405,23 @@ describe('503: the event log cannot take writes', () => {
   it('without retries: a 503 problem, retriable, with Retry-After', async () => {
     const client = createClient({ baseUrl: down.url, apiKey: adminKey, retry: false });
     const result = await client.events.send([screening(1)]);
-    expect(result.error).toMatchObject({ kind: 'problem', status: 503, type: '/problems/unavailable', retriable: true, retryAfterMs: 5000 });
+    expect(result.error).toMatchObject({
+      kind: 'problem',
+      status: 503,
+      type: '/problems/unavailable',
+      retriable: true,
+      retryAfterMs: 5000,
+    });
   });
 
   it('a Retry-After longer than maxRetryAfterMs is not waited for', async () => {
     const retries: RetryInfo[] = [];
-    const client = createClient({ baseUrl: down.url, apiKey: adminKey, retry: { ...fast, maxRetryAfterMs: 1000 }, onRetry: (r) => retries.push(r) });
+    const client = createClient({
+      baseUrl: down.url,
+      apiKey: adminKey,
+      retry: { ...fast, maxRetryAfterMs: 1000 },
+      onRetry: (r) => retries.push(r),
+    });
     expect((await client.events.send([screening(1)])).error).toMatchObject({ status: 503 });
     expect(retries).toHaveLength(0);
   });

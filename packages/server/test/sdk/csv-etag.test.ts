@@ -12,7 +12,10 @@ let served: ServedCordon;
 let cordon: CordonClient;
 beforeAll(async () => {
   served = await serveTestCordon();
-  await served.cordon.send([event('screening', { vehicles: 3, people: 5 }), event('screening', { vehicles: 1, people: 2 }, { region: '410184109' })]);
+  await served.cordon.send([
+    event('screening', { vehicles: 3, people: 5 }),
+    event('screening', { vehicles: 1, people: 2 }, { region: '410184109' }),
+  ]);
   await served.cordon.settled();
   cordon = createClient({ baseUrl: served.url, apiKey: adminKey });
 });
@@ -23,16 +26,25 @@ afterAll(async () => {
 describe('cordon.csv', () => {
   it('answers the CSV exactly as the server writes it, byte-order mark included', async () => {
     const query = 'metrics=people_screened,vehicles_screened&region=410184&from=2020-02-13&to=2020-02-13&groupBy=region&level=town';
-    const raw = await fetch(`${served.url}/v1/aggregates?${query}`, { headers: { authorization: `Bearer ${adminKey}`, accept: 'text/csv' } });
+    const raw = await fetch(`${served.url}/v1/aggregates?${query}`, {
+      headers: { authorization: `Bearer ${adminKey}`, accept: 'text/csv' },
+    });
     const bytes = Buffer.from(await raw.arrayBuffer());
-    const result = await cordon.csv('aggregates', { metrics: ['people_screened', 'vehicles_screened'], region: '410184', from: '2020-02-13', to: '2020-02-13', groupBy: 'region', level: 'town' });
+    const result = await cordon.csv('aggregates', {
+      metrics: ['people_screened', 'vehicles_screened'],
+      region: '410184',
+      from: '2020-02-13',
+      to: '2020-02-13',
+      groupBy: 'region',
+      level: 'town',
+    });
     expect(result.error).toBeUndefined();
     expect(Buffer.from(result.data!, 'utf8').equals(bytes)).toBe(true);
     expect(result.data!.startsWith('\uFEFFregion,name,people_screened,vehicles_screened\r\n')).toBe(true);
     expect(result.data).toContain('410184109,龙湖镇,2,1\r\n');
   });
 
-  it('gives the server\'s problem for a bad query', async () => {
+  it("gives the server's problem for a bad query", async () => {
     const result = await cordon.csv('timeseries', { metric: 'people_screened', region: '99' });
     expect(result.error?.kind).toBe('problem');
     expect(result.error?.kind === 'problem' && result.error.status).toBe(400);

@@ -16,7 +16,8 @@ const run = promisify(execFile);
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 // The SDK's examples folder, found through its declared entry (src/index.ts).
 const examples = join(dirname(createRequire(import.meta.url).resolve('@cordon/sdk')), '../examples/');
-const shanghaiDay = (offsetDays: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now() + offsetDays * 86_400_000);
+const shanghaiDay = (offsetDays: number) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(Date.now() + offsetDays * 86_400_000);
 
 let served: ServedCordon;
 let admin: CordonClient;
@@ -73,6 +74,8 @@ describe('examples', () => {
     await served.cordon.settled();
     const out = await example('daily-bulletin.ts', { CORDON_API_KEY: keys.read });
     expect(out).toContain(`新郑市 — ${shanghaiDay(-1)}`);
-    expect(out).toContain('vehicles screened: 300\npeople screened: 512\nvehicles turned back: 7\npeople turned back: 11\nfever cases: 2\n');
+    expect(out).toContain(
+      'vehicles screened: 300\npeople screened: 512\nvehicles turned back: 7\npeople turned back: 11\nfever cases: 2\n',
+    );
   });
 });

@@ -62,7 +62,11 @@ describe('createEventSender', () => {
   it('drops events the server rejects as invalid and reports them', async () => {
     const client = createClient({ baseUrl: served.url, apiKey: adminKey });
     const sender = createEventSender({ client, flushEvery: 0 });
-    const [, bad] = await sender.add([screening('2020-04-03', 1), { ...screening('2020-04-03', 1), region: '999999' } as EventInput, screening('2020-04-03', 1)]);
+    const [, bad] = await sender.add([
+      screening('2020-04-03', 1),
+      { ...screening('2020-04-03', 1), region: '999999' } as EventInput,
+      screening('2020-04-03', 1),
+    ]);
     const report = await sender.flush();
     expect(report.summary).toMatchObject({ accepted: 2, rejected: 1 });
     expect(report.rejected.map((r) => [r.event.id, r.errors[0]?.path])).toEqual([[bad?.id, 'region']]);

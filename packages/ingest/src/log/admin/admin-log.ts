@@ -33,7 +33,12 @@ export interface OpenAdminLogOptions {
 export async function openAdminLog(options: OpenAdminLogOptions): Promise<AdminLog> {
   if (options.kafka) {
     const { createKafkaAdminLog } = await import('./kafka-admin-log.ts');
-    return createKafkaAdminLog({ ...options.kafka, topic: `${options.kafka.topic}.admin`, logger: options.logger, pollMs: options.pollMs ?? 250 });
+    return createKafkaAdminLog({
+      ...options.kafka,
+      topic: `${options.kafka.topic}.admin`,
+      logger: options.logger,
+      pollMs: options.pollMs ?? 250,
+    });
   }
   const { createEmbeddedAdminLog } = await import('./embedded-admin-log.ts');
   return createEmbeddedAdminLog({ dir: join(options.dataDir, 'admin'), logger: options.logger, pollMs: options.pollMs ?? 250 });

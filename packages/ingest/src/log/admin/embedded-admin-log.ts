@@ -46,7 +46,12 @@ export async function createEmbeddedAdminLog(options: { dir: string; logger: Log
         continue;
       }
       await cursor.fh.close();
-      cursor = { fh: await openSegmentForRead(segmentPath(segmentsDir, following)), base: following, pos: SEGMENT_HEADER_BYTES, offset: following };
+      cursor = {
+        fh: await openSegmentForRead(segmentPath(segmentsDir, following)),
+        base: following,
+        pos: SEGMENT_HEADER_BYTES,
+        offset: following,
+      };
     }
   }
 

@@ -14,13 +14,26 @@ import { createKafkaAdmin } from '../kafka/admin.ts';
 import { createKafkaClient } from '../kafka/client.ts';
 import type { AdminLog } from './admin-log.ts';
 
-export async function createKafkaAdminLog(options: { brokers: string[]; topic: string; clientId?: string; logger: Logger; pollMs: number }): Promise<AdminLog> {
+export async function createKafkaAdminLog(options: {
+  brokers: string[];
+  topic: string;
+  clientId?: string;
+  logger: Logger;
+  pollMs: number;
+}): Promise<AdminLog> {
   const { topic, logger } = options;
   // Without a logger: kafkajs's own messages about this log go nowhere.
   const kafka = createKafkaClient({ brokers: options.brokers, clientId: options.clientId ?? 'cordon-admin' });
   const admin = createKafkaAdmin(kafka, { topic });
   try {
-    await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: await admin.replicationFactor(), configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }]);
+    await admin.createTopics([
+      {
+        topic,
+        numPartitions: 1,
+        replicationFactor: await admin.replicationFactor(),
+        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+      },
+    ]);
   } catch (error) {
     await admin.close();
     throw new LogUnavailableError(`cannot create the admin topic ${topic}`, { cause: error });
@@ -49,7 +62,12 @@ export async function createKafkaAdminLog(options: { brokers: string[]; topic: s
       let caughtUp: () => void = () => undefined;
       const ready = new Promise<void>((resolve) => (caughtUp = resolve));
       if (high === 0n) caughtUp();
-      consumer = kafka.consumer({ groupId: `${topic}.reader.${randomUUID()}`, maxWaitTimeInMs: options.pollMs, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+      consumer = kafka.consumer({
+        groupId: `${topic}.reader.${randomUUID()}`,
+        maxWaitTimeInMs: options.pollMs,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
+      });
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
@@ -66,7 +84,12 @@ export async function createKafkaAdminLog(options: { brokers: string[]; topic: s
       });
       await Promise.race([
         ready,
-        new Promise((_, reject) => setTimeout(() => reject(new LogUnavailableError(`reading the admin topic ${topic} did not catch up within 30 s`)), 30_000).unref()),
+        new Promise((_, reject) =>
+          setTimeout(
+            () => reject(new LogUnavailableError(`reading the admin topic ${topic} did not catch up within 30 s`)),
+            30_000,
+          ).unref(),
+        ),
       ]);
     },
     async close() {

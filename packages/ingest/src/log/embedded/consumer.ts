@@ -51,11 +51,7 @@ interface Cursor {
 
 export async function startConsumer(deps: ConsumerDeps, options: ConsumeOptions): Promise<LogConsumer> {
   const maxBatch = maxBatchRecordsOf(options);
-  const lock = await acquireLock(
-    groupLockPath(deps.groupsDir, options.groupId),
-    `consumer group ${options.groupId}`,
-    deps.logger,
-  );
+  const lock = await acquireLock(groupLockPath(deps.groupsDir, options.groupId), `consumer group ${options.groupId}`, deps.logger);
   try {
     const committed = (await readGroupOffset(deps.groupsDir, options.groupId)) ?? 0n;
     const consumer = new EmbeddedConsumer(deps, options, maxBatch, committed, () => lock.release());
@@ -216,7 +212,13 @@ class EmbeddedConsumer implements LogConsumer {
       const gap = await readGap(this.deps.segmentsDir, following);
       if (gap !== undefined && gap.from <= cursor.offset) {
         this.deps.logger.warn(
-          { ...this.log, firstLost: String(cursor.offset), lastLost: String(following - 1n), lost: String(following - cursor.offset), reason: gap.reason },
+          {
+            ...this.log,
+            firstLost: String(cursor.offset),
+            lastLost: String(following - 1n),
+            lost: String(following - cursor.offset),
+            reason: gap.reason,
+          },
           'embedded log consumer: stepping over offsets the log lost (recorded in a gap file); they cannot be delivered',
         );
         const fh = await openSegmentForRead(segmentPath(this.deps.segmentsDir, following));

@@ -74,7 +74,12 @@ describe('an embedded log cut back below acknowledged records (issue 7, item 3)'
 
     const logger = captureLogger();
     const log = await open({ logger });
-    expect(log.recovery?.lost).toEqual({ from: 300n, to: 1000n, count: 700n, evidence: 'the log held 1000 records when it was last closed' });
+    expect(log.recovery?.lost).toEqual({
+      from: 300n,
+      to: 1000n,
+      count: 700n,
+      evidence: 'the log held 1000 records when it was last closed',
+    });
     expect(log.recovery?.nextOffset).toBe(1000n);
     const loss = logger.lines.find((l) => l.level === 'error');
     expect(loss?.message).toBe(

@@ -7,14 +7,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogBatch, LogRecord } from '../event-log.ts';
 import { LogUnavailableError } from '../event-log.ts';
 import { crc32, crc32Table } from './crc32.ts';
-import {
-  EmbeddedLogCorruptError,
-  EmbeddedLogLockedError,
-  openEmbeddedLog,
-  readDeadLetters,
-} from './embedded-log.ts';
+import { EmbeddedLogCorruptError, EmbeddedLogLockedError, openEmbeddedLog, readDeadLetters } from './embedded-log.ts';
 import type { EmbeddedEventLog, EmbeddedLogOptions } from './embedded-log.ts';
-import { FLAG_COMMIT, FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, decodeFrame, encodeWrite, frameBytes, parseSegmentFileName } from './format.ts';
+import {
+  FLAG_COMMIT,
+  FRAME_HEADER_BYTES,
+  SEGMENT_HEADER_BYTES,
+  decodeFrame,
+  encodeWrite,
+  frameBytes,
+  parseSegmentFileName,
+} from './format.ts';
 import { captureLogger, makeTempDir, waitFor } from '@cordon/ingest/testing';
 
 let tmp: { dir: string; remove: () => Promise<void> };
@@ -137,7 +140,7 @@ describe('embedded log', () => {
     const bytes = await readFile(await lastSegment());
     let commits = 0;
     let frames = 0;
-    for (let at = SEGMENT_HEADER_BYTES; at < bytes.length; ) {
+    for (let at = SEGMENT_HEADER_BYTES; at < bytes.length;) {
       const result = decodeFrame(bytes, at);
       if (result.kind !== 'frame') throw new Error(`bad frame at ${at}`);
       frames++;
@@ -240,9 +243,7 @@ describe('embedded log', () => {
     const sink = collect();
     await log.consume({ groupId: 'g', onBatch: sink.onBatch, maxBatchRecords: 7 });
     await waitFor(() => sink.records.length === 200);
-    expect(sink.records.map((r) => r.value.toString().replace(/\.+$/, ''))).toEqual(
-      Array.from({ length: 200 }, (_, i) => `value-${i}`),
-    );
+    expect(sink.records.map((r) => r.value.toString().replace(/\.+$/, ''))).toEqual(Array.from({ length: 200 }, (_, i) => `value-${i}`));
     // Segment names are the offsets of their first records.
     const bases = files.map((name) => Number(parseSegmentFileName(name)));
     for (const base of bases) expect(sink.records[base]?.offset).toBe(BigInt(base));
@@ -386,9 +387,7 @@ describe('embedded log', () => {
     await expect(openEmbeddedLog({ dir: tmp.dir })).rejects.toBeInstanceOf(EmbeddedLogLockedError);
     await expect(openEmbeddedLog({ dir: tmp.dir })).rejects.toThrow(/locked by another instance in this process/);
     await writer.consume({ groupId: 'g', onBatch: async () => undefined });
-    await expect(writer.consume({ groupId: 'g', onBatch: async () => undefined })).rejects.toBeInstanceOf(
-      EmbeddedLogLockedError,
-    );
+    await expect(writer.consume({ groupId: 'g', onBatch: async () => undefined })).rejects.toBeInstanceOf(EmbeddedLogLockedError);
     await writer.append([rec('a', '1')]);
     await writer.close();
     await expect(writer.append([rec('a', '2')])).rejects.toBeInstanceOf(LogUnavailableError);

@@ -42,9 +42,7 @@ export interface Frame {
 }
 
 export type DecodeResult =
-  | { kind: 'frame'; frame: Frame; bytes: number }
-  | { kind: 'incomplete'; needBytes: number }
-  | { kind: 'invalid'; reason: string };
+  { kind: 'frame'; frame: Frame; bytes: number } | { kind: 'incomplete'; needBytes: number } | { kind: 'invalid'; reason: string };
 
 export interface EncodableRecord {
   key: string;

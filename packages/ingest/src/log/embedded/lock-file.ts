@@ -131,10 +131,7 @@ export async function acquireLock(path: string, what: string, logger: EmbeddedLo
       const who = existing.pid === process.pid ? 'another instance in this process' : `process ${existing.pid}`;
       throw new EmbeddedLogLockedError(`${what} is locked by ${who} (${path})`, path, existing.pid);
     }
-    logger.warn(
-      { path, stalePid: existing === 'unreadable' ? undefined : existing.pid },
-      `taking over stale lock of ${what}`,
-    );
+    logger.warn({ path, stalePid: existing === 'unreadable' ? undefined : existing.pid }, `taking over stale lock of ${what}`);
     // Two processes taking over the same stale lock at once can both unlink;
     // link() below still lets only one of them create the new lock, unless
     // the second unlink lands between the first's link and its return (see

@@ -137,7 +137,16 @@ export async function repairEmbeddedLog(options: { dir: string; dryRun?: boolean
     }
 
     const needed = damagedBytes.length > 0 || tornRecords > 0 || missing.some((m) => !m.recorded);
-    const report: RepairReport = { dir, dryRun: options.dryRun === true, kept: kept.length, missing, damagedBytes, tornRecords, rewritten: false, backup: null };
+    const report: RepairReport = {
+      dir,
+      dryRun: options.dryRun === true,
+      kept: kept.length,
+      missing,
+      damagedBytes,
+      tornRecords,
+      rewritten: false,
+      backup: null,
+    };
     if (!needed || options.dryRun === true) return report;
 
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');

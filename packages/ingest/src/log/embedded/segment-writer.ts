@@ -14,14 +14,7 @@ import { dirname } from 'node:path';
 
 import { LogUnavailableError } from '../event-log.ts';
 import type { LogAppend } from '../event-log.ts';
-import {
-  FRAME_HEADER_BYTES,
-  MAX_BODY_BYTES,
-  SEGMENT_HEADER,
-  SEGMENT_HEADER_BYTES,
-  encodeWrite,
-  frameBytes,
-} from './format.ts';
+import { FRAME_HEADER_BYTES, MAX_BODY_BYTES, SEGMENT_HEADER, SEGMENT_HEADER_BYTES, encodeWrite, frameBytes } from './format.ts';
 import { fsyncDir, writeAll } from './files.ts';
 import { readEndMarker, writeEndMarker, writeGap } from './known-ends.ts';
 import type { Logger as EmbeddedLogLogger } from '../../logger.ts';
@@ -292,9 +285,7 @@ export class SegmentWriter {
       } catch (error) {
         this.options.logger.error({ err: error, records: group.length }, 'embedded log: write failed');
         const rejection =
-          error instanceof LogUnavailableError
-            ? error
-            : new LogUnavailableError('embedded log write failed', { cause: error });
+          error instanceof LogUnavailableError ? error : new LogUnavailableError('embedded log write failed', { cause: error });
         for (const pending of group) pending.reject(rejection);
       }
       for (const listener of this.listeners) {

@@ -73,11 +73,13 @@ export function createKafkaAdmin(kafka: Kafka, options: { topic: string; retry?:
       // and waits again. A broker that does not answer is not retried here:
       // kafkajs has already retried the connection and flags its giving up
       // non-retriable.
-      return retrying(`cannot create the topics ${topics.map((t) => t.topic).join(' and ')}`, (client) => createTopicsWithLeaders(client, topics));
+      return retrying(`cannot create the topics ${topics.map((t) => t.topic).join(' and ')}`, (client) =>
+        createTopicsWithLeaders(client, topics),
+      );
     },
 
     replicationFactor() {
-      return retrying('cannot read the brokers\' default.replication.factor', (client) => clusterReplicationFactor(client));
+      return retrying("cannot read the brokers' default.replication.factor", (client) => clusterReplicationFactor(client));
     },
 
     endOffsets() {
@@ -89,10 +91,7 @@ export function createKafkaAdmin(kafka: Kafka, options: { topic: string; retry?:
 
     lag(groupId) {
       return retrying(`cannot read the lag of group ${groupId} on ${topic}`, async (client) => {
-        const [ends, committed] = await Promise.all([
-          client.fetchTopicOffsets(topic),
-          client.fetchOffsets({ groupId, topics: [topic] }),
-        ]);
+        const [ends, committed] = await Promise.all([client.fetchTopicOffsets(topic), client.fetchOffsets({ groupId, topics: [topic] })]);
         const committedByPartition = new Map<number, bigint>();
         for (const entry of committed.find((t) => t.topic === topic)?.partitions ?? []) {
           committedByPartition.set(entry.partition, BigInt(entry.offset));

@@ -98,7 +98,10 @@ export async function startKafkaConsumer(deps: KafkaConsumerDeps, consumeOptions
         }
         // The records are at fault: durable in the dead-letter topic before
         // the offset moves past them (a failed write redelivers the batch).
-        logger?.error({ err: error, topic, groupId, partition, offset: first, records: records.length }, 'onBatch rejected the records as non-retriable; dead-lettering them');
+        logger?.error(
+          { err: error, topic, groupId, partition, offset: first, records: records.length },
+          'onBatch rejected the records as non-retriable; dead-lettering them',
+        );
         try {
           await Promise.all(records.map((record) => deps.deadLetter(record, decision.reason)));
         } catch (dlqError) {

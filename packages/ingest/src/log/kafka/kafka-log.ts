@@ -71,7 +71,9 @@ export async function createKafkaLog(options: KafkaLogOptions): Promise<EventLog
   const admin = createKafkaAdmin(kafka, { topic });
 
   const replicationFactor = options.replicationFactor ?? (await admin.replicationFactor());
-  const created = await admin.createTopics([topic, dlqTopic].map((name) => ({ topic: name, numPartitions: partitions, replicationFactor })));
+  const created = await admin.createTopics(
+    [topic, dlqTopic].map((name) => ({ topic: name, numPartitions: partitions, replicationFactor })),
+  );
   logger?.debug({ topic, dlqTopic, created }, 'kafka topics ready');
 
   let closed = false;

@@ -94,9 +94,7 @@ export function createProducerQueue(kafka: Kafka, options: ProducerQueueOptions)
         }
         try {
           for (const request of splitRequests(group, maxRequestBytes)) {
-            const sending = getProducer().then((p) =>
-              p.sendBatch({ topicMessages: request, acks: -1, timeout: appendTimeoutMs }),
-            );
+            const sending = getProducer().then((p) => p.sendBatch({ topicMessages: request, acks: -1, timeout: appendTimeoutMs }));
             await withDeadline(sending, appendTimeoutMs, 'waiting for the broker to acknowledge');
           }
           for (const pending of group) pending.resolve();

@@ -23,7 +23,9 @@ export async function clusterReplicationFactor(admin: Admin): Promise<number> {
     includeSynonyms: false,
     resources: [{ type: BROKER_RESOURCE, name: String(broker.nodeId), configNames: ['default.replication.factor'] }],
   });
-  const configured = Number(described.resources[0]?.configEntries.find((e) => e.configName === 'default.replication.factor')?.configValue ?? 1);
+  const configured = Number(
+    described.resources[0]?.configEntries.find((e) => e.configName === 'default.replication.factor')?.configValue ?? 1,
+  );
   return Math.max(1, Math.min(Number.isInteger(configured) ? configured : 1, cluster.brokers.length));
 }
 
