@@ -24,6 +24,7 @@ import { readConfig, type CordonConfig, startCordon, createBulletinStore, sdkBul
 import { bulletinGeneratorFor } from './bulletin-generator.ts';
 import { createRawScan } from './bulletin-raw-check.ts';
 import { countyPlaces, loadEvents, planLoad } from './query-data.ts';
+import { waitForMerges } from './merges.ts';
 
 const totalEvents = Number(process.env['BENCH_BULLETIN_EVENTS'] ?? 10_000_000);
 const runs = Number(process.env['BENCH_BULLETIN_RUNS'] ?? 20);
@@ -39,22 +40,6 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-async function waitForMerges(ch: ClickHouse, limitMs: number): Promise<void> {
-  const started = performance.now();
-  let quiet = 0;
-  while (performance.now() - started < limitMs && quiet < 3) {
-    const [row] = await (
-      await ch.client.query({
-        query: `SELECT count() AS n FROM system.merges WHERE database = {db:String}`,
-        query_params: { db: ch.database },
-        format: 'JSONEachRow',
-      })
-    ).json<{ n: string }>();
-    quiet = Number(row?.n ?? 0) === 0 ? quiet + 1 : 0;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
 }
 
 /** sign +1 rows of a kept data folder (0 when it is new). */

@@ -28,6 +28,7 @@ import { silentLogger } from '@cordon/ingest';
 import { loadRegionRegistry } from '@cordon/regions';
 import { readConfig, startCordon, type CordonConfig } from '@cordon/server';
 import { countyPlaces, loadEvents, planLoad } from './query-data.ts';
+import { waitForMerges } from './merges.ts';
 
 const totalEvents = Number(process.env['BENCH_DASHBOARD_EVENTS'] ?? 10_000_000);
 const runs = Number(process.env['BENCH_DASHBOARD_RUNS'] ?? 10);
@@ -50,22 +51,6 @@ function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-async function waitForMerges(ch: ClickHouse, limitMs: number): Promise<void> {
-  const started = performance.now();
-  let quiet = 0;
-  while (performance.now() - started < limitMs && quiet < 3) {
-    const [row] = await (
-      await ch.client.query({
-        query: `SELECT count() AS n FROM system.merges WHERE database = {db:String}`,
-        query_params: { db: ch.database },
-        format: 'JSONEachRow',
-      })
-    ).json<{ n: string }>();
-    quiet = Number(row?.n ?? 0) === 0 ? quiet + 1 : 0;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
 }
 
 /** The data folder: a kept one (loaded before with the same count) or a fresh temporary one. */

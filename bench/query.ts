@@ -23,6 +23,7 @@ import { silentLogger } from '@cordon/ingest';
 import { loadRegionRegistry } from '@cordon/regions';
 import { readConfig, type CordonConfig, startCordon, type Role } from '@cordon/server';
 import { countyPlaces, donatedMetrics, firstDay, loadEvents, planLoad, siteRegions, verifySample, verifyTotals } from './query-data.ts';
+import { waitForMerges } from './merges.ts';
 
 const totalEvents = Number(process.env['BENCH_QUERY_EVENTS'] ?? 10_000_000);
 const runs = Number(process.env['BENCH_QUERY_RUNS'] ?? 100);
@@ -322,23 +323,6 @@ function comparable(results: Row[][]): string {
         .sort(),
     ),
   );
-}
-
-async function waitForMerges(ch: ClickHouse, limitMs: number): Promise<number> {
-  const started = performance.now();
-  let quiet = 0;
-  while (performance.now() - started < limitMs && quiet < 3) {
-    const [row] = await (
-      await ch.client.query({
-        query: `SELECT count() AS n FROM system.merges WHERE database = {db:String}`,
-        query_params: { db: ch.database },
-        format: 'JSONEachRow',
-      })
-    ).json<{ n: string }>();
-    quiet = Number(row?.n ?? 0) === 0 ? quiet + 1 : 0;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  return performance.now() - started;
 }
 
 async function tableStats(ch: ClickHouse) {
