@@ -10,8 +10,8 @@ import type { RegionRegistry } from '@cordon/regions';
  * `place_daily` are plain views computing the index from `events` at query
  * time (what the routes read before the indexes: every row, the subject
  * parsed from each quarantine event's JSON, every contribution), and whose
- * `events` and `metric_daily` are views
- * of the real tables. The same route code runs on both, so equal answers
+ * `events`, `metric_daily` and `voids` (the quality check for voids
+ * outside their key's scope reads it) are views of the real tables. The same route code runs on both, so equal answers
  * mean the indexes hold exactly what the raw scan finds.
  */
 export interface RawScan {
@@ -30,6 +30,7 @@ export async function createRawScan(
   await ch.client.command({ query: `CREATE DATABASE ${db}` });
   await ch.client.command({ query: `CREATE VIEW ${db}.events AS SELECT * FROM ${source}.events` });
   await ch.client.command({ query: `CREATE VIEW ${db}.metric_daily AS SELECT * FROM ${source}.metric_daily` });
+  await ch.client.command({ query: `CREATE VIEW ${db}.voids AS SELECT * FROM ${source}.voids` });
   for (const index of eventIndexes) {
     await ch.client.command({ query: `CREATE VIEW ${db}.${index.table} AS ${indexSelect(index, source)}` });
   }
