@@ -10,7 +10,8 @@ import type { Consumer, Producer } from 'kafkajs';
 import { adminRecordKey, adminRecordSchema, type AdminRecord } from '@cordon/schemas';
 import type { Logger } from '../../logger.ts';
 import { LogUnavailableError } from '../event-log.ts';
-import { createKafkaAdmin } from '../kafka/admin.ts';
+import { ADMIN_ATTEMPTS, ADMIN_BACKOFF, createKafkaAdmin } from '../kafka/admin.ts';
+import { createRetryPolicy } from '../retry-policy.ts';
 import { createKafkaClient } from '../kafka/client.ts';
 import type { AdminLog } from './admin-log.ts';
 
@@ -69,7 +70,10 @@ export async function createKafkaAdminLog(options: {
         heartbeatInterval: 1_000,
       });
       await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
+      // Right after the topic is made, a broker's metadata may still answer
+      // "does not host this topic-partition": retried like the admin reads.
+      const subscribing = consumer;
+      await createRetryPolicy(ADMIN_BACKOFF).retrying(ADMIN_ATTEMPTS, () => subscribing.subscribe({ topic, fromBeginning: true }));
       await consumer.run({
         autoCommit: false,
         eachMessage: async ({ message }) => {

@@ -163,7 +163,9 @@ export async function startKafkaConsumer(deps: KafkaConsumerDeps, consumeOptions
       await consumer.connect();
       // A group without committed offsets starts at the oldest record: every
       // acknowledged event is counted, whenever the consumer first started.
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      // A new topic's metadata may answer "does not host this topic-partition"
+      // for a moment: retried, bounded, as the admin reads are.
+      await retry.retrying(6, () => consumer.subscribe({ topics: [topic], fromBeginning: true }));
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
