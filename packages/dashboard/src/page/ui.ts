@@ -376,7 +376,11 @@ export function renderTrendHead(frame: Frame, state: State, actions: Actions) {
         radio('day', t.daily),
         radio('week', t.weekly),
       ),
-      h('button', { type: 'button', onclick: () => actions.downloadCsv('trend') }, t.csvTrend),
+      h(
+        'button',
+        { type: 'button', onclick: () => actions.downloadCsv('trend') },
+        view.interval === 'week' ? t.csvTrendWeekly : t.csvTrend,
+      ),
     ),
   );
   frame.trendChart.setAttribute(
