@@ -51,7 +51,7 @@ interface Loop {
 }
 
 // ---------------------------------------------------------------------------
-// The SQL the API issues, written out here: packages/query-api/src/aggregate-sql.ts
+// The SQL the API issues, written out here: packages/query-api/src/aggregates/aggregate-sql.ts
 // (sumFigures, firstDay) and etag.ts. Each question below calls these in the
 // order and with the parallelism of aggregate.ts / timeseries.ts. A check at
 // start-up compares them with what the API actually sends.

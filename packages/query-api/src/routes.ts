@@ -13,10 +13,10 @@ import {
 } from '@cordon/schemas';
 import { createRouter, ProblemError, requireRole, validationProblem, type AuthEnv, type KeyStore } from '@cordon/edge';
 import type { ClickHouse } from '@cordon/clickhouse';
-import { aggregate } from './aggregate.ts';
+import { aggregate } from './aggregates/aggregate.ts';
 import { readFigureSource, type PipelineStatus } from './figure-source.ts';
-import { resolveRegion, type RegionLookup } from './regions.ts';
-import { timeseries, timeseriesDefaultFrom } from './timeseries.ts';
+import { resolveRegion, type RegionLookup } from './regions/regions.ts';
+import { timeseries, timeseriesDefaultFrom } from './timeseries/timeseries.ts';
 
 export interface QueryRoutesDeps {
   clickhouse: ClickHouse;

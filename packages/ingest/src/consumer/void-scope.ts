@@ -14,7 +14,7 @@ import type { EventRow } from './rows.ts';
  * written before scopes were recorded) applies anywhere.
  *
  * The rule is the one /v1/quality reads back (query-api's
- * quality-voids-sql.ts), so every refused void is also a finding there.
+ * quality/quality-voids.ts), so every refused void is also a finding there.
  */
 export function voidAppliesTo(scope: string, target: Pick<EventRow, 'region'>): boolean {
   return scope === '' || keyInSubtree(target.region, scope);

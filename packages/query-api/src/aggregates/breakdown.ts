@@ -1,7 +1,7 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { metricCatalogue, unspecifiedDim, type AggregateRow, type MetricName } from '@cordon/schemas';
 import { roundFigure, sumFigures, type SumRow } from './aggregate-sql.ts';
-import type { FigureSource } from './figure-source.ts';
+import type { FigureSource } from '../figure-source.ts';
 import { siteKinds } from './breakdown-sql.ts';
 
 /** Where and when a breakdown counts. */

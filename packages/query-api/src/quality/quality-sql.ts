@@ -1,5 +1,5 @@
 import { fromClickHouseTime, type ClickHouse } from '@cordon/clickhouse';
-import { knownAtParam, knownCondition, sourceSql, type FigureSource } from './figure-source.ts';
+import { knownAtParam, knownCondition, sourceSql, type FigureSource } from '../figure-source.ts';
 import type { Place, PlaceDayValue, QuarantineEvent } from './quality-rules.ts';
 
 /**

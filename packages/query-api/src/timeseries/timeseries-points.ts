@@ -1,5 +1,5 @@
 import { addDays, daysBetween, isoWeekOf, type Interval, type MetricKind, type TimeseriesPoint } from '@cordon/schemas';
-import { roundFigure as round } from './aggregate-sql.ts';
+import { roundFigure as round } from '../aggregates/aggregate-sql.ts';
 
 /**
  * Turns daily net contributions into trend points. Pure: no I/O, so the

@@ -12,11 +12,11 @@ import {
   regionSearchRoute,
   sitesRoute,
 } from '@cordon/schemas';
-import { checkCompleteness } from './completeness.ts';
-import { readFigureSource, type PipelineStatus } from './figure-source.ts';
-import { checkQuality } from './quality.ts';
+import { checkCompleteness } from '../completeness/completeness.ts';
+import { readFigureSource, type PipelineStatus } from '../figure-source.ts';
+import { checkQuality } from '../quality/quality.ts';
 import { assertVisible, regionDetail, resolveRegion, searchRegions, type RegionLookup } from './regions.ts';
-import { listSites } from './sites-list.ts';
+import { listSites } from '../sites/sites-list.ts';
 
 export interface RegistryRoutesDeps {
   clickhouse: ClickHouse;

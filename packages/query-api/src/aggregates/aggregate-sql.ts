@@ -1,5 +1,5 @@
 import type { ClickHouse } from '@cordon/clickhouse';
-import { knownAtParam, sourceSql, type FigureSource, type SourceSql } from './figure-source.ts';
+import { knownAtParam, sourceSql, type FigureSource, type SourceSql } from '../figure-source.ts';
 
 /**
  * Sums of contributions from a {@link FigureSource} (the roll-up, or the raw

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { completenessOf } from './completeness.ts';
-import { siteLifecycles, type LifecycleEvent } from './sites.ts';
+import { siteLifecycles, type LifecycleEvent } from '../sites/sites.ts';
 
 const reg = (site: string, day: string): LifecycleEvent => ({
   id: `r-${site}`,

@@ -1,10 +1,10 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { parseRegionCode, type Region } from '@cordon/regions';
 import type { CompletenessAnswer, RegionRef } from '@cordon/schemas';
-import type { FigureSource } from './figure-source.ts';
-import { regionRefOfKey, type RegionLookup } from './regions.ts';
-import { inServiceOn, siteLifecycles, type SiteLifecycle } from './sites.ts';
-import { readLifecycleEvents, readReportsOn } from './sites-sql.ts';
+import type { FigureSource } from '../figure-source.ts';
+import { regionRefOfKey, type RegionLookup } from '../regions/regions.ts';
+import { inServiceOn, siteLifecycles, type SiteLifecycle } from '../sites/sites.ts';
+import { readLifecycleEvents, readReportsOn } from '../sites/sites-sql.ts';
 
 /** The answer to GET /v1/completeness: which sites in service on `day` reported, as known at `known.source`. */
 export async function checkCompleteness(

@@ -1,8 +1,8 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { parseRegionCode, type Region } from '@cordon/regions';
 import type { SiteList, SitesQuery } from '@cordon/schemas';
-import type { FigureSource } from './figure-source.ts';
-import { regionRefOfKey, type RegionLookup } from './regions.ts';
+import type { FigureSource } from '../figure-source.ts';
+import { regionRefOfKey, type RegionLookup } from '../regions/regions.ts';
 import { siteLifecycles } from './sites.ts';
 import { readLastEventAt, readLifecycleEvents } from './sites-sql.ts';
 

@@ -1,5 +1,5 @@
 import { fromClickHouseTime, type ClickHouse } from '@cordon/clickhouse';
-import { knownAtParam, knownCondition, type FigureSource } from './figure-source.ts';
+import { knownAtParam, knownCondition, type FigureSource } from '../figure-source.ts';
 import type { LifecycleEvent } from './sites.ts';
 
 /**

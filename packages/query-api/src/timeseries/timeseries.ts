@@ -10,8 +10,8 @@ import {
   type MetricName,
   type TimeseriesAnswer,
 } from '@cordon/schemas';
-import { firstDay, sumFigures } from './aggregate-sql.ts';
-import type { FigureSource } from './figure-source.ts';
+import { firstDay, sumFigures } from '../aggregates/aggregate-sql.ts';
+import type { FigureSource } from '../figure-source.ts';
 import { buildPoints, lookbackDays } from './timeseries-points.ts';
 
 export interface TimeseriesRequest {

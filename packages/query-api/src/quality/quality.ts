@@ -1,7 +1,7 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { parseRegionCode, type Region } from '@cordon/regions';
 import { addDays, outlierRule, qualityKindOf, type QualityAnswer } from '@cordon/schemas';
-import { regionRefOfKey, type RegionLookup } from './regions.ts';
+import { regionRefOfKey, type RegionLookup } from '../regions/regions.ts';
 import {
   compareFindings,
   outlierFindings,
@@ -11,7 +11,7 @@ import {
   ruleFindings,
   type Finding,
 } from './quality-rules.ts';
-import type { FigureSource } from './figure-source.ts';
+import type { FigureSource } from '../figure-source.ts';
 import { readEvidence, readPlaceDays, readQuarantineEvents } from './quality-sql.ts';
 import { voidScopeFindings } from './quality-voids.ts';
 

@@ -10,7 +10,7 @@ import {
   type MetricName,
 } from '@cordon/schemas';
 import { firstDay, roundFigure as round, sumFigures, type SumRow } from './aggregate-sql.ts';
-import type { FigureSource } from './figure-source.ts';
+import type { FigureSource } from '../figure-source.ts';
 import { byDimension, bySiteKind } from './breakdown.ts';
 import { orderRows } from './breakdown-order.ts';
 

@@ -1,6 +1,6 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import { keyInSubtree, mostSpecificCode } from '@cordon/regions';
-import { knownAtParam, knownCondition, type FigureSource } from './figure-source.ts';
+import { knownAtParam, knownCondition, type FigureSource } from '../figure-source.ts';
 import type { Finding } from './quality-rules.ts';
 
 /**

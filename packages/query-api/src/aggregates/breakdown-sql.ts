@@ -1,5 +1,5 @@
 import type { ClickHouse } from '@cordon/clickhouse';
-import { knownAtParam, knownCondition, type FigureSource } from './figure-source.ts';
+import { knownAtParam, knownCondition, type FigureSource } from '../figure-source.ts';
 
 /**
  * The kind of every registered site: the `kind` of its latest `site.registered`
