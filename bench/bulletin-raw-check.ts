@@ -1,5 +1,5 @@
 import { eventIndexes, indexSelect, quoteIdentifier, type ClickHouse } from '@cordon/clickhouse';
-import { createRegistryRoutes } from '@cordon/query-api';
+import { createQueryRoutes, type QueryRoutesDeps } from '@cordon/query-api';
 import type { RegionRegistry } from '@cordon/regions';
 
 /**
@@ -21,7 +21,7 @@ export interface RawScan {
 
 export async function createRawScan(
   ch: ClickHouse,
-  deps: { keys: Parameters<typeof createRegistryRoutes>[0]['keys']; regions: RegionRegistry; timeZone: string; apiKey: string },
+  deps: { keys: QueryRoutesDeps['keys']; regions: RegionRegistry; timeZone: string; apiKey: string },
 ): Promise<RawScan> {
   const source = quoteIdentifier(ch.database);
   const name = `${ch.database}_raw_scan`;
@@ -34,11 +34,12 @@ export async function createRawScan(
   for (const index of eventIndexes) {
     await ch.client.command({ query: `CREATE VIEW ${db}.${index.table} AS ${indexSelect(index, source)}` });
   }
-  const app = createRegistryRoutes({
+  const app = createQueryRoutes({
     clickhouse: { ...ch, database: name },
     keys: deps.keys,
     regions: deps.regions,
     timeZone: deps.timeZone,
+    logKind: 'embedded',
     // Every request compared carries knownAt, so the answer's asOf is that instant on both sides.
     status: {
       read: () => Promise.resolve({ lag: 0, asOf: '9999-12-31T00:00:00.000Z' }),

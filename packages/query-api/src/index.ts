@@ -3,5 +3,4 @@ export * from './aggregates/aggregate.ts';
 export * from './openapi.ts';
 export * from './csv.ts';
 export * from './etag.ts';
-export { createRegistryRoutes, type RegistryRoutesDeps } from './regions/regions-routes.ts';
 export { type PipelineStatus } from './figure-source.ts';

@@ -18,7 +18,7 @@ import {
   type RollupConsumer,
   type RollupConsumerOptions,
 } from '@cordon/ingest';
-import { createQueryRoutes, createRegistryRoutes, csvExport, pipelineEtag } from '@cordon/query-api';
+import { createQueryRoutes, csvExport, pipelineEtag } from '@cordon/query-api';
 import { loadRegionRegistry, type RegionRegistry } from '@cordon/regions';
 import type { AdminRecord, ConsumerHealth } from '@cordon/schemas';
 import { createDashboardRoutes } from '@cordon/dashboard';
@@ -218,7 +218,6 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       if (!clickhouse) throw new Error('the query API needs ClickHouse');
       const status = createPipelineStatus(log, groupId, { consumer, stuckAfterMs: config.stuckAfterMs });
       parts.push(createQueryRoutes({ clickhouse, keys, regions, logKind: log.kind, timeZone: config.timeZone, status }));
-      parts.push(createRegistryRoutes({ clickhouse, keys, regions, timeZone: config.timeZone, status }));
       parts.push(createBulletinRoutes({ store: createBulletinStore(bulletinsDir(config.dataDir)), keys, regions }));
     }
     if (servesHttp) {
