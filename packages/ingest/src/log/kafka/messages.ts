@@ -3,7 +3,7 @@
  * (roughly), requests cut to a size the broker accepts, and the dead letter
  * of a record.
  */
-import type { Message } from 'kafkajs';
+import type { Message, RecordMetadata } from 'kafkajs';
 import type { LogRecord } from '../event-log.ts';
 
 /** Bytes a record costs beyond its key and value, roughly (record header, varints). */
@@ -38,6 +38,32 @@ export function splitRequests(group: TopicMessages[], maxBytes: number): TopicMe
   }
   if (request.length > 0) requests.push(request);
   return requests;
+}
+
+/**
+ * The messages of a request whose partition the broker's answer does not
+ * acknowledge. kafkajs 2.2.4 can resolve a send without some of its records:
+ * it keeps each broker's answer across the retries of one send, so when a
+ * partition's leader dies mid-send and the partition moves to a broker that
+ * had already answered for others, the retry sends nothing for it
+ * (tulios/kafkajs#1798). `partitionOf` is the partition kafkajs picked for a
+ * message; a message it never placed counts as unacknowledged.
+ */
+export function unacknowledged(
+  request: readonly TopicMessages[],
+  answer: readonly RecordMetadata[],
+  partitionOf: (message: Message) => number | undefined,
+): TopicMessages[] {
+  const acknowledged = new Set(answer.filter((r) => r.errorCode === 0).map((r) => `${r.partition}@${r.topicName}`));
+  const missing: TopicMessages[] = [];
+  for (const { topic, messages } of request) {
+    const left = messages.filter((message) => {
+      const partition = partitionOf(message);
+      return partition === undefined || !acknowledged.has(`${partition}@${topic}`);
+    });
+    if (left.length > 0) missing.push({ topic, messages: left });
+  }
+  return missing;
 }
 
 export function messageBytes(message: Message): number {

@@ -14,12 +14,20 @@
  * whose outcome was unknown can never leave the partition with a sequence
  * gap that blocks every later write. A rejected append may still have been
  * written: the caller retries it, and the consumer deduplicates on event id.
+ *
+ * A send is checked against the broker's answer: records of a partition the
+ * answer does not acknowledge are sent again (kafkajs can resolve without
+ * them when a leader moves mid-send, see `unacknowledged`), by the same
+ * producer, so the broker drops any it already has by their sequence.
  */
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { Partitioners, type ICustomPartitioner, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Logger } from '../../logger.ts';
 import { connected } from './client.ts';
 import { classifyWriteError, withDeadline } from './errors.ts';
-import { messageBytes, splitRequests } from './messages.ts';
+import { messageBytes, splitRequests, unacknowledged, type TopicMessages } from './messages.ts';
+
+/** Sends of the records an answer left out, after the first, before the append fails. */
+const MAX_RESENDS = 5;
 
 export interface ProducerQueueOptions {
   /** The log's topic, for log lines. */
@@ -55,6 +63,17 @@ export function createProducerQueue(kafka: Kafka, options: ProducerQueueOptions)
   let draining = false;
   let drained: Promise<void> = Promise.resolve();
   let producer: Producer | undefined;
+  // The partition kafkajs placed each message in (its default partitioner,
+  // watched): what the answer of a send is checked against.
+  const placed = new WeakMap<Message, number>();
+  const watchedPartitioner: ICustomPartitioner = () => {
+    const pick = Partitioners.DefaultPartitioner();
+    return (args) => {
+      const partition = pick(args);
+      placed.set(args.message, partition);
+      return partition;
+    };
+  };
 
   async function getProducer(): Promise<Producer> {
     if (producer) return producer;
@@ -64,13 +83,33 @@ export function createProducerQueue(kafka: Kafka, options: ProducerQueueOptions)
       // retried batch cannot overtake the one after it.
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: watchedPartitioner,
       // Few, short retries: the append's own deadline decides, and a failed
       // send replaces the producer anyway.
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
     producer = await connected(created, (next) => withDeadline(next.connect(), appendTimeoutMs, 'connecting the producer'));
     return producer;
+  }
+
+  /** Sends one request until the broker acknowledged every partition it holds records of. */
+  async function sendAcknowledged(request: TopicMessages[]): Promise<void> {
+    let pending = request;
+    for (let resend = 0; ; resend++) {
+      const p = await getProducer();
+      const answer = await p.sendBatch({ topicMessages: pending, acks: -1, timeout: appendTimeoutMs });
+      const missing = unacknowledged(pending, answer, (message) => placed.get(message));
+      if (missing.length === 0) return;
+      const records = missing.reduce((n, m) => n + m.messages.length, 0);
+      if (resend >= MAX_RESENDS) {
+        throw new Error(`the broker's answer left out ${records} records after ${MAX_RESENDS} resends`);
+      }
+      logger?.warn(
+        { topic: options.topic, records, partitions: [...new Set(missing.flatMap((m) => m.messages.map((x) => placed.get(x))))] },
+        "kafka's answer left out partitions of the send (a leader moved mid-send); sending their records again",
+      );
+      pending = missing;
+    }
   }
 
   function dropProducer(): void {
@@ -94,8 +133,7 @@ export function createProducerQueue(kafka: Kafka, options: ProducerQueueOptions)
         }
         try {
           for (const request of splitRequests(group, maxRequestBytes)) {
-            const sending = getProducer().then((p) => p.sendBatch({ topicMessages: request, acks: -1, timeout: appendTimeoutMs }));
-            await withDeadline(sending, appendTimeoutMs, 'waiting for the broker to acknowledge');
+            await withDeadline(sendAcknowledged(request), appendTimeoutMs, 'waiting for the broker to acknowledge');
           }
           for (const pending of group) pending.resolve();
         } catch (error) {
