@@ -112,6 +112,22 @@ CREATE TABLE IF NOT EXISTS `cordon`.place_daily ON CLUSTER `cordon` AS `cordon`.
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.place_daily_mv ON CLUSTER `cordon` TO `cordon`.place_daily_local AS SELECT c.metric AS metric, region, site, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events_local ARRAY JOIN contributions AS c;
 
+CREATE TABLE IF NOT EXISTS `cordon`.town_daily_local ON CLUSTER `cordon` (metric LowCardinality(String), region FixedString(12) COMMENT 'the town: the region cut to 9 digits, zero-padded',
+      dim LowCardinality(String), day Date, value Float64, events Int64 COMMENT 'contributions summed into this row, net of retractions') ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/cordon/town_daily_local', '{replica}') ORDER BY (metric, region, dim, day) SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS `cordon`.town_daily ON CLUSTER `cordon` AS `cordon`.town_daily_local
+    ENGINE = Distributed('cordon', `cordon`, town_daily_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.town_daily_mv ON CLUSTER `cordon` TO `cordon`.town_daily_local AS SELECT c.metric AS metric, toFixedString(concat(substring(region, 1, 9), '000'), 12) AS region, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events_local ARRAY JOIN contributions AS c;
+
+CREATE TABLE IF NOT EXISTS `cordon`.county_daily_local ON CLUSTER `cordon` (metric LowCardinality(String), region FixedString(12) COMMENT 'the county: the region cut to 6 digits, zero-padded',
+      dim LowCardinality(String), day Date, value Float64, events Int64 COMMENT 'contributions summed into this row, net of retractions') ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/cordon/county_daily_local', '{replica}') ORDER BY (metric, region, dim, day) SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS `cordon`.county_daily ON CLUSTER `cordon` AS `cordon`.county_daily_local
+    ENGINE = Distributed('cordon', `cordon`, county_daily_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.county_daily_mv ON CLUSTER `cordon` TO `cordon`.county_daily_local AS SELECT c.metric AS metric, toFixedString(concat(substring(region, 1, 6), '000000'), 12) AS region, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events_local ARRAY JOIN contributions AS c;
+
 CREATE TABLE IF NOT EXISTS `cordon`.backfills ON CLUSTER `cordon` (
       name String,
       at DateTime64(3, 'UTC')

@@ -89,6 +89,16 @@ CREATE TABLE IF NOT EXISTS `cordon`.place_daily (metric LowCardinality(String), 
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.place_daily_mv TO `cordon`.place_daily AS SELECT c.metric AS metric, region, site, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events ARRAY JOIN contributions AS c;
 
+CREATE TABLE IF NOT EXISTS `cordon`.town_daily (metric LowCardinality(String), region FixedString(12) COMMENT 'the town: the region cut to 9 digits, zero-padded',
+      dim LowCardinality(String), day Date, value Float64, events Int64 COMMENT 'contributions summed into this row, net of retractions') ENGINE = SummingMergeTree ORDER BY (metric, region, dim, day) SETTINGS non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.town_daily_mv TO `cordon`.town_daily AS SELECT c.metric AS metric, toFixedString(concat(substring(region, 1, 9), '000'), 12) AS region, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events ARRAY JOIN contributions AS c;
+
+CREATE TABLE IF NOT EXISTS `cordon`.county_daily (metric LowCardinality(String), region FixedString(12) COMMENT 'the county: the region cut to 6 digits, zero-padded',
+      dim LowCardinality(String), day Date, value Float64, events Int64 COMMENT 'contributions summed into this row, net of retractions') ENGINE = SummingMergeTree ORDER BY (metric, region, dim, day) SETTINGS non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.county_daily_mv TO `cordon`.county_daily AS SELECT c.metric AS metric, toFixedString(concat(substring(region, 1, 6), '000000'), 12) AS region, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events ARRAY JOIN contributions AS c;
+
 CREATE TABLE IF NOT EXISTS `cordon`.backfills (
       name String,
       at DateTime64(3, 'UTC')

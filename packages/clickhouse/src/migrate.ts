@@ -33,7 +33,7 @@ export async function fillEventIndex(ch: ClickHouse, index: EventIndex): Promise
   await ch.client.command({ query: `TRUNCATE TABLE ${db}.${index.table}` });
   // A fill must not be mistaken for a repeated block and dropped.
   await ch.client.command({
-    query: `INSERT INTO ${db}.${index.table} ${indexSelect(index, db)}`,
+    query: `INSERT INTO ${db}.${index.table} ${index.fill ? index.fill.replaceAll('{db}', db) : indexSelect(index, db)}`,
     clickhouse_settings: { insert_deduplicate: 0 },
   });
 }

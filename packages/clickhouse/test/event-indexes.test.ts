@@ -18,10 +18,19 @@ const before = (database: string) =>
   migrationStatements(database).filter((s) => ![...indexTables, 'backfills'].some((t) => s.includes(`.${t}`)));
 
 const uuid = (n: number) => `0190d8a0-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-/** A row of events: (n, sign, type, day, site, data, metrics); received at n seconds after 2020-02-13 00:00 UTC. */
-function row(n: number, sign: 1 | -1, type: string, day: string, site: string, data: object, metrics: string[]): string {
+/** A row of events: (n, sign, type, day, site, data, metrics, region key); received at n seconds after 2020-02-13 00:00 UTC. */
+function row(
+  n: number,
+  sign: 1 | -1,
+  type: string,
+  day: string,
+  site: string,
+  data: object,
+  metrics: string[],
+  region = '410184001000',
+): string {
   const at = `toDateTime64('2020-02-13 00:00:00', 3, 'UTC') + ${n}`;
-  return `(toUUID('${uuid(n)}'), ${sign}, '${type}', ${at}, toDate('${day}'), '410184001000', '${site}', 'test', ${at}, NULL, '${JSON.stringify(data)}',
+  return `(toUUID('${uuid(n)}'), ${sign}, '${type}', ${at}, toDate('${day}'), '${region}', '${site}', 'test', ${at}, NULL, '${JSON.stringify(data)}',
     [${metrics.map((m) => `'${m}'`).join(',')}], [${metrics.map(() => "''").join(',')}], [${metrics.map(() => '1').join(',')}], 0, ${n})`;
 }
 /** Named, so columns appended by later migrations (scope) take their defaults. */
@@ -45,9 +54,10 @@ async function compareWithEvents(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const index of eventIndexes) {
     if (index.engine === 'SummingMergeTree') {
-      // A roll-up: the same sums per key, however its rows are merged (a merge drops keys that sum to zero).
+      // A roll-up: the same sums per key (its ORDER BY), however its rows are merged (a merge drops keys that sum to zero).
+      const key = index.orderBy;
       const sums = (from: string) =>
-        `SELECT metric, toString(region) AS region, site, toString(day) AS day, sum(value) AS value, sum(events) AS events FROM (${from}) GROUP BY metric, region, site, day HAVING value != 0 OR events != 0 ORDER BY metric, region, site, day`;
+        `SELECT ${key}, sum(value) AS value, sum(events) AS events FROM (${from}) GROUP BY ${key} HAVING value != 0 OR events != 0 ORDER BY ${key}`;
       const expected = await (await ch.client.query({ query: sums(indexSelect(index, db)), format: 'JSONEachRow' })).json();
       const stored = await (await ch.client.query({ query: sums(`SELECT * FROM ${db}.${index.table}`), format: 'JSONEachRow' })).json();
       expect(stored, index.table).toEqual(expected);
@@ -88,7 +98,14 @@ afterAll(async () => {
 describe('event indexes on a data folder from before them', () => {
   it('are filled on the first start from the rows events already holds, retractions and voids included', async () => {
     await migrate(ch);
-    expect(await compareWithEvents()).toEqual({ event_days: 6, quarantine_events: 2, site_events: 1, place_daily: 5 });
+    expect(await compareWithEvents()).toEqual({
+      event_days: 6,
+      quarantine_events: 2,
+      site_events: 1,
+      place_daily: 5,
+      town_daily: 5,
+      county_daily: 5,
+    });
     expect(await rowsOf('quarantine_events', `toString(id) AS id, sign, type, subject`)).toEqual([
       { id: uuid(3), sign: 1, type: 'quarantine.started', subject: 'q-1' },
       { id: uuid(4), sign: 1, type: 'quarantine.ended', subject: 'q-1' },
@@ -101,7 +118,14 @@ describe('event indexes on a data folder from before them', () => {
   it('are not filled twice by later starts', async () => {
     await migrate(ch);
     await migrate(ch);
-    expect(await compareWithEvents()).toEqual({ event_days: 6, quarantine_events: 2, site_events: 1, place_daily: 5 });
+    expect(await compareWithEvents()).toEqual({
+      event_days: 6,
+      quarantine_events: 2,
+      site_events: 1,
+      place_daily: 5,
+      town_daily: 5,
+      county_daily: 5,
+    });
   });
 
   it('take every row inserted after, through their views', async () => {
@@ -110,7 +134,14 @@ describe('event indexes on a data folder from before them', () => {
       row(7, 1, 'site.closed', '2020-02-14', 'cp-1', { reason: '撤点' }, ['sites_active']),
       row(8, 1, 'fever', '2020-02-14', 'cp-1', { people: 1, disposition: 'referred' }, ['fever_cases']),
     ]);
-    expect(await compareWithEvents()).toEqual({ event_days: 9, quarantine_events: 3, site_events: 2, place_daily: 9 });
+    expect(await compareWithEvents()).toEqual({
+      event_days: 9,
+      quarantine_events: 3,
+      site_events: 2,
+      place_daily: 9,
+      town_daily: 9,
+      county_daily: 9,
+    });
   });
 
   it('are made again whole when a fill was cut short (no record of it)', async () => {
@@ -120,6 +151,51 @@ describe('event indexes on a data folder from before them', () => {
       query: `INSERT INTO ${db}.event_days SELECT id, sign, type, day, region, site, received_at, contributions.metric FROM ${db}.events LIMIT 2`,
     });
     await migrate(ch);
-    expect(await compareWithEvents()).toEqual({ event_days: 9, quarantine_events: 3, site_events: 2, place_daily: 9 });
+    expect(await compareWithEvents()).toEqual({
+      event_days: 9,
+      quarantine_events: 3,
+      site_events: 2,
+      place_daily: 9,
+      town_daily: 9,
+      county_daily: 9,
+    });
+  });
+});
+
+describe('the coarse roll-ups', () => {
+  it('sum the sites of a town, and the towns of a county, keeping what a void took back out', async () => {
+    const screening = (n: number, region: string, site: string) =>
+      row(n, 1, 'screening', '2020-02-15', site, { vehicles: 1, people: 1 }, ['people_screened'], region);
+    await insert([
+      screening(20, '410184001002', 'cp-2'),
+      screening(21, '410184001003', 'cp-3'),
+      screening(22, '410184001000', ''),
+      screening(23, '410184002001', 'cp-4'),
+      screening(24, '410184000000', 'cp-5'),
+      row(25, 1, 'void', '2020-02-15', 'cp-3', { target: uuid(21), reason: 'x' }, []),
+      row(21, -1, 'screening', '2020-02-15', 'cp-3', { vehicles: 1, people: 1 }, ['people_screened'], '410184001003'),
+    ]);
+    const read = async (table: string) =>
+      (
+        await ch.client.query({
+          query: `SELECT toString(region) AS region, sum(value) AS value, sum(events) AS events FROM ${db}.${table}
+                  WHERE metric = 'people_screened' AND day = '2020-02-15' GROUP BY region HAVING events != 0 ORDER BY region`,
+          format: 'JSONEachRow',
+        })
+      ).json();
+    expect(await read('town_daily')).toEqual([
+      { region: '410184000000', value: 1, events: 1 },
+      { region: '410184001000', value: 2, events: 2 },
+      { region: '410184002000', value: 1, events: 1 },
+    ]);
+    expect(await read('county_daily')).toEqual([{ region: '410184000000', value: 4, events: 4 }]);
+    expect(await compareWithEvents()).toEqual({
+      event_days: 16,
+      quarantine_events: 3,
+      site_events: 2,
+      place_daily: 13,
+      town_daily: 12,
+      county_daily: 10,
+    });
   });
 });
