@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { figureSourceOf, knownAtParam, knownCondition } from './figure-source.ts';
+import { figureSourceOf, knownAtParam, knownCondition, rollupTableFor, sourceSql } from './figure-source.ts';
 
 describe('figureSourceOf', () => {
   const position = '2020-02-20T00:00:00.000Z';
@@ -19,5 +19,25 @@ describe('figureSourceOf', () => {
 
   it('answers the pipeline position when knownAt is past it', () => {
     expect(figureSourceOf('2100-01-01T00:00:00Z', position).asOf).toBe(position);
+  });
+});
+
+describe('rollupTableFor', () => {
+  it('answers from the coarsest roll-up that holds the region and the grouping', () => {
+    // A province, a city, a county: county_daily (a region cut to 6 digits).
+    for (const regionDigits of [2, 4, 6]) expect(rollupTableFor({ regionDigits, bySite: false })).toBe('county_daily');
+    // A town, or a county broken down by town.
+    expect(rollupTableFor({ regionDigits: 9, bySite: false })).toBe('town_daily');
+    // A village, a town broken down by village, anything by site: the roll-up with sites.
+    expect(rollupTableFor({ regionDigits: 12, bySite: false })).toBe('metric_daily');
+    expect(rollupTableFor({ regionDigits: 6, bySite: true })).toBe('metric_daily');
+  });
+
+  it('leaves the raw table alone, and metric_daily where no grain is given', () => {
+    expect(sourceSql({ kind: 'rollup' }, '`db`', { regionDigits: 6, bySite: false }).from).toBe('`db`.county_daily');
+    expect(sourceSql({ kind: 'rollup' }, '`db`').from).toBe('`db`.metric_daily');
+    expect(sourceSql({ kind: 'raw', knownAt: '2020-02-14T00:00:00.000Z' }, '`db`', { regionDigits: 6, bySite: false }).from).toBe(
+      '`db`.events ARRAY JOIN contributions AS c',
+    );
   });
 });

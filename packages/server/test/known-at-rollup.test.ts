@@ -35,7 +35,8 @@ describe('knownAt with nothing received after it', () => {
     expect(known.status).toBe(200);
     expect(known.body.totals).toEqual({ people_screened: 7, fever_cases: 2 });
     expect(known.body.asOf).toBe(new Date(knownAt).toISOString());
-    expect(sent.some((q) => q.includes('metric_daily'))).toBe(true);
+    // A county's totals: the county roll-up (query-api figure-source.ts chooses the coarsest that holds the question).
+    expect(sent.some((q) => q.includes('county_daily'))).toBe(true);
     expect(sent.some((q) => q.includes('ARRAY JOIN'))).toBe(false);
 
     // A row received after knownAt: the raw table leaves it out.

@@ -53,7 +53,10 @@ export interface SumRow {
 
 export async function sumFigures(ch: ClickHouse, q: SumQuery): Promise<SumRow[]> {
   if (q.metrics.length === 0) return [];
-  const src = sourceSql(q.source, ch.database);
+  const src = sourceSql(q.source, ch.database, {
+    regionDigits: Math.max(q.prefix.length, q.groupBy === 'region' ? (q.prefixLength ?? 12) : 0),
+    bySite: q.groupBy === 'site',
+  });
   const result = await ch.client.query({
     // Aliases differ from column names on purpose: ClickHouse resolves a name
     // in WHERE to a SELECT alias first (`metric` is the same expression either way).
@@ -82,7 +85,13 @@ export async function sumFigures(ch: ClickHouse, q: SumQuery): Promise<SumRow[]>
   }));
 }
 
-/** The first day with data for these metrics in the subtree (for a missing `from`). */
+/**
+ * The first day with data for these metrics in the subtree (for a missing
+ * `from`): with a contribution that was not taken back. A day whose events
+ * were all voided has rows until ClickHouse merges them away (and in the
+ * raw table for good), so the rows are summed here, never trusted to be
+ * merged: every roll-up table, and the raw table, answer the same day.
+ */
 export async function firstDay(
   ch: ClickHouse,
   source: FigureSource,
@@ -90,11 +99,12 @@ export async function firstDay(
   prefix: string,
   dim?: string,
 ): Promise<string | null> {
-  const src = sourceSql(source, ch.database);
+  const src = sourceSql(source, ch.database, { regionDigits: prefix.length, bySite: false });
   const result = await ch.client.query({
-    query: `SELECT toString(min(day)) AS first_day, count() AS n FROM ${src.from}
+    query: `SELECT toString(day) AS first_day, sum(${src.events}) AS n FROM ${src.from}
             WHERE ${src.metric} IN {metrics:Array(String)} AND startsWith(region, {prefix:String})
-              ${dim === undefined ? '' : `AND ${src.dim} = {dim:String}`} ${src.known}`,
+              ${dim === undefined ? '' : `AND ${src.dim} = {dim:String}`} ${src.known}
+            GROUP BY day HAVING n > 0 ORDER BY day LIMIT 1`,
     query_params: { metrics, prefix, dim: dim ?? '', knownAt: knownAtParam(source) },
     format: 'JSONEachRow',
   });

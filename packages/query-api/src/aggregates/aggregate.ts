@@ -11,7 +11,7 @@ import {
 } from '@cordon/schemas';
 import { firstDay, roundFigure as round, sumFigures, type SumRow } from './aggregate-sql.ts';
 import type { FigureSource } from '../figure-source.ts';
-import { byDimension, bySiteKind } from './breakdown.ts';
+import { byDimension, bySiteKind, type Grouped } from './breakdown.ts';
 import { orderRows } from './breakdown-order.ts';
 
 export interface AggregateRequest {
@@ -46,41 +46,54 @@ export async function aggregate(ch: ClickHouse, req: AggregateRequest): Promise<
   const effectiveFrom = from ?? req.to;
   const base = { source: req.source, prefix, to: req.to };
 
-  const [flowTotals, stockTotals] = await Promise.all([
-    sumFigures(ch, { ...base, metrics: flow, from: effectiveFrom, groupBy: 'none' }),
-    sumFigures(ch, { ...base, metrics: stock, from: null, groupBy: 'none' }),
-  ]);
-  const totals = valuesOf(req.metrics, [...flowTotals, ...stockTotals]);
-
-  let rows: AggregatesAnswer['rows'];
+  // Each grouping returns the sums it read with its rows. The totals are those
+  // sums added up: every contribution lies in exactly one group (an event booked
+  // above `level` keeps its own row), so reading them again ungrouped would
+  // only double the requests to ClickHouse.
+  let grouped: Grouped;
   switch (req.groupBy) {
-    case 'none':
-      rows = [{ key: {}, values: totals }];
+    case 'none': {
+      const [flowTotals, stockTotals] = await Promise.all([
+        sumFigures(ch, { ...base, metrics: flow, from: effectiveFrom, groupBy: 'none' }),
+        sumFigures(ch, { ...base, metrics: stock, from: null, groupBy: 'none' }),
+      ]);
+      const sums = [...flowTotals, ...stockTotals];
+      grouped = { rows: [{ key: {}, values: valuesOf(req.metrics, sums) }], sums };
       break;
+    }
     case 'day':
     case 'week':
-      rows = await byTime(ch, req, flow, stock, prefix, effectiveFrom);
+      grouped = await byTime(ch, req, flow, stock, prefix, effectiveFrom);
       break;
     case 'region':
     case 'site':
-      rows = await byPlace(ch, req, flow, stock, prefix, effectiveFrom);
+      grouped = await byPlace(ch, req, flow, stock, prefix, effectiveFrom);
       break;
     case 'dimension':
-      rows = await byDimension(ch, { source: req.source, metrics: req.metrics, prefix, from: effectiveFrom, to: req.to });
+      grouped = await byDimension(ch, { source: req.source, metrics: req.metrics, prefix, from: effectiveFrom, to: req.to });
       break;
     case 'siteKind':
-      rows = await bySiteKind(ch, { source: req.source, metrics: req.metrics, prefix, from: effectiveFrom, to: req.to });
+      grouped = await bySiteKind(ch, { source: req.source, metrics: req.metrics, prefix, from: effectiveFrom, to: req.to });
       break;
     default: {
       const unreachable: never = req.groupBy;
       throw new Error(`unknown groupBy ${String(unreachable)}`);
     }
   }
+  const totals = valuesOf(req.metrics, grouped.sums);
+  let rows = grouped.rows;
   rows = orderRows(rows, req.sort, req.limit);
   return { metrics: req.metrics, region: req.region, from, to: req.to, asOf: req.asOf, rows, totals };
 }
 
-async function byTime(ch: ClickHouse, req: AggregateRequest, flow: MetricName[], stock: MetricName[], prefix: string, from: string) {
+async function byTime(
+  ch: ClickHouse,
+  req: AggregateRequest,
+  flow: MetricName[],
+  stock: MetricName[],
+  prefix: string,
+  from: string,
+): Promise<Grouped> {
   const days = daysBetween(from, req.to);
   const [flowDaily, stockDaily] = await Promise.all([
     sumFigures(ch, { source: req.source, prefix, to: req.to, metrics: flow, from, groupBy: 'day' }),
@@ -109,10 +122,20 @@ async function byTime(ch: ClickHouse, req: AggregateRequest, flow: MetricName[],
     for (const m of stock) values[m] = carried[m] ?? 0;
   }
   const keyOf = req.groupBy === 'week' ? (week: string) => ({ week }) : (day: string) => ({ day });
-  return [...buckets].map(([bucket, values]): AggregateRow => ({ key: keyOf(bucket), values }));
+  return {
+    rows: [...buckets].map(([bucket, values]): AggregateRow => ({ key: keyOf(bucket), values })),
+    sums: [...flowDaily, ...stockDaily],
+  };
 }
 
-async function byPlace(ch: ClickHouse, req: AggregateRequest, flow: MetricName[], stock: MetricName[], prefix: string, from: string) {
+async function byPlace(
+  ch: ClickHouse,
+  req: AggregateRequest,
+  flow: MetricName[],
+  stock: MetricName[],
+  prefix: string,
+  from: string,
+): Promise<Grouped> {
   const prefixLength = req.groupBy === 'region' ? prefixLengthOf[req.level ?? 'county'] : undefined;
   const groupBy = req.groupBy === 'region' ? 'region' : 'site';
   const [flowRows, stockRows] = await Promise.all([
@@ -142,7 +165,7 @@ async function byPlace(ch: ClickHouse, req: AggregateRequest, flow: MetricName[]
     }
     entry.values[row.metric] = round((entry.values[row.metric] ?? 0) + row.value);
   }
-  return [...groups.keys()].sort().map((g) => groups.get(g)!);
+  return { rows: [...groups.keys()].sort().map((g) => groups.get(g)!), sums: [...flowRows, ...stockRows] };
 }
 
 function regionKeyOf(key12: string, regionName: (code: string) => string) {

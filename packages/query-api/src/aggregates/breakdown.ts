@@ -13,6 +13,12 @@ export interface BreakdownScope {
   to: string;
 }
 
+/** A grouping's rows, and the sums it read for them (the totals add them up). */
+export interface Grouped {
+  rows: AggregateRow[];
+  sums: SumRow[];
+}
+
 /** The site kind of events without a site, or whose site never registered. */
 export const unknownSiteKind = 'unknown';
 
@@ -22,7 +28,7 @@ export const unknownSiteKind = 'unknown';
  * from the roll-up. The empty value (the event did not say) is named
  * "(unspecified)", so a row key is never blank.
  */
-export async function byDimension(ch: ClickHouse, scope: BreakdownScope): Promise<AggregateRow[]> {
+export async function byDimension(ch: ClickHouse, scope: BreakdownScope): Promise<Grouped> {
   const dimension = metricCatalogue.get(scope.metrics[0] ?? '')?.dimension ?? '';
   const sums = await sumFigures(ch, {
     source: scope.source,
@@ -32,12 +38,13 @@ export async function byDimension(ch: ClickHouse, scope: BreakdownScope): Promis
     to: scope.to,
     groupBy: 'dimension',
   });
-  return rowsOf(
+  const rows = rowsOf(
     scope.metrics,
     sums,
     (row) => (row.group === '' ? unspecifiedDim : row.group),
     (value) => ({ dimension, value }),
   );
+  return { rows, sums };
 }
 
 /**
@@ -46,7 +53,7 @@ export async function byDimension(ch: ClickHouse, scope: BreakdownScope): Promis
  * raw table's registrations. Sites are few next to events, so the join is
  * done here rather than by reading every raw event.
  */
-export async function bySiteKind(ch: ClickHouse, scope: BreakdownScope): Promise<AggregateRow[]> {
+export async function bySiteKind(ch: ClickHouse, scope: BreakdownScope): Promise<Grouped> {
   const flow = scope.metrics.filter((m) => metricCatalogue.get(m)?.kind === 'flow');
   const stock = scope.metrics.filter((m) => metricCatalogue.get(m)?.kind === 'stock');
   const base = { source: scope.source, prefix: scope.prefix, to: scope.to, groupBy: 'site' as const };
@@ -56,7 +63,8 @@ export async function bySiteKind(ch: ClickHouse, scope: BreakdownScope): Promise
     siteKinds(ch, scope.source),
   ]);
   const kindOf = (row: SumRow) => (row.group === '' ? unknownSiteKind : (kinds.get(row.group) ?? unknownSiteKind));
-  return rowsOf(scope.metrics, [...flowSums, ...stockSums], kindOf, (siteKind) => ({ siteKind }));
+  const sums = [...flowSums, ...stockSums];
+  return { rows: rowsOf(scope.metrics, sums, kindOf, (siteKind) => ({ siteKind })), sums };
 }
 
 /**
