@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startPrivateCluster } from '@cordon/infra/kafka';
 import { runProducerPerformance } from '@cordon/infra/kafka/producer-perf';
+import { bodies, eventMaker, sendAll } from './ingest/events.ts';
 
 const total = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const batchSize = 100;
@@ -24,21 +25,8 @@ const concurrency = 8;
 const key = 'bench-scale-out-key';
 const serverMain = join(import.meta.dirname, '../packages/server/src/main.ts');
 
-const towns = ['410184001', '410184002', '410184003', '410184104', '410184107', '410184109', '410184200'];
-let seq = 0;
+const makeEvent = eventMaker();
 const run = randomBytes(3).toString('hex');
-function makeEvent(): Record<string, unknown> {
-  seq++;
-  return {
-    id: `0190d8a0-${run.slice(0, 4)}-7${run.slice(4, 6)}0-8000-${seq.toString(16).padStart(12, '0')}`,
-    type: 'screening',
-    occurredAt: `2020-02-13T${String(seq % 24).padStart(2, '0')}:00:00+08:00`,
-    region: towns[seq % towns.length],
-    site: `xz-cp-${String(seq % 40).padStart(3, '0')}`,
-    source: 'bench',
-    data: { vehicles: seq % 7, people: seq % 11, temperatureChecks: seq % 11 },
-  };
-}
 
 interface Server {
   url: string;
@@ -75,33 +63,15 @@ function startServer(command: string, env: Record<string, string>): Promise<Serv
 }
 
 /** Sends `count` events in batches of 100 from 8 clients, batch i to urls[i % n]; events/s. */
-async function sendAll(urls: string[], count: number): Promise<number> {
-  const batches = Array.from({ length: Math.ceil(count / batchSize) }, () =>
-    JSON.stringify(Array.from({ length: batchSize }, () => makeEvent())),
-  );
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < batches.length) {
-        const index = next++;
-        const response = await fetch(`${urls[index % urls.length]}/v1/events`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body: batches[index]!,
-        });
-        if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-        await response.arrayBuffer();
-      }
-    }),
-  );
-  return (batches.length * batchSize) / ((performance.now() - started) / 1000);
+function sendTo(urls: string[], count: number): Promise<number> {
+  let turn = 0;
+  return sendAll(bodies(makeEvent, count, batchSize), { batchSize, concurrency, key, target: () => urls[turn++ % urls.length]! });
 }
 
 /** A warm-up of 2000 events, then the measured run. */
 async function measure(urls: string[]): Promise<number> {
-  await sendAll(urls, 2000);
-  return sendAll(urls, total);
+  await sendTo(urls, 2000);
+  return sendTo(urls, total);
 }
 
 function fmt(n: number) {

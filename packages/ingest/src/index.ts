@@ -30,4 +30,4 @@ export { createVoidScopeCheck, type VoidScopeCheck } from './http/void-scope.ts'
 export { openAdminLog, type AdminLog, type OpenAdminLogOptions } from './log/admin/admin-log.ts';
 // The benches write rows straight into ClickHouse, as the consumer would.
 export { eventRow, retractionRow, type EventRow } from './consumer/rows.ts';
-export { writeRows } from './consumer/write.ts';
+export { insertSettings, writeRows } from './consumer/write.ts';

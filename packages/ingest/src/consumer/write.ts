@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ClickHouse } from '@cordon/clickhouse';
 import type { EventRow } from './rows.ts';
 
+type InsertSettings = NonNullable<Parameters<ClickHouse['client']['insert']>[0]['clickhouse_settings']>;
+
 /**
  * Inserts a batch's rows as one block. The deduplication token is derived
  * from the rows themselves, so if an insert succeeded but its answer was lost
@@ -14,16 +16,21 @@ export async function writeRows(ch: ClickHouse, rows: readonly EventRow[]): Prom
     table: `${ch.database}.events`,
     values: rows as EventRow[],
     format: 'JSONEachRow',
-    clickhouse_settings: {
-      insert_deduplicate: 1,
-      insert_deduplication_token: deduplicationToken(rows),
-      deduplicate_blocks_in_dependent_materialized_views: 1,
-      // One block for the whole batch: the token then covers all of it.
-      max_insert_block_size: String(Math.max(rows.length, 1_048_576)),
-      min_insert_block_size_rows: '0',
-      min_insert_block_size_bytes: '0',
-    },
+    clickhouse_settings: insertSettings(rows),
   });
+}
+
+/** The settings every insert of `rows` into `events` carries (bench:ingest's raw reference uses them too). */
+export function insertSettings(rows: readonly EventRow[]): InsertSettings {
+  return {
+    insert_deduplicate: 1,
+    insert_deduplication_token: deduplicationToken(rows),
+    deduplicate_blocks_in_dependent_materialized_views: 1,
+    // One block for the whole batch: the token then covers all of it.
+    max_insert_block_size: String(Math.max(rows.length, 1_048_576)),
+    min_insert_block_size_rows: '0',
+    min_insert_block_size_bytes: '0',
+  };
 }
 
 export function deduplicationToken(rows: readonly EventRow[]): string {

@@ -1,0 +1,77 @@
+/**
+ * Freshness under a steady load: events sent at `eventsPerSec` (a batch of
+ * `batchSize` every batchSize/eventsPerSec seconds, on a fixed schedule, so a
+ * slow answer does not lower the rate), and every `probeEveryMs` one probe
+ * event on a day of its own. A probe's freshness is the time from its 200 to
+ * its figure showing in /v1/aggregates (polled every 5 ms). The load's
+ * events fall on other days, so a probe's figure is its own.
+ */
+import type { EventMaker } from './events.ts';
+
+export interface PacedFreshness {
+  p50: number;
+  p99: number;
+  max: number;
+  probes: number;
+  /** Events/s the load actually reached (its answers may lag the schedule). */
+  achievedPerSec: number;
+}
+
+export async function pacedFreshness(options: {
+  url: string;
+  key: string;
+  make: EventMaker;
+  eventsPerSec: number;
+  batchSize: number;
+  seconds: number;
+  probeEveryMs: number;
+}): Promise<PacedFreshness> {
+  const { url, key, make, eventsPerSec, batchSize, seconds, probeEveryMs } = options;
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const post = async (events: unknown[]) => {
+    const response = await fetch(`${url}/v1/events`, { method: 'POST', headers, body: JSON.stringify(events) });
+    if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+    await response.arrayBuffer();
+  };
+  const intervalMs = (1000 * batchSize) / eventsPerSec;
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  let sent = 0;
+  const inFlight = new Set<Promise<void>>();
+  const load = (async () => {
+    for (let i = 0; ; i++) {
+      const due = started + i * intervalMs;
+      if (due >= end) break;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const batch = Array.from({ length: batchSize }, () => make());
+      const request = post(batch).then(() => {
+        sent += batch.length;
+      });
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
+    }
+    await Promise.all(inFlight);
+  })();
+
+  const times: number[] = [];
+  // Probes on days of their own from 2021-01-01 on: one probe, one figure.
+  for (let probe = 0; performance.now() + probeEveryMs < end; probe++) {
+    await new Promise((r) => setTimeout(r, probeEveryMs));
+    const day = new Date(Date.UTC(2021, 0, 1) + probe * 86_400_000).toISOString().slice(0, 10);
+    await post([make({ occurredAt: `${day}T10:00:00+08:00`, data: { vehicles: 0, people: 0, temperatureChecks: 1 } })]);
+    const acked = performance.now();
+    const figureUrl = `${url}/v1/aggregates?metrics=temperature_checks&region=410184&from=${day}&to=${day}`;
+    for (;;) {
+      const answer = (await (await fetch(figureUrl, { headers })).json()) as { totals: { temperature_checks: number } };
+      if (answer.totals.temperature_checks >= 1) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    times.push(performance.now() - acked);
+  }
+  await load;
+  const achievedPerSec = sent / ((performance.now() - started) / 1000);
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(times.length * q))]!;
+  return { p50: at(0.5), p99: at(0.99), max: times[times.length - 1]!, probes: times.length, achievedPerSec };
+}

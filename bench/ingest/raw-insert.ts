@@ -1,0 +1,96 @@
+/**
+ * The consumer's reference at its best: the same rows the consumer writes
+ * (`eventRow`), inserted straight into the same tables (the `events` table
+ * and every view it feeds) through the same client and engine, in each text
+ * format `@clickhouse/client` can send to chDB and in blocks of 5k, 20k and
+ * 100k rows. The best is the ceiling the consumer is held to.
+ *
+ * Every insert carries the consumer's settings (writeRows: a deduplication
+ * token over the block, one block per insert): that is how these rows must
+ * go in to count exactly once, so the ceiling pays for it too. Binary formats
+ * (RowBinary, Native, Parquet) are left out: the chDB connection turns the
+ * body into SQL text, so only text formats reach the engine intact.
+ */
+import { Readable } from 'node:stream';
+import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse';
+import { eventRow, insertSettings, type EventRow } from '@cordon/ingest';
+import { createDayOf, eventSchema } from '@cordon/schemas';
+import type { EventMaker } from './events.ts';
+
+export const formats = ['JSONEachRow', 'JSONCompactEachRow', 'TabSeparated'] as const;
+export type RawFormat = (typeof formats)[number];
+export const blockSizes = [5_000, 20_000, 100_000] as const;
+
+export interface RawInsertFigure {
+  format: RawFormat;
+  blockRows: number;
+  rowsPerSec: number;
+}
+
+/** The consumer's rows for `count` events (offsets 0…count-1 of partition 0). */
+export function consumerRows(make: EventMaker, count: number): EventRow[] {
+  const dayOf = createDayOf('Asia/Shanghai');
+  const receivedAt = new Date().toISOString();
+  return Array.from({ length: count }, (_, i) =>
+    eventRow(eventSchema.parse(make()), { receivedAt, partition: 0, offset: BigInt(i), dayOf }),
+  );
+}
+
+/** Each format × block size into a fresh database of the one chDB engine; rows/s of each. */
+export async function rawInsertFigures(dataDir: string, rows: readonly EventRow[], run: string): Promise<RawInsertFigure[]> {
+  const figures: RawInsertFigure[] = [];
+  for (const format of formats) {
+    for (const blockRows of blockSizes) {
+      const ch = await connectClickHouse({ dataDir, database: `raw_${run}_${format.toLowerCase()}_${blockRows}` });
+      await migrate(ch);
+      const started = performance.now();
+      for (let i = 0; i < rows.length; i += blockRows) await insertBlock(ch, rows.slice(i, i + blockRows), format);
+      figures.push({ format, blockRows, rowsPerSec: rows.length / ((performance.now() - started) / 1000) });
+      await ch.close();
+    }
+  }
+  return figures;
+}
+
+async function insertBlock(ch: ClickHouse, rows: EventRow[], format: RawFormat): Promise<void> {
+  const table = `${ch.database}.events`;
+  const clickhouse_settings = insertSettings(rows);
+  const columns = Object.keys(rows[0]!) as (keyof EventRow)[];
+  switch (format) {
+    case 'JSONEachRow':
+      await ch.client.insert({ table, values: rows, format, clickhouse_settings });
+      return;
+    case 'JSONCompactEachRow':
+      await ch.client.insert({
+        table,
+        values: rows.map((row) => columns.map((c) => row[c])),
+        format,
+        columns: columns as [string, ...string[]],
+        clickhouse_settings,
+      });
+      return;
+    case 'TabSeparated':
+      await ch.client.insert({
+        table,
+        values: Readable.from([rows.map((row) => columns.map((c) => tsvField(row[c])).join('\t')).join('\n') + '\n'], {
+          objectMode: false,
+        }),
+        format,
+        columns: columns as [string, ...string[]],
+        clickhouse_settings,
+      });
+      return;
+  }
+}
+
+/** A value as ClickHouse's TabSeparated reads it: \N for null, arrays as ['a',1], strings escaped. */
+function tsvField(value: unknown): string {
+  if (value === null) return '\\N';
+  if (Array.isArray(value))
+    return `[${value.map((v) => (typeof v === 'number' ? String(v) : `'${escape(String(v)).replace(/'/g, "\\'")}'`)).join(',')}]`;
+  return escape(String(value));
+}
+
+function escape(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
+}
