@@ -45,6 +45,12 @@ const CLUSTER_SETTINGS: ClickHouseSettings = {
   // distributed_foreground_insert in newer servers' words; the client's types know the older alias.
   insert_distributed_sync: 1,
   deduplicate_blocks_in_dependent_materialized_views: 1,
+  // A subquery over a Distributed table inside a query over one (the quality
+  // check's `events … WHERE id IN (SELECT target FROM voids)`) is refused by
+  // default; GLOBAL runs it once over the whole cluster and sends its answer
+  // to every shard. LOCAL would be wrong here: a void lives on its own id's
+  // shard, not on its target's.
+  distributed_product_mode: 'global',
 };
 
 export async function connectClickHouse(options: ConnectOptions): Promise<ClickHouse> {
