@@ -144,3 +144,5 @@ ALTER TABLE `cordon`.voids ON CLUSTER `cordon` ADD COLUMN IF NOT EXISTS scope Lo
 ALTER TABLE `cordon`.voids_mv ON CLUSTER `cordon` MODIFY QUERY
       SELECT toUUID(JSONExtractString(data, 'target')) AS target, id AS void_id, received_at, scope
       FROM `cordon`.events_local WHERE type = 'void' AND sign = 1;
+
+ALTER TABLE `cordon`.events_local ON CLUSTER `cordon` ADD PROJECTION IF NOT EXISTS rows_by_partition (SELECT log_partition, count() GROUP BY log_partition);

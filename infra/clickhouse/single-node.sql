@@ -111,3 +111,5 @@ ALTER TABLE `cordon`.voids ADD COLUMN IF NOT EXISTS scope LowCardinality(String)
 ALTER TABLE `cordon`.voids_mv MODIFY QUERY
       SELECT toUUID(JSONExtractString(data, 'target')) AS target, id AS void_id, received_at, scope
       FROM `cordon`.events WHERE type = 'void' AND sign = 1;
+
+ALTER TABLE `cordon`.events ADD PROJECTION IF NOT EXISTS rows_by_partition (SELECT log_partition, count() GROUP BY log_partition);

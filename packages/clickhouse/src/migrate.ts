@@ -1,6 +1,6 @@
 import { clusterMigrationStatements } from './cluster-schema.ts';
 import { quoteIdentifier, type ClickHouse } from './connect.ts';
-import { eventIndexes, indexSelect, migrationStatements, type EventIndex } from './migrations.ts';
+import { eventIndexes, indexSelect, migrationStatements, rowsByPartition, type EventIndex } from './migrations.ts';
 
 /**
  * The single-node statements, or on a cluster their cluster form
@@ -20,10 +20,18 @@ export async function migrate(ch: ClickHouse): Promise<void> {
   const db = quoteIdentifier(ch.database);
   const done = await ch.client.query({ query: `SELECT DISTINCT name FROM ${db}.backfills`, format: 'JSONEachRow' });
   const filled = new Set((await done.json<{ name: string }>()).map((r) => r.name));
+  const record = (name: string) =>
+    ch.client.command({ query: `INSERT INTO ${db}.backfills VALUES ({name:String}, now64(3))`, query_params: { name } });
   for (const index of eventIndexes) {
     if (filled.has(index.table)) continue;
     await fillEventIndex(ch, index);
-    await ch.client.command({ query: `INSERT INTO ${db}.backfills VALUES ({name:String}, now64(3))`, query_params: { name: index.table } });
+    await record(index.table);
+  }
+  // The projection for the parts `events` held before it (a mutation, once; on a new folder there are none).
+  const projection = `events.${rowsByPartition}`;
+  if (!filled.has(projection)) {
+    await ch.client.command({ query: `ALTER TABLE ${db}.events MATERIALIZE PROJECTION ${rowsByPartition} SETTINGS mutations_sync = 1` });
+    await record(projection);
   }
 }
 
