@@ -110,6 +110,20 @@ describe('duplicates count once', () => {
   });
 });
 
+describe('a batch of the default size (20,000 events: its look-ups go to ClickHouse in pieces of 5,000 ids)', () => {
+  it('counts each event once, takes back what its voids aim at across the pieces, and a replay adds nothing', async () => {
+    const events = Array.from({ length: 12_000 }, () => screening(1, 2));
+    // Voids of targets in the first, the second and the third piece of 5,000, sent in the same batch.
+    const voided = [events[10]!, events[6_000]!, events[11_999]!];
+    const voids = voided.map((target) => ev('void', { target: target.id, reason: 'entered twice' }));
+    const whole = batch([...events, ...voids]);
+    expect(await step(whole)).toMatchObject({ counted: 12_003, duplicates: 0, retractions: 3 });
+    expect(await totals()).toEqual({ people_screened: 2 * 11_997, vehicles_screened: 11_997 });
+    expect(await step(whole)).toMatchObject({ counted: 0, duplicates: 12_003, retractions: 0 });
+    expect(await totals()).toEqual({ people_screened: 2 * 11_997, vehicles_screened: 11_997 });
+  });
+});
+
 describe('void', () => {
   it('takes back everything its target added, once', async () => {
     const target = ev('turnback', { vehicles: 4, people: 9, reason: 'no pass' });

@@ -5,6 +5,7 @@ import { eventRow, retractionRow, type EventRow } from './rows.ts';
 import { fromClickHouseTime } from '@cordon/clickhouse';
 import { storedVoidsFor, type StoredVoid } from './stored-voids.ts';
 import { storedIds } from '../stored-ids.ts';
+import { inIdChunks } from '../id-chunks.ts';
 import { recordOfStoredVoid, refusalReason, voidAppliesTo } from './void-scope.ts';
 
 export interface DecodedRecord {
@@ -128,15 +129,17 @@ async function refusedVoidRecords(
 }
 
 async function storedRows(ch: ClickHouse, ids: string[]): Promise<Map<string, EventRow>> {
-  if (ids.length === 0) return new Map();
-  const result = await ch.client.query({
-    query: `SELECT id, sign, type, occurred_at, day, region, site, source, received_at, void_id, data,
-                   contributions.metric, contributions.dim, contributions.value, log_partition, toString(log_offset) AS log_offset, scope
-            FROM ${ch.database}.events WHERE id IN {ids:Array(UUID)} AND sign = 1`,
-    query_params: { ids },
-    format: 'JSONEachRow',
+  const rows = await inIdChunks(ids, async (chunk) => {
+    const result = await ch.client.query({
+      query: `SELECT id, sign, type, occurred_at, day, region, site, source, received_at, void_id, data,
+                     contributions.metric, contributions.dim, contributions.value, log_partition, toString(log_offset) AS log_offset, scope
+              FROM ${ch.database}.events WHERE id IN {ids:Array(UUID)} AND sign = 1`,
+      query_params: { ids: chunk },
+      format: 'JSONEachRow',
+    });
+    return result.json<EventRow>();
   });
-  return new Map((await result.json<EventRow>()).map((row) => [row.id, row]));
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 function laterOf(a: string, b: string): string {

@@ -1,4 +1,5 @@
 import { fromClickHouseTime, type ClickHouse } from '@cordon/clickhouse';
+import { inIdChunks } from '../id-chunks.ts';
 
 export interface StoredVoid {
   target: string;
@@ -18,14 +19,17 @@ export interface StoredVoid {
  * roll-up rebuild without any bookkeeping.
  */
 export async function storedVoidsFor(ch: ClickHouse, targets: readonly string[]): Promise<StoredVoid[]> {
-  if (targets.length === 0) return [];
-  const result = await ch.client.query({
-    query: `SELECT target, void_id AS voidId, received_at AS receivedAt, scope
-            FROM ${ch.database}.voids WHERE target IN {targets:Array(UUID)} ORDER BY received_at, void_id`,
-    query_params: { targets },
-    format: 'JSONEachRow',
+  const stored = await inIdChunks(targets, async (chunk) => {
+    const result = await ch.client.query({
+      query: `SELECT target, void_id AS voidId, received_at AS receivedAt, scope
+              FROM ${ch.database}.voids WHERE target IN {targets:Array(UUID)} ORDER BY received_at, void_id`,
+      query_params: { targets: chunk },
+      format: 'JSONEachRow',
+    });
+    return result.json<{ target: string; voidId: string; receivedAt: string; scope: string }>();
   });
-  return (await result.json<{ target: string; voidId: string; receivedAt: string; scope: string }>()).map((v) => ({
+  // Pieces split the targets, never one target's voids: each target's voids stay oldest first.
+  return stored.map((v) => ({
     target: v.target,
     voidId: v.voidId,
     voidReceivedAt: fromClickHouseTime(v.receivedAt),

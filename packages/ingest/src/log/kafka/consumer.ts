@@ -146,7 +146,8 @@ export async function startKafkaConsumer(deps: KafkaConsumerDeps, consumeOptions
       rebalanceTimeout: 30_000,
       heartbeatInterval: heartbeatIntervalMs,
       maxWaitTimeInMs: 500,
-      maxBytesPerPartition: 4 * 1024 * 1024,
+      // A whole default batch (20,000 records, about 6 MB) in one fetch.
+      maxBytesPerPartition: 8 * 1024 * 1024,
       maxBytes: 32 * 1024 * 1024,
       retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 3_000 },
     });
