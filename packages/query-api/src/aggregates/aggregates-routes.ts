@@ -1,21 +1,13 @@
 import { aggregatesQueryErrors, aggregatesRoute, createDayOf } from '@cordon/schemas';
-import { createRouter, requireRole, type AuthEnv, type KeyStore } from '@cordon/edge';
-import type { ClickHouse } from '@cordon/clickhouse';
+import { createRouter, requireRole, type AuthEnv } from '@cordon/edge';
 import { refuseCrossField } from '../cross-field.ts';
-import { readFigureSource, type PipelineStatus } from '../figure-source.ts';
-import { resolveRegion, type RegionLookup } from '../regions/regions.ts';
+import type { ReadRoutesDeps } from '../deps.ts';
+import { readFigureSource } from '../figure-source.ts';
+import { resolveRegion } from '../regions/regions.ts';
 import { aggregate } from './aggregate.ts';
 
-export interface AggregatesRoutesDeps {
-  clickhouse: ClickHouse;
-  keys: KeyStore;
-  regions: RegionLookup;
-  status: PipelineStatus;
-  timeZone: string;
-}
-
 /** GET /v1/aggregates: sums over the period, grouped, sorted, limited. */
-export function createAggregatesRoutes(deps: AggregatesRoutesDeps) {
+export function createAggregatesRoutes(deps: ReadRoutesDeps) {
   const dayOf = createDayOf(deps.timeZone);
   const app = createRouter<AuthEnv>();
 

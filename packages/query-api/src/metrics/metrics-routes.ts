@@ -1,8 +1,9 @@
 import { metricCatalogue, metricsRoute, type MetricName } from '@cordon/schemas';
-import { createRouter, requireRole, type AuthEnv, type KeyStore } from '@cordon/edge';
+import { createRouter, requireRole, type AuthEnv } from '@cordon/edge';
+import type { ReadRoutesDeps } from '../deps.ts';
 
 /** GET /v1/metrics: the metric catalogue, with labels in both languages. */
-export function createMetricsRoutes(deps: { keys: KeyStore }) {
+export function createMetricsRoutes(deps: Pick<ReadRoutesDeps, 'keys'>) {
   const app = createRouter<AuthEnv>();
 
   app.use(metricsRoute.path, requireRole(deps.keys, 'read', 'ingest'));

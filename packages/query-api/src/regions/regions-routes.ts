@@ -1,15 +1,11 @@
-import { createRouter, ProblemError, type AuthEnv, type KeyStore } from '@cordon/edge';
+import { createRouter, ProblemError, type AuthEnv } from '@cordon/edge';
 import { regionRoute, regionSearchRoute } from '@cordon/schemas';
+import type { ReadRoutesDeps } from '../deps.ts';
 import { requireReadOnGets } from '../read-guard.ts';
-import { assertVisible, regionDetail, resolveRegion, searchRegions, type RegionLookup } from './regions.ts';
-
-export interface RegionsRoutesDeps {
-  keys: KeyStore;
-  regions: RegionLookup;
-}
+import { assertVisible, regionDetail, resolveRegion, searchRegions } from './regions.ts';
 
 /** GET /v1/regions/{code}, /v1/regions?search=: the registry, limited to a scoped key's subtree. */
-export function createRegionsRoutes(deps: RegionsRoutesDeps) {
+export function createRegionsRoutes(deps: Pick<ReadRoutesDeps, 'keys' | 'regions'>) {
   const app = createRouter<AuthEnv>();
   const readGets = requireReadOnGets(deps.keys);
   for (const path of ['/v1/regions', '/v1/regions/:code']) app.use(path, readGets);

@@ -1,14 +1,9 @@
 import { healthRoute, statusRoute, type StatusAnswer } from '@cordon/schemas';
-import { createRouter, requireRole, type AuthEnv, type KeyStore } from '@cordon/edge';
-import type { ClickHouse } from '@cordon/clickhouse';
-import type { PipelineStatus } from '../figure-source.ts';
+import { createRouter, requireRole, type AuthEnv } from '@cordon/edge';
+import type { ReadRoutesDeps } from '../deps.ts';
 
-export interface StatusRoutesDeps {
-  clickhouse: ClickHouse;
-  keys: KeyStore;
-  status: PipelineStatus;
+export interface StatusRoutesDeps extends Pick<ReadRoutesDeps, 'clickhouse' | 'keys' | 'status' | 'timeZone'> {
   logKind: 'kafka' | 'embedded';
-  timeZone: string;
 }
 
 /** GET /v1/health (no key) and GET /v1/status: liveness and the pipeline's position. */

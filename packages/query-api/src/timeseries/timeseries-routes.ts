@@ -1,21 +1,12 @@
 import { createDayOf, timeseriesQueryErrors, timeseriesRoute } from '@cordon/schemas';
-import { createRouter, requireRole, type AuthEnv, type KeyStore } from '@cordon/edge';
-import type { ClickHouse } from '@cordon/clickhouse';
+import { createRouter, requireRole, type AuthEnv } from '@cordon/edge';
 import { refuseCrossField } from '../cross-field.ts';
-import { readFigureSource, type PipelineStatus } from '../figure-source.ts';
-import { resolveRegion, type RegionLookup } from '../regions/regions.ts';
+import type { ReadRoutesDeps } from '../deps.ts';
+import { readSubtree } from '../subtree.ts';
 import { timeseries, timeseriesDefaultFrom } from './timeseries.ts';
 
-export interface TimeseriesRoutesDeps {
-  clickhouse: ClickHouse;
-  keys: KeyStore;
-  regions: RegionLookup;
-  status: PipelineStatus;
-  timeZone: string;
-}
-
 /** GET /v1/timeseries: one metric per day or ISO week. */
-export function createTimeseriesRoutes(deps: TimeseriesRoutesDeps) {
+export function createTimeseriesRoutes(deps: ReadRoutesDeps) {
   const dayOf = createDayOf(deps.timeZone);
   const app = createRouter<AuthEnv>();
 
@@ -24,9 +15,9 @@ export function createTimeseriesRoutes(deps: TimeseriesRoutesDeps) {
     const q = c.req.valid('query');
     const to = q.to ?? dayOf(new Date());
     refuseCrossField(timeseriesQueryErrors({ ...q, to }));
-    const found = resolveRegion(deps.regions, q.region, c.get('principal'));
+    const { region: found, known } = await readSubtree(deps, q, c.get('principal'));
     const region = { code: found.code, name: found.name };
-    const { source, asOf } = await readFigureSource(deps.status, q.knownAt, deps.clickhouse);
+    const { source, asOf } = known;
     const from =
       q.from ?? (await timeseriesDefaultFrom(deps.clickhouse, { metric: q.metric, regionCode: region.code, to, dim: q.dim, source }));
     // Again with the from the data gave: its span is known only now.
