@@ -1,12 +1,10 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ClickHouse } from '@cordon/clickhouse';
-import { openTestClickHouse } from '@cordon/clickhouse/testing';
-import type { CordonEventInput, LogEnvelope } from '@cordon/schemas';
-import { createRollupStep } from '../src/consumer/rollup-step.ts';
+import { describe, expect, it } from 'vitest';
+import type { CordonEventInput } from '@cordon/schemas';
 import { rebuildRollups, verifyRollups } from '../src/consumer/rollups.ts';
 import { writeRows } from '../src/consumer/write.ts';
 import { eventRow } from '../src/consumer/rows.ts';
 import type { LogBatch } from '../src/log/event-log.ts';
+import { useRollupStep } from './rollup-step-harness.ts';
 import { createDayOf, eventSchema } from '@cordon/schemas';
 
 /**
@@ -14,19 +12,7 @@ import { createDayOf, eventSchema } from '@cordon/schemas';
  * what ClickHouse already holds, so redeliveries, replays after a crash and
  * client retries count once, and voids take back exactly what they target.
  */
-let ch: ClickHouse;
-let step: ReturnType<typeof createRollupStep>;
-let offset = 0n;
-const clients: ClickHouse[] = [];
-
-beforeEach(async () => {
-  ch = await openTestClickHouse();
-  clients.push(ch);
-  step = createRollupStep({ clickhouse: ch, timeZone: 'Asia/Shanghai' });
-});
-afterAll(async () => {
-  await clients[0]?.close();
-});
+const rollup = useRollupStep();
 
 let seq = 0;
 function id() {
@@ -46,27 +32,23 @@ function ev(type: string, data: object, extra: Partial<CordonEventInput> = {}): 
   } as CordonEventInput;
 }
 
-function batch(events: CordonEventInput[], receivedAt = '2020-02-13T09:00:00.000Z'): LogBatch {
-  return {
-    partition: 0,
-    records: events.map((event) => {
-      const envelope = { v: 1, receivedAt, event } as unknown as LogEnvelope;
-      return { partition: 0, offset: offset++, key: event.id, value: Buffer.from(JSON.stringify(envelope)) };
-    }),
-  };
-}
+const batch = (events: CordonEventInput[], receivedAt?: string): LogBatch =>
+  rollup.batch(
+    events.map((event) => ({ event })),
+    receivedAt,
+  );
 
 async function totals(): Promise<Record<string, number>> {
-  const result = await ch.client.query({
-    query: `SELECT metric, sum(value) AS v FROM ${ch.database}.metric_daily GROUP BY metric HAVING v != 0 ORDER BY metric`,
+  const result = await rollup.ch.client.query({
+    query: `SELECT metric, sum(value) AS v FROM ${rollup.ch.database}.metric_daily GROUP BY metric HAVING v != 0 ORDER BY metric`,
     format: 'JSONEachRow',
   });
   return Object.fromEntries((await result.json<{ metric: string; v: number }>()).map((r) => [r.metric, Number(r.v)]));
 }
 
 async function dailyOf(metric: string): Promise<Record<string, number>> {
-  const result = await ch.client.query({
-    query: `SELECT toString(day) AS day, sum(value) AS v FROM ${ch.database}.metric_daily WHERE metric = {metric:String} GROUP BY day HAVING v != 0 ORDER BY day`,
+  const result = await rollup.ch.client.query({
+    query: `SELECT toString(day) AS day, sum(value) AS v FROM ${rollup.ch.database}.metric_daily WHERE metric = {metric:String} GROUP BY day HAVING v != 0 ORDER BY day`,
     query_params: { metric },
     format: 'JSONEachRow',
   });
@@ -78,19 +60,19 @@ const screening = (vehicles: number, people: number, extra: Partial<CordonEventI
 describe('duplicates count once', () => {
   it('in one batch, in two batches, and a day later', async () => {
     const a = screening(3, 5);
-    expect(await step(batch([a, a]))).toMatchObject({ counted: 1, duplicates: 1 });
-    expect(await step(batch([a]))).toMatchObject({ counted: 0, duplicates: 1 });
-    expect(await step(batch([a], '2020-02-14T09:00:00.000Z'))).toMatchObject({ counted: 0, duplicates: 1 });
+    expect(await rollup.step(batch([a, a]))).toMatchObject({ counted: 1, duplicates: 1 });
+    expect(await rollup.step(batch([a]))).toMatchObject({ counted: 0, duplicates: 1 });
+    expect(await rollup.step(batch([a], '2020-02-14T09:00:00.000Z'))).toMatchObject({ counted: 0, duplicates: 1 });
     expect(await totals()).toEqual({ people_screened: 5, vehicles_screened: 3 });
   });
 
   it('a batch replayed after a crash between the insert and the offset commit adds nothing', async () => {
     const b = batch([screening(1, 2), screening(10, 20), ev('fever', { people: 2, disposition: 'isolated' })]);
-    await step(b);
-    expect(await step(b)).toMatchObject({ counted: 0, duplicates: 3 });
+    await rollup.step(b);
+    expect(await rollup.step(b)).toMatchObject({ counted: 0, duplicates: 3 });
     // ...also when the replayed batch is longer than the first delivery.
     const longer: LogBatch = { partition: 0, records: [...b.records, ...batch([screening(100, 200)]).records] };
-    expect(await step(longer)).toMatchObject({ counted: 1, duplicates: 3 });
+    expect(await rollup.step(longer)).toMatchObject({ counted: 1, duplicates: 3 });
     expect(await totals()).toEqual({ fever_cases: 2, people_screened: 222, vehicles_screened: 111 });
   });
 
@@ -101,11 +83,11 @@ describe('duplicates count once', () => {
     const dayOf = createDayOf('Asia/Shanghai');
     const events = [screening(7, 9), screening(1, 1)].map((e) => eventSchema.parse(e));
     const rows = events.map((e, i) => eventRow(e, { receivedAt: '2020-02-13T09:00:00.000Z', partition: 0, offset: BigInt(i), dayOf }));
-    await writeRows(ch, rows);
-    await writeRows(ch, rows);
-    await writeRows(ch, rows);
+    await writeRows(rollup.ch, rows);
+    await writeRows(rollup.ch, rows);
+    await writeRows(rollup.ch, rows);
     expect(await totals()).toEqual({ people_screened: 10, vehicles_screened: 8 });
-    const count = await ch.client.query({ query: `SELECT count() AS n FROM ${ch.database}.events`, format: 'JSONEachRow' });
+    const count = await rollup.ch.client.query({ query: `SELECT count() AS n FROM ${rollup.ch.database}.events`, format: 'JSONEachRow' });
     expect((await count.json<{ n: string | number }>()).map((r) => Number(r.n))).toEqual([2]);
   });
 });
@@ -128,51 +110,53 @@ describe('void', () => {
   it('takes back everything its target added, once', async () => {
     const target = ev('turnback', { vehicles: 4, people: 9, reason: 'no pass' });
     const kept = ev('turnback', { vehicles: 1, people: 1 });
-    await step(batch([target, kept]));
+    await rollup.step(batch([target, kept]));
     const v = ev('void', { target: target.id, reason: 'entered twice' });
-    expect(await step(batch([v]))).toMatchObject({ counted: 1, retractions: 1 });
+    expect(await rollup.step(batch([v]))).toMatchObject({ counted: 1, retractions: 1 });
     // A second void of the same target, and the first void again, take nothing more.
-    expect(await step(batch([ev('void', { target: target.id, reason: 'again' }), v]))).toMatchObject({ retractions: 0 });
+    expect(await rollup.step(batch([ev('void', { target: target.id, reason: 'again' }), v]))).toMatchObject({ retractions: 0 });
     expect(await totals()).toEqual({ people_turned_back: 1, vehicles_turned_back: 1 });
   });
 
   it('sent before its target still works once the target arrives, and the target never counts', async () => {
     const target = ev('fever', { people: 3, disposition: 'referred' });
-    await step(batch([ev('void', { target: target.id, reason: 'wrong site' })]));
+    await rollup.step(batch([ev('void', { target: target.id, reason: 'wrong site' })]));
     expect(await totals()).toEqual({});
-    expect(await step(batch([target]))).toMatchObject({ counted: 1, retractions: 1 });
-    expect(await step(batch([target]))).toMatchObject({ counted: 0, retractions: 0 });
+    expect(await rollup.step(batch([target]))).toMatchObject({ counted: 1, retractions: 1 });
+    expect(await rollup.step(batch([target]))).toMatchObject({ counted: 0, retractions: 0 });
     expect(await totals()).toEqual({});
   });
 
   it('in the same batch as its target, in either order', async () => {
     const t1 = ev('screening', { vehicles: 2, people: 2 });
     const t2 = ev('screening', { vehicles: 5, people: 5 });
-    await step(batch([t1, ev('void', { target: t1.id, reason: 'x' }), ev('void', { target: t2.id, reason: 'y' }), t2, screening(1, 1)]));
+    await rollup.step(
+      batch([t1, ev('void', { target: t1.id, reason: 'x' }), ev('void', { target: t2.id, reason: 'y' }), t2, screening(1, 1)]),
+    );
     expect(await totals()).toEqual({ people_screened: 1, vehicles_screened: 1 });
   });
 
   it('of a void takes nothing back', async () => {
     const target = screening(6, 6);
     const v1 = ev('void', { target: target.id, reason: 'x' });
-    await step(batch([target, v1]));
-    await step(batch([ev('void', { target: v1.id, reason: 'undo?' })]));
+    await rollup.step(batch([target, v1]));
+    await rollup.step(batch([ev('void', { target: v1.id, reason: 'undo?' })]));
     expect(await totals()).toEqual({});
   });
 
   it('of a site takes it out of sites_active and of a quarantine out of quarantine_active', async () => {
     const site = ev('site.registered', { name: '岗李村卡点', kind: 'road_checkpoint' }, { site: 'xz-cp-9' });
     const q = ev('quarantine.started', { subject: 'q-1', reason: 'returnee_hubei' });
-    await step(batch([site, q, ev('quarantine.started', { subject: 'q-2', reason: 'close_contact' })]));
+    await rollup.step(batch([site, q, ev('quarantine.started', { subject: 'q-2', reason: 'close_contact' })]));
     expect(await totals()).toEqual({ quarantine_active: 2, quarantine_started: 2, sites_active: 1 });
-    await step(batch([ev('void', { target: site.id, reason: 'duplicate site' }), ev('void', { target: q.id, reason: 'x' })]));
+    await rollup.step(batch([ev('void', { target: site.id, reason: 'duplicate site' }), ev('void', { target: q.id, reason: 'x' })]));
     expect(await totals()).toEqual({ quarantine_active: 1, quarantine_started: 1 });
   });
 });
 
 describe('days', () => {
   it('a late event counts on the day it occurred, in CORDON_TZ', async () => {
-    await step(
+    await rollup.step(
       batch(
         [screening(1, 1, { occurredAt: '2020-02-13T23:30:00+08:00' }), screening(2, 2, { occurredAt: '2020-02-13T16:30:00Z' })],
         '2020-02-20T00:00:00.000Z',
@@ -185,31 +169,31 @@ describe('days', () => {
 describe('roll-up check', () => {
   it('finds roll-ups that disagree with the raw events and rebuilds them exactly', async () => {
     const target = screening(3, 4);
-    await step(batch([target, screening(1, 1), ev('void', { target: target.id, reason: 'x' })]));
-    expect(await verifyRollups(ch)).toMatchObject({ ok: true, contributions: { raw: 2, rolledUp: 2 } });
+    await rollup.step(batch([target, screening(1, 1), ev('void', { target: target.id, reason: 'x' })]));
+    expect(await verifyRollups(rollup.ch)).toMatchObject({ ok: true, contributions: { raw: 2, rolledUp: 2 } });
     // What a process killed between the source part and the view's part would leave.
-    await ch.client.command({
-      query: `INSERT INTO ${ch.database}.metric_daily VALUES ('people_screened', '410184001000', 's', '', '2020-02-13', 50, 1)`,
+    await rollup.ch.client.command({
+      query: `INSERT INTO ${rollup.ch.database}.metric_daily VALUES ('people_screened', '410184001000', 's', '', '2020-02-13', 50, 1)`,
     });
-    await ch.client.command({ query: `TRUNCATE TABLE ${ch.database}.voids` });
-    expect((await verifyRollups(ch)).ok).toBe(false);
-    await rebuildRollups(ch);
-    expect(await verifyRollups(ch)).toMatchObject({ ok: true, voids: { raw: 1, indexed: 1 } });
+    await rollup.ch.client.command({ query: `TRUNCATE TABLE ${rollup.ch.database}.voids` });
+    expect((await verifyRollups(rollup.ch)).ok).toBe(false);
+    await rebuildRollups(rollup.ch);
+    expect(await verifyRollups(rollup.ch)).toMatchObject({ ok: true, voids: { raw: 1, indexed: 1 } });
     expect(await totals()).toEqual({ people_screened: 1, vehicles_screened: 1 });
   });
 
   it('finds event indexes missing rows of the raw events (a crash between the parts) and makes them again', async () => {
     const target = screening(3, 4);
-    await step(batch([target, screening(1, 1), ev('void', { target: target.id, reason: 'x' })]));
-    const before = await verifyRollups(ch);
+    await rollup.step(batch([target, screening(1, 1), ev('void', { target: target.id, reason: 'x' })]));
+    const before = await verifyRollups(rollup.ch);
     expect(before.indexes['event_days']).toEqual({ raw: 4, indexed: 4 });
     expect(before.ok).toBe(true);
-    await ch.client.command({ query: `TRUNCATE TABLE ${ch.database}.event_days` });
-    const broken = await verifyRollups(ch);
+    await rollup.ch.client.command({ query: `TRUNCATE TABLE ${rollup.ch.database}.event_days` });
+    const broken = await verifyRollups(rollup.ch);
     expect(broken.ok).toBe(false);
     expect(broken.indexes['event_days']).toEqual({ raw: before.indexes['event_days']!.raw, indexed: 0 });
-    await rebuildRollups(ch);
-    expect(await verifyRollups(ch)).toEqual(before);
+    await rebuildRollups(rollup.ch);
+    expect(await verifyRollups(rollup.ch)).toEqual(before);
   });
 });
 
@@ -217,10 +201,15 @@ describe('poison records', () => {
   it('are handed back as undecodable, and the good records of the batch still count', async () => {
     const good = batch([screening(2, 3)]);
     const poison = [
-      { partition: 0, offset: offset++, key: 'x', value: Buffer.from('not json') },
-      { partition: 0, offset: offset++, key: 'y', value: Buffer.from(JSON.stringify({ v: 1, receivedAt: 'x', event: { type: 'nope' } })) },
+      { partition: 0, offset: rollup.nextOffset(), key: 'x', value: Buffer.from('not json') },
+      {
+        partition: 0,
+        offset: rollup.nextOffset(),
+        key: 'y',
+        value: Buffer.from(JSON.stringify({ v: 1, receivedAt: 'x', event: { type: 'nope' } })),
+      },
     ];
-    const result = await step({ partition: 0, records: [...poison, ...good.records] });
+    const result = await rollup.step({ partition: 0, records: [...poison, ...good.records] });
     expect(result.counted).toBe(1);
     expect(result.undecodable.map((u) => u.reason.split(':')[0])).toEqual(['not JSON', 'not a valid event envelope']);
     expect(await totals()).toEqual({ people_screened: 3, vehicles_screened: 2 });

@@ -1,11 +1,9 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { migrate, type ClickHouse } from '@cordon/clickhouse';
-import { openTestClickHouse } from '@cordon/clickhouse/testing';
-import type { CordonEventInput, LogEnvelope } from '@cordon/schemas';
-import { createRollupStep } from '../src/consumer/rollup-step.ts';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '@cordon/clickhouse';
+import type { CordonEventInput } from '@cordon/schemas';
 import { rebuildRollups, verifyRollups } from '../src/consumer/rollups.ts';
 import { decodeRecord } from '../src/log/envelope.ts';
-import type { LogBatch } from '../src/log/event-log.ts';
+import { useRollupStep } from './rollup-step-harness.ts';
 
 /**
  * Issue 7, item 2, at the ClickHouse step: a void is applied only inside the
@@ -14,19 +12,7 @@ import type { LogBatch } from '../src/log/event-log.ts';
  * dead-lettered, also on a replay; envelopes and rows from before the scope
  * existed keep voiding anywhere.
  */
-let ch: ClickHouse;
-let step: ReturnType<typeof createRollupStep>;
-let offset = 0n;
-const clients: ClickHouse[] = [];
-
-beforeEach(async () => {
-  ch = await openTestClickHouse();
-  clients.push(ch);
-  step = createRollupStep({ clickhouse: ch, timeZone: 'Asia/Shanghai' });
-});
-afterAll(async () => {
-  await clients[0]?.close();
-});
+const rollup = useRollupStep();
 
 const xinyan = '410184003';
 const lihe = '410184104';
@@ -56,25 +42,11 @@ const voidOf = (target: string, region: string): CordonEventInput =>
     data: { target, reason: '错报' },
   }) as CordonEventInput;
 
-/** A batch as ingest writes it: `scope` is the sending key's region (absent: unscoped, or an old envelope). */
-function batch(items: { event: CordonEventInput; scope?: string }[], receivedAt = '2020-02-13T09:00:00.000Z'): LogBatch {
-  return {
-    partition: 0,
-    records: items.map(({ event, scope }) => {
-      const envelope = { v: 1, receivedAt, ...(scope ? { scope } : {}), event } as unknown as LogEnvelope;
-      return {
-        partition: 0,
-        offset: offset++,
-        key: event.type === 'void' ? (event.data as { target: string }).target : event.id,
-        value: Buffer.from(JSON.stringify(envelope)),
-      };
-    }),
-  };
-}
+const batch = rollup.batch;
 
 async function turnedBack(): Promise<number> {
-  const result = await ch.client.query({
-    query: `SELECT sum(value) AS v FROM ${ch.database}.metric_daily WHERE metric = 'people_turned_back'`,
+  const result = await rollup.ch.client.query({
+    query: `SELECT sum(value) AS v FROM ${rollup.ch.database}.metric_daily WHERE metric = 'people_turned_back'`,
     format: 'JSONEachRow',
   });
   return Number((await result.json<{ v: number }>())[0]?.v ?? 0);
@@ -88,8 +60,8 @@ describe("a void outside its key's scope", () => {
     const target = turnback(1700);
     const early = voidOf(target.id, lihe);
     const voidBatch = batch([{ event: early, scope: lihe }], '2020-02-13T01:00:00.000Z');
-    expect(await step(voidBatch)).toMatchObject({ counted: 1, retractions: 0, refusedVoids: [] });
-    const result = await step(batch([{ event: target, scope: xinyan }]));
+    expect(await rollup.step(voidBatch)).toMatchObject({ counted: 1, retractions: 0, refusedVoids: [] });
+    const result = await rollup.step(batch([{ event: target, scope: xinyan }]));
     expect(result).toMatchObject({ counted: 1, retractions: 0 });
     expect(await turnedBack()).toBe(1700);
     expect(result.refusedVoids.map((r) => r.reason)).toEqual([reason(target.id)]);
@@ -117,7 +89,7 @@ describe("a void outside its key's scope", () => {
     });
 
     // A replay (crash after the insert, before the dead letter) hands it back again: twice, never lost.
-    expect(await step(batch([{ event: target, scope: xinyan }]))).toMatchObject({
+    expect(await rollup.step(batch([{ event: target, scope: xinyan }]))).toMatchObject({
       counted: 0,
       duplicates: 1,
       retractions: 0,
@@ -128,9 +100,9 @@ describe("a void outside its key's scope", () => {
 
   it("arriving after its target (ingest could not see it counted yet): nothing is taken back, the batch's own record is handed back", async () => {
     const target = turnback(300);
-    await step(batch([{ event: target, scope: xinyan }]));
+    await rollup.step(batch([{ event: target, scope: xinyan }]));
     const late = batch([{ event: voidOf(target.id, lihe), scope: lihe }]);
-    const result = await step(late);
+    const result = await rollup.step(late);
     expect(result).toMatchObject({ counted: 1, retractions: 0 });
     expect(result.refusedVoids).toEqual([{ record: late.records[0], reason: reason(target.id) }]);
     expect(await turnedBack()).toBe(300);
@@ -139,14 +111,14 @@ describe("a void outside its key's scope", () => {
   it('in the same batch as its target, in either order; an in-scope void of the same target still applies', async () => {
     const t1 = turnback(10);
     const t2 = turnback(20);
-    const result = await step(
+    const result = await rollup.step(
       batch([{ event: voidOf(t1.id, lihe), scope: lihe }, { event: t1 }, { event: t2 }, { event: voidOf(t2.id, lihe), scope: lihe }]),
     );
     expect(result).toMatchObject({ counted: 4, retractions: 0 });
     expect(result.refusedVoids.map((r) => r.reason)).toEqual([reason(t1.id), reason(t2.id)]);
     expect(await turnedBack()).toBe(30);
     expect(
-      await step(
+      await rollup.step(
         batch([
           { event: voidOf(t1.id, xinyan), scope: xinyan },
           { event: voidOf(t2.id, '410184'), scope: '410184' },
@@ -157,8 +129,8 @@ describe("a void outside its key's scope", () => {
   });
 
   it('a pending void for an id that never arrives blocks nothing: other events count, in and out of its scope', async () => {
-    await step(batch([{ event: voidOf(id(), lihe), scope: lihe }]));
-    expect(await step(batch([{ event: turnback(5) }, { event: turnback(7, lihe) }]))).toMatchObject({
+    await rollup.step(batch([{ event: voidOf(id(), lihe), scope: lihe }]));
+    expect(await rollup.step(batch([{ event: turnback(5) }, { event: turnback(7, lihe) }]))).toMatchObject({
       counted: 2,
       retractions: 0,
       refusedVoids: [],
@@ -170,23 +142,23 @@ describe("a void outside its key's scope", () => {
 describe('without a scope (an unscoped key, or written before scopes existed)', () => {
   it('a void applies anywhere, as before', async () => {
     const target = turnback(40);
-    await step(batch([{ event: voidOf(target.id, lihe) }]));
-    expect(await step(batch([{ event: target }]))).toMatchObject({ retractions: 1, refusedVoids: [] });
+    await rollup.step(batch([{ event: voidOf(target.id, lihe) }]));
+    expect(await rollup.step(batch([{ event: target }]))).toMatchObject({ retractions: 1, refusedVoids: [] });
     expect(await turnedBack()).toBe(0);
   });
 
   it('a database made before the scope columns upgrades on migrate: its pending voids keep applying, new scoped ones are judged', async () => {
-    const db = ch.database;
+    const db = rollup.ch.database;
     // The schema as it was: no scope on events or voids, the view without it.
-    await ch.client.command({
+    await rollup.ch.client.command({
       query: `ALTER TABLE ${db}.voids_mv MODIFY QUERY SELECT toUUID(JSONExtractString(data, 'target')) AS target, id AS void_id, received_at FROM ${db}.events WHERE type = 'void' AND sign = 1`,
     });
-    await ch.client.command({ query: `ALTER TABLE ${db}.voids DROP COLUMN scope` });
-    await ch.client.command({ query: `ALTER TABLE ${db}.events DROP COLUMN scope` });
+    await rollup.ch.client.command({ query: `ALTER TABLE ${db}.voids DROP COLUMN scope` });
+    await rollup.ch.client.command({ query: `ALTER TABLE ${db}.events DROP COLUMN scope` });
     const oldTarget = turnback(60);
     const oldVoid = voidOf(oldTarget.id, lihe);
     // A pending void as the old consumer wrote it (no scope field).
-    await ch.client.insert({
+    await rollup.ch.client.insert({
       table: `${db}.events`,
       values: [
         {
@@ -205,24 +177,24 @@ describe('without a scope (an unscoped key, or written before scopes existed)', 
           'contributions.dim': [],
           'contributions.value': [],
           log_partition: 0,
-          log_offset: String(offset++),
+          log_offset: String(rollup.nextOffset()),
         },
       ],
       format: 'JSONEachRow',
     });
-    await migrate(ch);
-    await migrate(ch); // idempotent: a second start changes nothing
+    await migrate(rollup.ch);
+    await migrate(rollup.ch); // idempotent: a second start changes nothing
 
     const newTarget = turnback(80);
-    await step(batch([{ event: voidOf(newTarget.id, lihe), scope: lihe }]));
-    const result = await step(batch([{ event: oldTarget }, { event: newTarget }]));
+    await rollup.step(batch([{ event: voidOf(newTarget.id, lihe), scope: lihe }]));
+    const result = await rollup.step(batch([{ event: oldTarget }, { event: newTarget }]));
     expect(result).toMatchObject({ counted: 2, retractions: 1, refusedVoids: [{ reason: reason(newTarget.id) }] });
     expect(await turnedBack()).toBe(80);
     // A rebuild of the index keeps the scopes.
-    await ch.client.command({ query: `TRUNCATE TABLE ${db}.voids` });
-    await rebuildRollups(ch);
-    expect(await verifyRollups(ch)).toMatchObject({ ok: true, voids: { raw: 2, indexed: 2 } });
-    const scopes = await ch.client.query({ query: `SELECT scope FROM ${db}.voids ORDER BY scope`, format: 'JSONEachRow' });
+    await rollup.ch.client.command({ query: `TRUNCATE TABLE ${db}.voids` });
+    await rebuildRollups(rollup.ch);
+    expect(await verifyRollups(rollup.ch)).toMatchObject({ ok: true, voids: { raw: 2, indexed: 2 } });
+    const scopes = await rollup.ch.client.query({ query: `SELECT scope FROM ${db}.voids ORDER BY scope`, format: 'JSONEachRow' });
     expect((await scopes.json<{ scope: string }>()).map((r) => r.scope)).toEqual(['', lihe]);
   });
 });

@@ -1,0 +1,56 @@
+import { afterAll, beforeEach } from 'vitest';
+import type { ClickHouse } from '@cordon/clickhouse';
+import { openTestClickHouse } from '@cordon/clickhouse/testing';
+import type { CordonEventInput, LogEnvelope } from '@cordon/schemas';
+import { createRollupStep } from '../src/consumer/rollup-step.ts';
+import type { LogBatch } from '../src/log/event-log.ts';
+
+/**
+ * The roll-up step on its own database for each test of the file (made in
+ * `beforeEach`), and batches as ingest writes them to the log: offsets
+ * counting up across the file, a void keyed by its target, `scope` the
+ * sending key's region (absent: unscoped, or an envelope from before scopes).
+ */
+export function useRollupStep() {
+  let ch: ClickHouse | undefined;
+  let step: ReturnType<typeof createRollupStep> | undefined;
+  let offset = 0n;
+  const clients: ClickHouse[] = [];
+
+  beforeEach(async () => {
+    ch = await openTestClickHouse();
+    clients.push(ch);
+    step = createRollupStep({ clickhouse: ch, timeZone: 'Asia/Shanghai' });
+  });
+  afterAll(async () => {
+    // The databases of a file share its one chDB data folder: closing the first client is enough.
+    await clients[0]?.close();
+  });
+
+  return {
+    get ch(): ClickHouse {
+      if (!ch) throw new Error('useRollupStep: ch is made in beforeEach');
+      return ch;
+    },
+    step(batch: LogBatch) {
+      if (!step) throw new Error('useRollupStep: the step is made in beforeEach');
+      return step(batch);
+    },
+    /** The next log offset, for rows written around the step. */
+    nextOffset: () => offset++,
+    batch(items: { event: CordonEventInput; scope?: string }[], receivedAt = '2020-02-13T09:00:00.000Z'): LogBatch {
+      return {
+        partition: 0,
+        records: items.map(({ event, scope }) => {
+          const envelope = { v: 1, receivedAt, ...(scope ? { scope } : {}), event } as unknown as LogEnvelope;
+          return {
+            partition: 0,
+            offset: offset++,
+            key: event.type === 'void' ? (event.data as { target: string }).target : event.id,
+            value: Buffer.from(JSON.stringify(envelope)),
+          };
+        }),
+      };
+    },
+  };
+}
