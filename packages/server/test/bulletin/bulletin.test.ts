@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type CordonClient } from '@cordon/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liujiDonations, liujiDonationsTo, liujiGifts, liujiRegion } from '../demo-donations.ts';
 import { adminKey, serveTestCordon, type ServedCordon } from '../served.ts';
 import { loadDemo } from '../../src/demo.ts';
 import { parseXml } from '@cordon/charts/testing';
@@ -113,25 +114,14 @@ describe('a township and a village', () => {
   });
 
   it("gives 刘集镇's donations by item, in their units, exactly", async () => {
-    const f = await fetchBulletinFigures(client, { region: '410122112', date: '2020-03-07', knownAt });
+    const f = await fetchBulletinFigures(client, { region: liujiRegion, date: liujiDonationsTo, knownAt });
     const donated = Object.fromEntries(
       Object.entries(f.metrics)
         .filter(([m]) => m.startsWith('donated:'))
         .map(([m, v]) => [m, v.cumulative]),
     );
-    // The demo's 70 gifts in 刘集镇 up to 3月7日, summed over events.ndjson apart from Cordon; the report's own
-    // figures are among them: cash 鲁庙 140000 + 徐庄 70000 + 崔庄 15000, soap 1500, 特殊党费 3800 (other:cny).
-    expect(donated).toEqual({
-      'donated:masks:piece': 18200,
-      'donated:disinfectant:kg': 4565,
-      'donated:disinfectant:barrel': 90,
-      'donated:sprayers:piece': 730,
-      'donated:soap:piece': 1500,
-      'donated:vegetables:kg': 11000,
-      'donated:cash:cny': 225000,
-      'donated:other:cny': 3800,
-    });
-    expect(f.metrics['donations']?.cumulative).toBe(70);
+    expect(donated).toEqual(liujiDonations);
+    expect(f.metrics['donations']?.cumulative).toBe(liujiGifts);
     const { markdown } = renderBulletin(f);
     expect(markdown).toContain('| 现金（元） | 0 | 0 | 225000 |');
   });
