@@ -6,9 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, beforeEach } from 'vitest';
 
 import type { Logger as EmbeddedLogLogger } from '../src/logger.ts';
 import { LogUnavailableError, type EventLog, type LogRecord } from '../src/log/event-log.ts';
+import { openEmbeddedLog, type EmbeddedEventLog, type EmbeddedLogOptions } from '../src/log/embedded/embedded-log.ts';
 
 /** Polls `probe` until it returns a truthy value; fails with `message` after `timeoutMs`. */
 export async function waitFor<T>(
@@ -35,6 +37,37 @@ export async function waitFor<T>(
 export async function makeTempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'cordon-embedded-'));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh folder for each test of the file and the embedded logs opened on
+ * it with a short retry backoff; after each test they are closed (close is
+ * idempotent, so a test may close one itself first) and the folder removed.
+ */
+export function useEmbeddedLogFolder() {
+  let tmp: { dir: string; remove: () => Promise<void> } | undefined;
+  const opened: EmbeddedEventLog[] = [];
+  beforeEach(async () => {
+    tmp = await makeTempDir();
+  });
+  afterEach(async () => {
+    for (const log of opened.splice(0)) await log.close();
+    await tmp?.remove();
+  });
+  const dir = (): string => {
+    if (!tmp) throw new Error('useEmbeddedLogFolder: the folder is made in beforeEach');
+    return tmp.dir;
+  };
+  return {
+    get dir(): string {
+      return dir();
+    },
+    async open(options: Partial<EmbeddedLogOptions> = {}): Promise<EmbeddedEventLog> {
+      const log = await openEmbeddedLog({ dir: dir(), retryBackoff: { initialMs: 5, maxMs: 50 }, ...options });
+      opened.push(log);
+      return log;
+    },
+  };
 }
 
 export interface LogLine {

@@ -6,31 +6,15 @@
 import { readdir, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { LogBatch, LogRecord } from '../event-log.ts';
 import { openEmbeddedLog } from './embedded-log.ts';
-import type { EmbeddedEventLog, EmbeddedLogOptions } from './embedded-log.ts';
 import { SEGMENT_HEADER_BYTES, frameBytes } from './format.ts';
-import { captureLogger, makeTempDir, waitFor } from '@cordon/ingest/testing';
+import { captureLogger, useEmbeddedLogFolder, waitFor } from '@cordon/ingest/testing';
 
-let tmp: { dir: string; remove: () => Promise<void> };
-const opened: EmbeddedEventLog[] = [];
-
-beforeEach(async () => {
-  tmp = await makeTempDir();
-});
-
-afterEach(async () => {
-  for (const log of opened.splice(0)) await log.close();
-  await tmp.remove();
-});
-
-async function open(options: Partial<EmbeddedLogOptions> = {}): Promise<EmbeddedEventLog> {
-  const log = await openEmbeddedLog({ dir: tmp.dir, retryBackoff: { initialMs: 5, maxMs: 50 }, ...options });
-  opened.push(log);
-  return log;
-}
+const tmp = useEmbeddedLogFolder();
+const open = tmp.open;
 
 /** Same-sized records, so a byte position names a record exactly. */
 function rec(i: number): { key: string; value: Buffer } {
@@ -125,7 +109,6 @@ describe('an embedded log cut back below acknowledged records (issue 7, item 3)'
     expect(g.records[0]).toMatchObject({ offset: 500n });
     // And the loss is remembered: the next open finds the gap, not a new loss.
     await log.close();
-    opened.splice(0);
     const again = await open();
     expect(again.recovery?.lost).toBeNull();
     expect(await again.endOffset()).toBe(501n);
@@ -138,7 +121,6 @@ describe('an embedded log cut back below acknowledged records (issue 7, item 3)'
     const log = await open();
     await log.append(Array.from({ length: 100 }, (_, i) => rec(300 + i)));
     await log.close();
-    opened.splice(0);
     await rm(join(tmp.dir, 'segments', 'end.json'));
     await truncate(segment, SEGMENT_HEADER_BYTES + 350 * RECORD_BYTES + 3);
     const logger = captureLogger();

@@ -2,13 +2,12 @@ import { spawn } from 'node:child_process';
 import { appendFile, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { LogBatch, LogRecord } from '../event-log.ts';
 import { LogUnavailableError } from '../event-log.ts';
 import { crc32, crc32Table } from './crc32.ts';
 import { EmbeddedLogCorruptError, EmbeddedLogLockedError, openEmbeddedLog, readDeadLetters } from './embedded-log.ts';
-import type { EmbeddedEventLog, EmbeddedLogOptions } from './embedded-log.ts';
 import {
   FLAG_COMMIT,
   FRAME_HEADER_BYTES,
@@ -18,25 +17,10 @@ import {
   frameBytes,
   parseSegmentFileName,
 } from './format.ts';
-import { captureLogger, makeTempDir, waitFor } from '@cordon/ingest/testing';
+import { captureLogger, useEmbeddedLogFolder, waitFor } from '@cordon/ingest/testing';
 
-let tmp: { dir: string; remove: () => Promise<void> };
-const opened: EmbeddedEventLog[] = [];
-
-beforeEach(async () => {
-  tmp = await makeTempDir();
-});
-
-afterEach(async () => {
-  for (const log of opened.splice(0)) await log.close();
-  await tmp.remove();
-});
-
-async function open(options: Partial<EmbeddedLogOptions> = {}): Promise<EmbeddedEventLog> {
-  const log = await openEmbeddedLog({ dir: tmp.dir, retryBackoff: { initialMs: 5, maxMs: 50 }, ...options });
-  opened.push(log);
-  return log;
-}
+const tmp = useEmbeddedLogFolder();
+const open = tmp.open;
 
 function rec(key: string, value: string): { key: string; value: Buffer } {
   return { key, value: Buffer.from(value) };
