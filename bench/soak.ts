@@ -6,12 +6,13 @@
  * Not part of `npm test`; nothing is asserted, the figures are printed (and
  * the exit code is 1 if a total differs).
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
+import { rssMiB as rssOf, startServer, stopServer } from './spawned-server.ts';
 
 const seconds = Number(process.env['SOAK_SECONDS'] ?? 120);
 const clients = Number(process.env['SOAK_CLIENTS'] ?? 4);
@@ -22,22 +23,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'cordon-soak-'));
 const xinyan = '410184003';
 const lihe = '410184104';
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts', 'all'], {
-  env: {
-    ...process.env,
-    PORT: String(port),
-    CORDON_DATA_DIR: dataDir,
-    CORDON_BOOTSTRAP_KEY: adminKey,
-    CORDON_LOG_LEVEL: 'error',
-    CORDON_RATE_LIMIT: '100000/100000',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+let server: ChildProcess | undefined;
 
-function rssMiB(): number {
-  const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
+const rssMiB = (): number => (server ? rssOf(server) : 0);
 
 /**
  * The server's JavaScript heap in use (prom-client's gauge on /metrics): what
@@ -105,15 +93,7 @@ function acknowledge(events: { id: string; type: string; data: { vehicles?: numb
 }
 
 async function main() {
-  for (const deadline = Date.now() + 60_000; ;) {
-    try {
-      if ((await fetch(`${base}/v1/health`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error('the server did not start');
-    await delay(200);
-  }
+  server = await startServer({ port, dataDir, adminKey });
   const makeKey = async (region: string) =>
     (
       await call('/v1/keys', {
@@ -249,7 +229,7 @@ main()
       process.exitCode = 1;
     },
   )
-  .finally(() => {
-    server.kill('SIGTERM');
-    server.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  .finally(async () => {
+    if (server) await stopServer(server);
+    rmSync(dataDir, { recursive: true, force: true });
   });

@@ -6,23 +6,18 @@
  * it). Prints the server's RSS after that start, next to a server started
  * the same way on an empty data directory. Not part of `npm test`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { rssMiB, startServer, stopServer as stop } from './spawned-server.ts';
 
 const voidCount = Number(process.env['BENCH_VOIDS'] ?? 200_000);
 const port = Number(process.env['BENCH_PORT'] ?? 18160);
 const adminKey = 'void-memory-admin-key-0123';
 const base = `http://127.0.0.1:${port}`;
 const xinyan = '410184003';
-
-function rssMiB(server: ChildProcess): number {
-  const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 async function call(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
   const headers = new Headers(init.headers);
@@ -33,37 +28,7 @@ async function call(path: string, init: RequestInit = {}): Promise<{ status: num
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
-async function start(dataDir: string): Promise<ChildProcess> {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts', 'all'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      CORDON_DATA_DIR: dataDir,
-      CORDON_BOOTSTRAP_KEY: adminKey,
-      CORDON_LOG_LEVEL: 'error',
-      CORDON_RATE_LIMIT: '100000/100000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  server.once('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') console.error(`server exited: code ${code}, signal ${signal}`);
-  });
-  for (const deadline = Date.now() + 120_000; ;) {
-    try {
-      if ((await fetch(`${base}/v1/health`)).ok) return server;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error('the server did not start');
-    await delay(200);
-  }
-}
-
-async function stop(server: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
-}
+const start = (dataDir: string) => startServer({ port, dataDir, adminKey });
 
 async function caughtUp(): Promise<void> {
   for (;;) {
