@@ -74,6 +74,17 @@ export class TestClient {
     return { status: response.status, body: (await response.json()) as T, headers: response.headers };
   }
 
+  /** A new API key with `role`, limited to `region` (made with the admin key); its secret. */
+  async createKey(role: string, region: string): Promise<string> {
+    const response = await this.request('/v1/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `${role}-${region}`, role, region }),
+    });
+    if (response.status !== 201) throw new Error(`POST /v1/keys answered ${response.status}: ${await response.text()}`);
+    return ((await response.json()) as { key: string }).key;
+  }
+
   /** Resolves once every acknowledged event is counted. */
   async settled(timeoutMs = 30_000): Promise<void> {
     await this.runtime.settled(timeoutMs);

@@ -13,15 +13,6 @@ const turnedBackOn = (c: TestClient, region: string, day: string) =>
 const refusalReason = (target: string) =>
   `void outside its key's scope: the target ${target} is an event of region ${xinyan}, outside the sending key's region ${lihe}; not applied`;
 
-async function keyIn(c: TestClient, role: string, region: string): Promise<string> {
-  const r = await c.request('/v1/keys', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: `${role}-${region}`, role, region }),
-  });
-  return ((await r.json()) as { key: string }).key;
-}
-
 describe("on Kafka: a sibling town's early void is not applied and goes to the dead-letter topic", () => {
   let onKafka: TestClient;
   beforeAll(async () => {
@@ -32,7 +23,7 @@ describe("on Kafka: a sibling town's early void is not applied and goes to the d
   });
 
   it('1700 stays 1700; the void is in the dead-letter topic with its reason', async () => {
-    const key = (region: string) => keyIn(onKafka, 'ingest', region);
+    const key = (region: string) => onKafka.createKey('ingest', region);
     const ours = event('turnback', { vehicles: 17, people: 1700 }, { region: xinyan });
     const early = event('void', { target: ours.id, reason: '抢先核销' }, { region: lihe });
     expect((await onKafka.send([early], { key: await key(lihe) })).body).toMatchObject({ accepted: 1 });

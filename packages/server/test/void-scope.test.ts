@@ -17,16 +17,7 @@ const xinyan = '410184003'; // 新烟街道
 const lihe = '410184104'; // 梨河镇, its sibling in 新郑市
 
 async function keyFor(role: string, region: string): Promise<string> {
-  return keyIn(cordon, role, region);
-}
-
-async function keyIn(c: TestClient, role: string, region: string): Promise<string> {
-  const r = await c.request('/v1/keys', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: `${role}-${region}`, role, region }),
-  });
-  return ((await r.json()) as { key: string }).key;
+  return cordon.createKey(role, region);
 }
 
 const turnedBack = (region: string) => cordon.totals(['people_turned_back'], `region=${region}&from=2020-02-13&to=2020-02-13`);
@@ -162,8 +153,8 @@ describe("a void that arrives before its target is applied only inside the sendi
     // No consumer yet: ingest cannot see the target counted, so the void passes it; the consumer then meets both at once.
     const day3 = '2020-02-16';
     const waiting = await startTestCordon({ roles: ['ingest', 'query'] });
-    const xinyanKey = await keyIn(waiting, 'ingest', xinyan);
-    const liheKey = await keyIn(waiting, 'ingest', lihe);
+    const xinyanKey = await waiting.createKey('ingest', xinyan);
+    const liheKey = await waiting.createKey('ingest', lihe);
     const theirs = event('turnback', { vehicles: 2, people: 200 }, { region: xinyan, occurredAt: `${day3}T08:00:00+08:00` });
     const overreach = event('void', { target: theirs.id, reason: '错报' }, { region: lihe, occurredAt: `${day3}T09:00:00+08:00` });
     expect((await waiting.send([theirs], { key: xinyanKey })).body).toMatchObject({ accepted: 1 });
