@@ -4,10 +4,9 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '@cordon/ingest';
-import { bulletinsDir, startBulletinService } from '../src/bulletins/service.ts';
+import { bulletinsDir } from '../src/bulletins/service.ts';
 import { fakeClock } from './fake-clock.ts';
-import { standInGenerator } from './fixtures/bulletin-stand-in.ts';
+import { startStandInBulletins } from './fixtures/bulletin-stand-in.ts';
 import { adminKey, event, startTestCordon, type TestClient } from './harness.ts';
 
 /**
@@ -42,19 +41,7 @@ beforeAll(async () => {
   expect(sent.body.accepted).toBe(3);
   await cordon.settled();
   const clock = fakeClock('2020-02-14T08:00:00+08:00');
-  const start = () =>
-    startBulletinService({
-      app: cordon.runtime.app!,
-      keys: cordon.runtime.keys,
-      dataDir: cordon.config.dataDir,
-      regions: ['410184', '410471'],
-      at: '07:00',
-      timeZone: cordon.config.timeZone,
-      logger: silentLogger,
-      generator: standInGenerator,
-      now: clock.now,
-      timer: clock.timer,
-    });
+  const start = () => startStandInBulletins(cordon, ['410184', '410471'], clock);
   let service = await start();
   expect((await service.firstRun).written).toHaveLength(3);
   await service.close();

@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '@cordon/ingest';
 import { daysBetween } from '@cordon/schemas';
 import { loadDemo } from '../src/demo.ts';
-import { bulletinsDir, scheduleKeyName, startBulletinService, type BulletinService } from '../src/bulletins/service.ts';
+import { bulletinsDir, scheduleKeyName, type BulletinService } from '../src/bulletins/service.ts';
 import { fakeClock } from './fake-clock.ts';
-import { standInGenerator } from './fixtures/bulletin-stand-in.ts';
+import { standInGenerator, startStandInBulletins } from './fixtures/bulletin-stand-in.ts';
 import { event, startTestCordon, type TestClient } from './harness.ts';
 
 /**
@@ -37,18 +36,7 @@ function snapshot(): Map<string, { text: string; mtimeMs: number }> {
 const readJson = (path: string) => JSON.parse(readFileSync(join(dir, path), 'utf8'));
 
 function restart(): Promise<BulletinService> {
-  return startBulletinService({
-    app: cordon.runtime.app!,
-    keys: cordon.runtime.keys,
-    dataDir: cordon.config.dataDir,
-    regions,
-    at: '07:00',
-    timeZone: cordon.config.timeZone,
-    logger: silentLogger,
-    generator: standInGenerator,
-    now: clock.now,
-    timer: clock.timer,
-  });
+  return startStandInBulletins(cordon, regions, clock);
 }
 
 beforeAll(async () => {
