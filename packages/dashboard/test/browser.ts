@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterEach, expect } from 'vitest';
 
 /** Debian's chromium (installed by .ci/run); playwright-core drives it, no browser download. */
 export const chromiumPath = process.env['CORDON_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -58,6 +59,26 @@ export async function guardedPage(
     screenshot: async (name) => {
       await page.screenshot({ path: `${artifacts}${name}-${viewport.width}x${viewport.height}.png`, fullPage: true });
     },
+  };
+}
+
+/**
+ * Guarded pages for the tests of a file: `open` makes one on `browser()`;
+ * after each test every page it opened is closed and its `problems` must be
+ * empty (the test fails otherwise).
+ */
+export function useGuardedPages(browser: () => Browser) {
+  const opened: Guarded[] = [];
+  afterEach(async () => {
+    for (const guarded of opened.splice(0)) {
+      await guarded.context.close();
+      expect(guarded.problems).toEqual([]);
+    }
+  });
+  return async (serverUrl: string, viewport: { width: number; height: number } = viewports.desk): Promise<Guarded> => {
+    const guarded = await guardedPage(browser(), serverUrl, viewport);
+    opened.push(guarded);
+    return guarded;
   };
 }
 

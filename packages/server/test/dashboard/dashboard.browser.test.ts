@@ -6,17 +6,17 @@
  * host but the server; each state leaves a screenshot in test-artifacts/.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { loadDemo } from '../../src/demo.ts';
 import { event } from '../harness.ts';
 import { adminKey, serveTestCordon, type ServedCordon } from '../served.ts';
-import { guardedPage, launchBrowser, viewDrawn, viewports, type Guarded } from '@cordon/dashboard/testing';
+import { launchBrowser, useGuardedPages, viewDrawn, viewports } from '@cordon/dashboard/testing';
 
 let served: ServedCordon;
 let browser: Browser;
 let readKey: { key: string; keyId: string };
-const open: Guarded[] = [];
+const openPage = useGuardedPages(() => browser);
 
 async function createKey(body: object): Promise<{ key: string; keyId: string }> {
   const response = await served.cordon.request('/v1/keys', {
@@ -34,21 +34,13 @@ beforeAll(async () => {
   readKey = await createKey({ name: 'county office', role: 'read', region: '410184' });
   browser = await launchBrowser();
 });
-afterEach(async () => {
-  for (const guarded of open.splice(0)) {
-    await guarded.context.close();
-    expect(guarded.problems).toEqual([]);
-  }
-});
 afterAll(async () => {
   await browser?.close();
   await served?.close();
 });
 
-async function newPage(viewport: { width: number; height: number } = viewports.desk) {
-  const guarded = await guardedPage(browser, served.url, viewport);
-  open.push(guarded);
-  return guarded;
+function newPage(viewport: { width: number; height: number } = viewports.desk) {
+  return openPage(served.url, viewport);
 }
 
 function card(page: Page, label: string) {

@@ -6,16 +6,16 @@
  * port the server runs. A server of its own (it is stopped on purpose), so
  * dashboard.browser.test.ts never sees it go away.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { loadDemo } from '../../src/demo.ts';
 import { serveTestCordon, type ServedCordon } from '../served.ts';
-import { guardedPage, launchBrowser, viewDrawn, viewports, type Guarded } from '@cordon/dashboard/testing';
+import { launchBrowser, useGuardedPages, viewDrawn, viewports } from '@cordon/dashboard/testing';
 
 let served: ServedCordon;
 let browser: Browser;
 let readKey: string;
-const open: Guarded[] = [];
+const openPage = useGuardedPages(() => browser);
 
 beforeAll(async () => {
   served = await serveTestCordon();
@@ -29,21 +29,13 @@ beforeAll(async () => {
   readKey = ((await response.json()) as { key: string }).key;
   browser = await launchBrowser();
 });
-afterEach(async () => {
-  for (const guarded of open.splice(0)) {
-    await guarded.context.close();
-    expect(guarded.problems).toEqual([]);
-  }
-});
 afterAll(async () => {
   await browser?.close();
   await served?.close();
 });
 
-async function newPage(viewport: { width: number; height: number } = viewports.desk, serverUrl = served.url) {
-  const guarded = await guardedPage(browser, serverUrl, viewport);
-  open.push(guarded);
-  return guarded;
+function newPage(viewport: { width: number; height: number } = viewports.desk, serverUrl = served.url) {
+  return openPage(serverUrl, viewport);
 }
 
 async function signIn(page: Page, fragment: string) {
