@@ -65,20 +65,26 @@ export function renderSignIn(root: HTMLElement, state: State, actions: Actions) 
     h('label', { for: 'api-key' }, t.keyLabel),
     input,
     h('button', { type: 'submit' }, t.signIn),
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'link',
-        lang: state.lang === 'zh' ? 'en' : 'zh-CN',
-        'aria-label': t.switchLangName,
-        onclick: () => actions.switchLang(),
-      },
-      t.switchLang,
-    ),
+    langSwitch(state, actions),
   );
   replace(root, h('main', { class: 'signin-page' }, form));
   input.focus();
+}
+
+/** The button that switches zh ⇄ en, named in the language it switches to (on the sign-in form and in the header). */
+function langSwitch(state: State, actions: Actions): HTMLElement {
+  const t = words[state.lang];
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'link',
+      lang: state.lang === 'zh' ? 'en' : 'zh-CN',
+      'aria-label': t.switchLangName,
+      onclick: () => actions.switchLang(),
+    },
+    t.switchLang,
+  );
 }
 
 export function createFrame(root: HTMLElement): Frame {
@@ -131,17 +137,7 @@ export function renderHeader(frame: Frame, state: State, actions: Actions) {
     h(
       'div',
       { class: 'top-actions' },
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'link',
-          lang: state.lang === 'zh' ? 'en' : 'zh-CN',
-          'aria-label': t.switchLangName,
-          onclick: () => actions.switchLang(),
-        },
-        t.switchLang,
-      ),
+      langSwitch(state, actions),
       h('button', { type: 'button', class: 'link', onclick: () => actions.signOut() }, t.signOut),
     ),
   );
