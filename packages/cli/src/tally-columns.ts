@@ -24,6 +24,16 @@ export type TallyField =
   | 'fever.people'
   | 'fever.disposition';
 
+/** The columns that hold a count: a sheet needs one of them, and each cell of one is a whole number. */
+export const countFields = [
+  'screening.vehicles',
+  'screening.people',
+  'screening.temperatureChecks',
+  'turnback.vehicles',
+  'turnback.people',
+  'fever.people',
+] as const satisfies readonly TallyField[];
+
 const aliases: Record<TallyField, readonly string[]> = {
   date: ['日期', 'date', 'day'],
   time: ['时间', 'time'],
@@ -85,15 +95,7 @@ export function readTallyHeader(headers: readonly string[]): { header: TallyHead
     return { error: `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (see cordon import --help for the columns)` };
   if (columns.date === undefined) return { error: 'no date column (日期 or date)' };
   if (columns.region === undefined && columns.town === undefined) return { error: 'no region column (区划代码/region, or 乡镇/town)' };
-  const figures: TallyField[] = [
-    'screening.vehicles',
-    'screening.people',
-    'screening.temperatureChecks',
-    'turnback.vehicles',
-    'turnback.people',
-    'fever.people',
-  ];
-  if (!figures.some((f) => columns[f] !== undefined))
+  if (!countFields.some((f) => columns[f] !== undefined))
     return { error: 'no figure column (排查车辆, 排查人数, 劝返车辆, 劝返人数, 发热人数, …)' };
   return { header: { columns } };
 }

@@ -1,5 +1,5 @@
 import { feverDispositions, type CordonEventInput } from '@cordon/schemas';
-import type { TallyField, TallyHeader } from './tally-columns.ts';
+import { countFields, type TallyField, type TallyHeader } from './tally-columns.ts';
 
 /** A cell as a reader gives it: CSV text, or an Excel number, date or text. */
 export type Cell = string | number | Date | null | undefined;
@@ -44,14 +44,7 @@ export function readTallyRow(cells: readonly Cell[], header: TallyHeader): { row
   const time = readTime(cell('time'));
   if (typeof time !== 'string') errors.push(`time: ${time.error}`);
   const counts = {} as Record<TallyField, number | undefined>;
-  for (const field of [
-    'screening.vehicles',
-    'screening.people',
-    'screening.temperatureChecks',
-    'turnback.vehicles',
-    'turnback.people',
-    'fever.people',
-  ] as const) {
+  for (const field of countFields) {
     const value = readCount(cell(field));
     if (typeof value === 'object') errors.push(`${field}: ${value.error}`);
     else counts[field] = value;

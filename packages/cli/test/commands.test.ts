@@ -109,6 +109,8 @@ describe('cordon export', () => {
     '--to',
     '2020-02-13',
   ];
+  /** 新郑市 on 2月12日 and 13日. */
+  const twoDays = ['--region', '410184', '--from', '2020-02-12', '--to', '2020-02-13'];
 
   it('writes an aggregates query as labelled CSV, the very bytes the server gives for Accept: text/csv', async () => {
     const run = await cordonCli(['export', 'aggregates', ...xinzheng, '--lang', 'zh'], env);
@@ -126,23 +128,7 @@ describe('cordon export', () => {
     expect((await cordonCli(['export', 'aggregates', ...xinzheng], env)).stdout).toBe(
       '\uFEFFvehicles_screened,people_screened,vehicles_turned_back,people_turned_back,fever_cases\r\n115814,184735,10899,16966,27\r\n',
     );
-    const run = await cordonCli(
-      [
-        'export',
-        'timeseries',
-        '--metric',
-        'fever_cases',
-        '--region',
-        '410184',
-        '--from',
-        '2020-02-12',
-        '--to',
-        '2020-02-13',
-        '--lang',
-        'en',
-      ],
-      env,
-    );
+    const run = await cordonCli(['export', 'timeseries', '--metric', 'fever_cases', ...twoDays, '--lang', 'en'], env);
     expect(run.stdout).toBe(
       '\uFEFFPeriod,Start,End,Fever cases,Cumulative,7-day average,Change,Relative change\r\n' +
         '2020-02-12,2020-02-12,2020-02-12,2,22,1.285714,0,0\r\n' +
@@ -158,12 +144,7 @@ describe('cordon export', () => {
         'aggregates',
         '--metrics',
         'vehicles_turned_back,people_turned_back',
-        '--region',
-        '410184',
-        '--from',
-        '2020-02-12',
-        '--to',
-        '2020-02-13',
+        ...twoDays,
         '--group-by',
         'day',
         '--lang',
