@@ -99,9 +99,9 @@ describe('a batch of the default size (20,000 events: its look-ups go to ClickHo
     const voided = [events[10]!, events[6_000]!, events[11_999]!];
     const voids = voided.map((target) => ev('void', { target: target.id, reason: 'entered twice' }));
     const whole = batch([...events, ...voids]);
-    expect(await step(whole)).toMatchObject({ counted: 12_003, duplicates: 0, retractions: 3 });
+    expect(await rollup.step(whole)).toMatchObject({ counted: 12_003, duplicates: 0, retractions: 3 });
     expect(await totals()).toEqual({ people_screened: 2 * 11_997, vehicles_screened: 11_997 });
-    expect(await step(whole)).toMatchObject({ counted: 0, duplicates: 12_003, retractions: 0 });
+    expect(await rollup.step(whole)).toMatchObject({ counted: 0, duplicates: 12_003, retractions: 0 });
     expect(await totals()).toEqual({ people_screened: 2 * 11_997, vehicles_screened: 11_997 });
   });
 });
