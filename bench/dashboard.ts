@@ -243,7 +243,7 @@ async function main() {
       try {
         steps = await oneRun(browser, baseUrl, key);
       } catch (error) {
-        // A run the page could not finish (a request over the SDK's 15 s timeout shows "unreachable") is counted, not retried.
+        // A run the page could not finish (a request over the SDK's 15 s timeout shows "did not answer in time") is counted, not retried.
         failures.push(`run ${i + 1}: ${(error as Error).message}`);
         process.stderr.write(`  run ${i + 1}/${warmup + runs}: failed: ${(error as Error).message}\n`);
         continue;
@@ -289,7 +289,7 @@ async function main() {
     for (const failure of failures) out(`  ${failure}`);
     for (const [name, n] of checksFailed)
       out(
-        `  ${name}: the checks failed in ${n} run(s) (over the SDK's 15 s timeout: the page said the server was unreachable); charts measured, "complete" left out`,
+        `  ${name}: the checks failed in ${n} run(s) (over the SDK's 15 s timeout: the page said the server did not answer in time); charts measured, "complete" left out`,
       );
 
     out();

@@ -4,6 +4,9 @@ import { breakdownOption, trendOption } from '../src/page/chart-options.ts';
 import { formatChange, formatDay, formatFigure, formatShare } from '../src/page/format.ts';
 import { formatFragment, parseFragment } from '../src/page/fragment.ts';
 import { cardsOf, nextLevel, sortRows, type BreakdownRow } from '../src/page/view.ts';
+import { failureOf } from '../src/page/load.ts';
+import { words } from '../src/page/i18n.ts';
+import { CordonNetworkError, CordonTimeoutError } from '@cordon/sdk';
 
 describe('figures', () => {
   it('groups integers the zh-CN way, exactly, and signs changes with a real minus', () => {
@@ -149,5 +152,17 @@ describe('chart options', () => {
       { value: 3, code: 'a' },
       { value: 9, code: 'b' },
     ]);
+  });
+});
+
+describe('what the page says when the server does not answer', () => {
+  it('tells a refused connection from an answer that did not come in time, in both languages', () => {
+    expect(failureOf(new CordonNetworkError('fetch failed', { cause: new TypeError('fetch failed') }))).toEqual({
+      kind: 'unreachable',
+      slow: false,
+    });
+    expect(failureOf(new CordonTimeoutError(15_000))).toEqual({ kind: 'unreachable', slow: true });
+    expect([words.zh.unreachable, words.zh.slowServer]).toEqual(['无法连接服务器，正在重试…', '服务器响应超时，正在重试…']);
+    expect(words.en.slowServer).toBe('The server did not answer in time, retrying…');
   });
 });

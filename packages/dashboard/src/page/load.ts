@@ -26,7 +26,8 @@ export interface ViewData {
 export type Failure =
   | { kind: 'unauthorized' }
   | { kind: 'forbidden'; detail: string }
-  | { kind: 'unreachable' }
+  /** No answer: refused or reset (`slow: false`), or none within the SDK's timeout (`slow: true`). */
+  | { kind: 'unreachable'; slow: boolean }
   | { kind: 'invalid'; detail: string }
   | { kind: 'other'; detail: string };
 
@@ -40,8 +41,10 @@ export function failureOf(error: CordonError): Failure {
       if (error.status === 400 || error.status === 404) return { kind: 'invalid', detail: error.detail };
       return { kind: 'other', detail: `${error.status} ${error.title}` };
     case 'network':
+      return { kind: 'unreachable', slow: false };
     case 'timeout':
-      return { kind: 'unreachable' };
+      // Told apart: a server that answers too slowly is there, and the office should not be told it is gone.
+      return { kind: 'unreachable', slow: true };
     case 'aborted':
       return { kind: 'other', detail: error.message };
   }

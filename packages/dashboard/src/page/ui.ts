@@ -152,7 +152,9 @@ export function renderStatus(frame: Frame, state: State, actions: Actions) {
       failure.kind === 'forbidden'
         ? t.outOfScope
         : failure.kind === 'unreachable'
-          ? t.unreachable
+          ? failure.slow
+            ? t.slowServer
+            : t.unreachable
           : failure.kind === 'invalid'
             ? `${t.failed}: ${failure.detail}`
             : failure.kind === 'other'
