@@ -7,9 +7,10 @@
  *  - the API over real HTTP (p50/p99) next to the same SQL the API issues,
  *    run directly on the same ClickHouse client (goal: API p50 within
  *    1.15× the direct SQL + 2 ms);
- *  - that SQL on the roll-up `metric_daily` next to the same SQL on the raw
- *    `events` table with its contributions unnested (goal: roll-up ≥ 20×
- *    faster);
+ *  - that SQL on the roll-ups (`county_daily`, `town_daily` or
+ *    `metric_daily`, the one the API picks for the question) next to the
+ *    same SQL on the raw `events` table with its contributions unnested
+ *    (goal: roll-up ≥ 20× faster);
  *  - the event loop's longest delay while the API answers (goal < 50 ms).
  *
  * Prints figures and ratios; asserts nothing.
@@ -56,19 +57,33 @@ interface Loop {
 // order and with the parallelism of aggregate.ts / timeseries.ts. A check at
 // start-up compares them with what the API actually sends.
 
-type SourceKind = 'rollup' | 'raw';
+/** `fine`: the roll-up questions on `metric_daily` alone, as the API read them before the coarse roll-ups. */
+type SourceKind = 'rollup' | 'fine' | 'raw';
 type Grouping = 'none' | 'day' | 'region' | 'site' | 'dimension';
 
+const rollupSql = { from: 'metric_daily', metric: 'metric', dim: 'dim', value: 'value', events: 'events', known: '' } as const;
 const sourceSql = {
-  rollup: { from: 'metric_daily', metric: 'metric', dim: 'dim', value: 'value', known: '' },
+  rollup: rollupSql,
+  fine: rollupSql,
   raw: {
     from: 'events ARRAY JOIN contributions AS c',
     metric: 'c.metric',
     dim: 'c.dim',
     value: 'c.value * sign',
+    events: 'sign',
     known: `AND received_at <= {knownAt:DateTime64(3, 'UTC')}`,
   },
 } as const;
+
+/**
+ * The roll-up table the API reads for a question (figure-source.ts
+ * rollupTableFor): the coarsest that holds its region digits (the subtree,
+ * and the breakdown's level) and its sites.
+ */
+function rollupTable(regionDigits: number, bySite: boolean): string {
+  if (bySite || regionDigits > 9) return 'metric_daily';
+  return regionDigits > 6 ? 'town_daily' : 'county_daily';
+}
 
 const bucketSql = (grouping: Grouping, kind: SourceKind) =>
   ({
@@ -111,13 +126,19 @@ class DirectSql {
     return result.json<Row>();
   }
 
+  private from(regionDigits: number, bySite: boolean): string {
+    const s = sourceSql[this.kind];
+    return `${this.ch.database}.${this.kind === 'rollup' ? rollupTable(regionDigits, bySite) : s.from}`;
+  }
+
   /** sumFigures: nothing is sent for no metrics. */
   sum(q: Sum): Promise<Row[]> {
     if (q.metrics.length === 0) return Promise.resolve([]);
     const s = sourceSql[this.kind];
+    const regionDigits = Math.max(q.prefix.length, q.groupBy === 'region' ? (q.prefixLength ?? 12) : 0);
     return this.run({
       query: `SELECT ${s.metric} AS metric, ${bucketSql(q.groupBy, this.kind)} AS bucket, any(region) AS site_region, sum(${s.value}) AS total
-            FROM ${this.ch.database}.${s.from}
+            FROM ${this.from(regionDigits, q.groupBy === 'site')}
             WHERE metric IN {metrics:Array(String)} AND startsWith(region, {prefix:String})
               AND day <= {to:Date} ${q.from === null ? '' : 'AND day >= {from:Date}'}
               ${q.dim === undefined ? '' : `AND ${s.dim} = {dim:String}`} ${s.known}
@@ -138,9 +159,10 @@ class DirectSql {
   async firstDay(metrics: readonly string[], prefix: string): Promise<{ day: string | null; rows: Row[] }> {
     const s = sourceSql[this.kind];
     const rows = await this.run({
-      query: `SELECT toString(min(day)) AS first_day, count() AS n FROM ${this.ch.database}.${s.from}
+      query: `SELECT toString(day) AS first_day, sum(${s.events}) AS n FROM ${this.from(prefix.length, false)}
             WHERE ${s.metric} IN {metrics:Array(String)} AND startsWith(region, {prefix:String})
-               ${s.known}`,
+               ${s.known}
+            GROUP BY day HAVING n > 0 ORDER BY day LIMIT 1`,
       query_params: { metrics, prefix, dim: '', knownAt: this.knownAtParam() },
     });
     const row = rows[0];
@@ -181,7 +203,7 @@ function questions(village: string): Question[] {
       label: '2 people turned back per town, last week',
       path: `/v1/aggregates?${qs({ metrics: 'people_turned_back', region: county, from: '2020-02-07', to: '2020-02-13', groupBy: 'region', level: 'town' })}`,
       async sql(db) {
-        const totals = await db.sum({ ...base, metrics: ['people_turned_back'], from: '2020-02-07', to: '2020-02-13', groupBy: 'none' });
+        // The totals are the rows added up (aggregate.ts): one query.
         const rows = await db.sum({
           ...base,
           metrics: ['people_turned_back'],
@@ -190,7 +212,7 @@ function questions(village: string): Question[] {
           groupBy: 'region',
           prefixLength: 9,
         });
-        return [totals, rows];
+        return [rows];
       },
     },
     {
@@ -223,9 +245,7 @@ function questions(village: string): Question[] {
       label: '6 top-10 sites by people turned back, last week',
       path: `/v1/aggregates?${qs({ metrics: 'people_turned_back', region: county, from: '2020-02-07', to: '2020-02-13', groupBy: 'site', sort: '-people_turned_back', limit: '10' })}`,
       async sql(db) {
-        const totals = await db.sum({ ...base, metrics: ['people_turned_back'], from: '2020-02-07', to: '2020-02-13', groupBy: 'none' });
-        const rows = await db.sum({ ...base, metrics: ['people_turned_back'], from: '2020-02-07', to: '2020-02-13', groupBy: 'site' });
-        return [totals, rows];
+        return [await db.sum({ ...base, metrics: ['people_turned_back'], from: '2020-02-07', to: '2020-02-13', groupBy: 'site' })];
       },
     },
     {
@@ -244,8 +264,7 @@ function questions(village: string): Question[] {
       path: `/v1/aggregates?${qs({ metrics: 'people_turned_back,vehicles_turned_back', region: county, from: firstDay, to: lastDay, groupBy: 'dimension' })}`,
       async sql(db) {
         const metrics = ['people_turned_back', 'vehicles_turned_back'];
-        const totals = await db.sum({ ...base, metrics, from: firstDay, to: lastDay, groupBy: 'none' });
-        return [totals, await db.sum({ ...base, metrics, from: firstDay, to: lastDay, groupBy: 'dimension' })];
+        return [await db.sum({ ...base, metrics, from: firstDay, to: lastDay, groupBy: 'dimension' })];
       },
     },
     {
@@ -268,8 +287,7 @@ function questions(village: string): Question[] {
       label: '10 sites_active by day',
       path: `/v1/aggregates?${qs({ metrics: 'sites_active', region: county, from: firstDay, to: lastDay, groupBy: 'day' })}`,
       async sql(db) {
-        const totals = await db.sum({ ...base, metrics: ['sites_active'], from: null, to: lastDay, groupBy: 'none' });
-        return [totals, await db.sum({ ...base, metrics: ['sites_active'], from: null, to: lastDay, groupBy: 'day' })];
+        return [await db.sum({ ...base, metrics: ['sites_active'], from: null, to: lastDay, groupBy: 'day' })];
       },
     },
   ];
@@ -327,7 +345,7 @@ function comparable(results: Row[][]): string {
 
 async function tableStats(ch: ClickHouse) {
   const result = await ch.client.query({
-    query: `SELECT table, sum(rows) AS rows, count() AS parts, sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = {db:String} AND active AND table IN ('events', 'metric_daily') GROUP BY table ORDER BY table`,
+    query: `SELECT table, sum(rows) AS rows, count() AS parts, sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = {db:String} AND active AND table IN ('events', 'metric_daily', 'town_daily', 'county_daily') GROUP BY table ORDER BY table`,
     query_params: { db: ch.database },
     format: 'JSONEachRow',
   });
@@ -440,6 +458,7 @@ async function main() {
 
   const rollup = new DirectSql(ch, 'rollup');
   const raw = new DirectSql(ch, 'raw');
+  const fine = new DirectSql(ch, 'fine');
   // The longest event-loop delay: a histogram's max less its sampling interval.
   // A fresh histogram for every stretch measured: one enabled again after a
   // pause counts the pause as its first delay. Beside it, how busy the loop
@@ -493,6 +512,8 @@ async function main() {
     q: Question;
     api: { p50: number; p99: number };
     direct: { p50: number; p99: number };
+    /** The same questions on metric_daily alone (before the coarse roll-ups). */
+    fine: { p50: number; p99: number };
     raw: { p50: number; p99: number };
     /** Longest event-loop blocks: API runs, direct SQL runs (control), one raw API request, raw direct runs (control). */
     loops: { api: Monitor; direct: Monitor; rawApi: Monitor; raw: Monitor } | null;
@@ -529,13 +550,17 @@ async function main() {
       const directLoop = loopMonitor();
       const apiTimes: number[] = [];
       const directTimes: number[] = [];
+      const fineTimes: number[] = [];
+      for (let i = 0; i < warmup; i++) await q.sql(fine);
       for (let done = 0; done < runs; done += blockRuns) {
         const n = Math.min(blockRuns, runs - done);
         apiTimes.push(...(await apiLoop.during(() => sample(n, () => get(q.path)))));
         directTimes.push(...(await directLoop.during(() => sample(n, () => q.sql(rollup)))));
+        fineTimes.push(...(await sample(n, () => q.sql(fine))));
       }
 
       const rollupAnswer = comparable(await q.sql(rollup));
+      const fineAnswer = comparable(await q.sql(fine));
       const rawAnswer = comparable(await q.sql(raw));
       const rawLoop = loopMonitor();
       const rawTimes = await rawLoop.during(() => timed(rawRuns, () => q.sql(raw)));
@@ -543,11 +568,12 @@ async function main() {
         q,
         api: stats(apiTimes),
         direct: stats(directTimes),
+        fine: stats(fineTimes),
         raw: rawTimes,
         loops: { api: apiLoop, direct: directLoop, rawApi: rawApiLoop, raw: rawLoop },
         sameSql,
         sameRawSql,
-        sameAnswer: rollupAnswer === rawAnswer,
+        sameAnswer: rollupAnswer === rawAnswer && fineAnswer === rawAnswer,
       });
     } catch (error) {
       const none = { p50: NaN, p99: NaN };
@@ -555,6 +581,7 @@ async function main() {
         q,
         api: none,
         direct: none,
+        fine: none,
         raw: none,
         loops: null,
         sameSql: false,
@@ -574,11 +601,12 @@ async function main() {
     'direct SQL p50/p99',
     'API p50 vs goal (1.15×SQL+2ms)',
     'roll-up p50',
+    'metric_daily alone p50',
     'raw p50',
     'raw/roll-up (goal ≥ 20×)',
   ];
   const table = results.map((r) => {
-    if (r.error) return [r.q.label, `error: ${r.error.slice(0, 120)}`, '', '', '', '', ''];
+    if (r.error) return [r.q.label, `error: ${r.error.slice(0, 120)}`, '', '', '', '', '', ''];
     const budget = 1.15 * r.direct.p50 + 2;
     const speedup = r.raw.p50 / r.direct.p50;
     return [
@@ -587,6 +615,7 @@ async function main() {
       `${ms(r.direct.p50)} / ${ms(r.direct.p99)}`,
       `${(r.api.p50 / r.direct.p50).toFixed(2)}×, budget ${ms(budget)} ${r.api.p50 <= budget ? 'met' : 'MISSED'}`,
       ms(r.direct.p50),
+      `${ms(r.fine.p50)} (${(r.fine.p50 / r.direct.p50).toFixed(1)}×)`,
       ms(r.raw.p50),
       `${speedup.toFixed(0)}× ${speedup >= 20 ? 'met' : 'MISSED'}`,
     ];
@@ -628,7 +657,7 @@ async function main() {
     `API's ClickHouse queries = the SQL written here: ${ok.filter((r) => r.sameSql).length}/${results.length} questions on the roll-up, ${ok.filter((r) => r.sameRawSql).length}/${results.length} with knownAt on the raw table`,
   );
   out(
-    `roll-up answer = raw answer (sign-aware, zero sums aside): ${ok.filter((r) => r.sameAnswer).length}/${results.length} questions${
+    `roll-up answer = metric_daily answer = raw answer (sign-aware, zero sums aside): ${ok.filter((r) => r.sameAnswer).length}/${results.length} questions${
       ok.some((r) => !r.sameAnswer)
         ? ` (differ: ${ok
             .filter((r) => !r.sameAnswer)
