@@ -123,9 +123,13 @@ async function enter(key: string, fragment: Fragment) {
   frame = ui.createFrame(root);
   void renderAll(false);
 
-  const catalogue = await client.metrics();
-  if (catalogue.error) return fail(failureOf(catalogue.error), null);
-  state.catalogue = catalogue.data.metrics;
+  // The catalogue only names the figures: it is asked beside the view's requests, not before them (one round trip less before
+  // the first render), and is needed in when the view draws.
+  const named = client.metrics().then((catalogue): Failure | null => {
+    if (catalogue.error) return failureOf(catalogue.error);
+    state.catalogue = catalogue.data.metrics;
+    return null;
+  });
 
   let region = fragment.region;
   if (!region) {
@@ -135,6 +139,8 @@ async function enter(key: string, fragment: Fragment) {
   }
   if (!region) {
     // A key for the whole country and no region in the link: the person picks one.
+    const failed = await named;
+    if (failed) return fail(failed, null);
     state.status = 'idle';
     void renderAll(false);
     return;
@@ -146,11 +152,14 @@ async function enter(key: string, fragment: Fragment) {
     to = last.value ?? dayIn(Date.now());
   }
   const metric = (chartMetrics as readonly string[]).includes(fragment.metric ?? '') ? (fragment.metric as MetricName) : 'people_screened';
-  await show({ region, from: fragment.from, to, metric, interval: fragment.interval ?? 'day', knownAt: fragment.knownAt });
+  await show({ region, from: fragment.from, to, metric, interval: fragment.interval ?? 'day', knownAt: fragment.knownAt }, false, named);
 }
 
-/** Loads and shows a view. `quiet`: new figures for the same view (no loading state, the old figures stay until the new ones are in). */
-async function show(view: View, quiet = false) {
+/**
+ * Loads and shows a view. `quiet`: new figures for the same view (no loading state, the old figures stay until the new ones are in).
+ * `named`: the metric catalogue, when it is still being asked for (the first view).
+ */
+async function show(view: View, quiet = false, named: Promise<Failure | null> = Promise.resolve(null)) {
   if (!client) return;
   const mine = ++generation;
   inFlight?.abort();
@@ -164,7 +173,12 @@ async function show(view: View, quiet = false) {
   if (frame) ui.renderStatus(frame, state, actions);
   const load = loadView(client, view, regions, controller.signal);
   const loaded = await load.figures;
+  const unnamed = await named;
   if (mine !== generation) return;
+  if (unnamed) {
+    inFlight = null;
+    return fail(unnamed, mine);
+  }
   if (!loaded.ok) {
     inFlight = null;
     // A region the key may not see: stay on the view that worked.
