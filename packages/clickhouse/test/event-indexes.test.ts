@@ -95,17 +95,15 @@ afterAll(async () => {
   await ch?.close();
 });
 
+/** The rows (a roll-up: the keys) each index holds once filled from `earlier`; compareWithEvents checks each against `events`. */
+const filledFromEarlier = { event_days: 6, quarantine_events: 2, site_events: 1, place_daily: 5, town_daily: 5, county_daily: 5 };
+/** The same after the three later rows (a quarantine end, a closure, a fever case). */
+const withLater = { event_days: 9, quarantine_events: 3, site_events: 2, place_daily: 9, town_daily: 9, county_daily: 9 };
+
 describe('event indexes on a data folder from before them', () => {
   it('are filled on the first start from the rows events already holds, retractions and voids included', async () => {
     await migrate(ch);
-    expect(await compareWithEvents()).toEqual({
-      event_days: 6,
-      quarantine_events: 2,
-      site_events: 1,
-      place_daily: 5,
-      town_daily: 5,
-      county_daily: 5,
-    });
+    expect(await compareWithEvents()).toEqual(filledFromEarlier);
     expect(await rowsOf('quarantine_events', `toString(id) AS id, sign, type, subject`)).toEqual([
       { id: uuid(3), sign: 1, type: 'quarantine.started', subject: 'q-1' },
       { id: uuid(4), sign: 1, type: 'quarantine.ended', subject: 'q-1' },
@@ -118,14 +116,7 @@ describe('event indexes on a data folder from before them', () => {
   it('are not filled twice by later starts', async () => {
     await migrate(ch);
     await migrate(ch);
-    expect(await compareWithEvents()).toEqual({
-      event_days: 6,
-      quarantine_events: 2,
-      site_events: 1,
-      place_daily: 5,
-      town_daily: 5,
-      county_daily: 5,
-    });
+    expect(await compareWithEvents()).toEqual(filledFromEarlier);
   });
 
   it('take every row inserted after, through their views', async () => {
@@ -134,14 +125,7 @@ describe('event indexes on a data folder from before them', () => {
       row(7, 1, 'site.closed', '2020-02-14', 'cp-1', { reason: '撤点' }, ['sites_active']),
       row(8, 1, 'fever', '2020-02-14', 'cp-1', { people: 1, disposition: 'referred' }, ['fever_cases']),
     ]);
-    expect(await compareWithEvents()).toEqual({
-      event_days: 9,
-      quarantine_events: 3,
-      site_events: 2,
-      place_daily: 9,
-      town_daily: 9,
-      county_daily: 9,
-    });
+    expect(await compareWithEvents()).toEqual(withLater);
   });
 
   it('are made again whole when a fill was cut short (no record of it)', async () => {
@@ -151,14 +135,7 @@ describe('event indexes on a data folder from before them', () => {
       query: `INSERT INTO ${db}.event_days SELECT id, sign, type, day, region, site, received_at, contributions.metric FROM ${db}.events LIMIT 2`,
     });
     await migrate(ch);
-    expect(await compareWithEvents()).toEqual({
-      event_days: 9,
-      quarantine_events: 3,
-      site_events: 2,
-      place_daily: 9,
-      town_daily: 9,
-      county_daily: 9,
-    });
+    expect(await compareWithEvents()).toEqual(withLater);
   });
 });
 

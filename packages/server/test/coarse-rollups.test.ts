@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoEvents, type DemoEvent } from '@cordon/demo';
 import { loadDemo } from '../src/demo.ts';
-import { event, newId, startTestCordon, type TestClient } from './harness.ts';
+import { event, newId, recordQueries, startTestCordon, type TestClient } from './harness.ts';
 
 /**
  * The coarse roll-ups (`county_daily`, `town_daily`: packages/clickhouse
@@ -36,12 +36,7 @@ beforeAll(async () => {
     if (inCounty && e.type === 'screening' && !voided) voided = e;
     if (inCounty && e.type === 'turnback' && !revised) revised = e;
   }
-  const client = cordon.runtime.clickhouse!.client;
-  const query = client.query.bind(client);
-  client.query = ((params: { query: string }) => {
-    sent.push(params.query);
-    return query(params as never);
-  }) as typeof client.query;
+  recordQueries(cordon, sent);
 });
 afterAll(async () => {
   await cordon?.close();

@@ -102,6 +102,17 @@ export class TestClient {
   }
 }
 
+/** Records into `sent` the text of every query the Cordon sends to ClickHouse from now on (to see which table answered). */
+export function recordQueries(cordon: TestClient, sent: string[] = []): string[] {
+  const client = cordon.runtime.clickhouse!.client;
+  const query = client.query.bind(client);
+  client.query = ((params: { query: string }) => {
+    sent.push(params.query);
+    return query(params as never);
+  }) as typeof client.query;
+  return sent;
+}
+
 /** Polls a condition instead of sleeping a fixed time. */
 export async function waitFor(
   condition: () => Promise<boolean> | boolean,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { event, startTestCordon, type TestClient } from './harness.ts';
+import { event, recordQueries, startTestCordon, type TestClient } from './harness.ts';
 
 /**
  * A knownAt after which nothing was received reads the roll-up (the same
@@ -11,12 +11,7 @@ let cordon: TestClient;
 const sent: string[] = [];
 beforeAll(async () => {
   cordon = await startTestCordon();
-  const client = cordon.runtime.clickhouse!.client;
-  const query = client.query.bind(client);
-  client.query = ((params: { query: string }) => {
-    sent.push(params.query);
-    return query(params as never);
-  }) as typeof client.query;
+  recordQueries(cordon, sent);
 });
 afterAll(async () => {
   await cordon?.close();
