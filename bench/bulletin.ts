@@ -14,7 +14,8 @@
  * when an answer differs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { loadAverage } from './load-average.ts';
 import { join } from 'node:path';
 import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse';
 import { silentLogger } from '@cordon/ingest';
@@ -60,11 +61,7 @@ async function storedEvents(ch: ClickHouse): Promise<number> {
 
 async function main() {
   out(`Cordon bulletin benchmark — ${fmt(totalEvents)} events, 新郑市 ${county}, the bulletin of ${date}; ${new Date().toISOString()}`);
-  out(
-    `${warmup} warm-up + ${runs} bulletins; load average at start ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} on ${cpus().length} cores`,
-  );
+  out(`${warmup} warm-up + ${runs} bulletins; load average at start ${loadAverage()} on ${cpus().length} cores`);
   // BENCH_BULLETIN_DATA: a chDB folder kept between runs; loaded once, then reused (and upgraded by migrate, as a server's data folder is on start).
   const keptDir = process.env['BENCH_BULLETIN_DATA'];
   const chdbDir = keptDir ?? mkdtempSync(join(tmpdir(), 'cordon-bench-bulletin-chdb-'));
@@ -187,9 +184,7 @@ async function main() {
     `bulletin (status + ${requests - 1} figure requests + write): p50 ${ms(p50)}, p99 ${ms(p99)}, max ${ms(Math.max(...totals))}; goal < ${goalMs} ms: ${p99 < goalMs ? 'met' : 'NOT met'}`,
   );
   out(
-    `CPU per bulletin (this process: client, server, chDB): p50 ${ms(percentile(cpuMs, 50))}, p99 ${ms(percentile(cpuMs, 99))} on ${cpus().length} cores; load average at the end ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
+    `CPU per bulletin (this process: client, server, chDB): p50 ${ms(percentile(cpuMs, 50))}, p99 ${ms(percentile(cpuMs, 99))} on ${cpus().length} cores; load average at the end ${loadAverage()}`,
   );
   out();
   out(`knownAt of the last run: ${lastKnownAt}`);

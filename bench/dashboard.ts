@@ -20,7 +20,8 @@
  * takes minutes).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { loadAverage } from './load-average.ts';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse';
@@ -204,9 +205,7 @@ function shortLabel(request: string): string {
 async function main() {
   out(`Cordon dashboard benchmark — ${fmt(totalEvents)} events, 新郑市 ${county}, to ${to}; ${new Date().toISOString()}`);
   out(
-    `${warmup} warm-up + ${runs} runs, each a fresh tab at 1280×800 in ${chromiumPath}; load average at start ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} on ${cpus().length} cores`,
+    `${warmup} warm-up + ${runs} runs, each a fresh tab at 1280×800 in ${chromiumPath}; load average at start ${loadAverage()} on ${cpus().length} cores`,
   );
   const loadStarted = performance.now();
   const { ch, loadedNow, dir } = await openData();
@@ -303,11 +302,7 @@ async function main() {
       for (const { r, t } of alone) out(`    ${ms(t).padStart(9)}  ${shortLabel(r)}`);
     }
     out();
-    out(
-      `load average at the end ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-    );
+    out(`load average at the end ${loadAverage()}`);
   } finally {
     await browser.close();
     await runtime.close();

@@ -10,7 +10,8 @@
  * asserts nothing.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { loadAverage } from './load-average.ts';
 import { join } from 'node:path';
 import { connectClickHouse, type ClickHouse } from '@cordon/clickhouse';
 import { silentLogger } from '@cordon/ingest';
@@ -99,11 +100,7 @@ async function main() {
   if (Number(readFileSync(join(keptData, 'bench-dashboard-events'), 'utf8')) !== totalEvents)
     throw new Error(`${keptData} holds another event count than BENCH_DASHBOARD_EVENTS=${totalEvents}`);
   out(`Cordon figure profile — ${fmt(totalEvents)} events in ${keptData}; ${new Date().toISOString()}`);
-  out(
-    `load average at start ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  out(`load average at start ${loadAverage()}`);
   const plain = await connectClickHouse({ dataDir: join(keptData, 'chdb'), database: 'bench_dashboard' });
   const { ch, sent } = recording(plain);
   const serverDir = mkdtempSync(join(tmpdir(), 'cordon-bench-profile-'));
@@ -143,11 +140,7 @@ async function main() {
       }
     }
     out();
-    out(
-      `load average at the end ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-    );
+    out(`load average at the end ${loadAverage()}`);
   } finally {
     await runtime.close();
     await plain.close();

@@ -17,7 +17,8 @@
  * Sizes: BENCH_EVENTS (default 100000), BENCH_PACED_SECONDS (default 30).
  */
 import { mkdtempSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { loadAverage } from './load-average.ts';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { silentLogger } from '@cordon/ingest';
@@ -145,12 +146,8 @@ function fmt(n: number) {
 
 async function main() {
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ');
   out(
-    `Cordon ingest benchmark — ${total} events, batches of ${batchSize}, ${concurrency} concurrent clients, ${new Date().toISOString()}, load ${load()}`,
+    `Cordon ingest benchmark — ${total} events, batches of ${batchSize}, ${concurrency} concurrent clients, ${new Date().toISOString()}, load ${loadAverage()}`,
   );
 
   // A broker of our own, unless one is given.
@@ -211,7 +208,7 @@ async function main() {
     stages('ingest, HTTP → embedded log', embedded.ingestStages, total);
     stages('consumer, Kafka → ClickHouse', kafka.consumerStages, kafka.counted);
     stages('consumer, embedded → ClickHouse', embedded.consumerStages, embedded.counted);
-    out(`load ${load()} at the end`);
+    out(`load ${loadAverage()} at the end`);
   } finally {
     if (place) await runKafkaScript(['down'], place);
   }

@@ -16,7 +16,8 @@
  * Prints figures and ratios; asserts nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { loadAverage } from './load-average.ts';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse';
@@ -361,9 +362,7 @@ async function main() {
     `Cordon query benchmark — ${fmt(totalEvents)} events, one county (新郑市 ${county}), 90 days from ${firstDay}, 200 sites; ${started.toISOString()}`,
   );
   out(
-    `API and direct SQL: ${warmup} warm-up + ${runs} runs each; raw table: 1 warm-up + ${rawRuns} runs; load average at start ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} on ${cpus().length} cores`,
+    `API and direct SQL: ${warmup} warm-up + ${runs} runs each; raw table: 1 warm-up + ${rawRuns} runs; load average at start ${loadAverage()} on ${cpus().length} cores`,
   );
 
   const chdbDir = mkdtempSync(join(tmpdir(), 'cordon-bench-query-chdb-'));
@@ -666,11 +665,7 @@ async function main() {
         : ''
     }`,
   );
-  out(
-    `load average at the end ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}; total ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`,
-  );
+  out(`load average at the end ${loadAverage()}; total ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
 }
 
 await main();
