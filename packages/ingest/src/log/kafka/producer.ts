@@ -95,8 +95,11 @@ export function createProducerQueue(kafka: Kafka, options: ProducerQueueOptions)
   /** Sends one request until the broker acknowledged every partition it holds records of. */
   async function sendAcknowledged(request: TopicMessages[]): Promise<void> {
     let pending = request;
+    // One producer for the send and its resends: a resend must carry the same
+    // sequence numbers, and once the deadline has given up on this send no
+    // resend may start a producer of its own beside the next send's.
+    const p = await getProducer();
     for (let resend = 0; ; resend++) {
-      const p = await getProducer();
       const answer = await p.sendBatch({ topicMessages: pending, acks: -1, timeout: appendTimeoutMs });
       const missing = unacknowledged(pending, answer, (message) => placed.get(message));
       if (missing.length === 0) return;
