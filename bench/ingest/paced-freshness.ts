@@ -8,6 +8,27 @@
  */
 import type { EventMaker } from './events.ts';
 
+/** A probe: one temperature check in Xinzheng on `day` and nothing else, so the day's figure is the probes'. */
+export function probeEvent(make: EventMaker, day: string): Record<string, unknown> {
+  return make({ occurredAt: `${day}T10:00:00+08:00`, data: { vehicles: 0, people: 0, temperatureChecks: 1 } });
+}
+
+/** Polls Xinzheng's temperature checks on `day` every `everyMs` until they reach `expected`. */
+export async function waitForProbes(url: string, key: string, day: string, expected: number, everyMs: number): Promise<void> {
+  const figureUrl = `${url}/v1/aggregates?metrics=temperature_checks&region=410184&from=${day}&to=${day}`;
+  const headers = { authorization: `Bearer ${key}` };
+  for (;;) {
+    const answer = (await (await fetch(figureUrl, { headers })).json()) as { totals: { temperature_checks: number } };
+    if (answer.totals.temperature_checks >= expected) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** The value at quantile `q` of ascending `sorted`. */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+}
+
 export interface PacedFreshness {
   p50: number;
   p99: number;
@@ -59,19 +80,13 @@ export async function pacedFreshness(options: {
   for (let probe = 0; performance.now() + probeEveryMs < end; probe++) {
     await new Promise((r) => setTimeout(r, probeEveryMs));
     const day = new Date(Date.UTC(2021, 0, 1) + probe * 86_400_000).toISOString().slice(0, 10);
-    await post([make({ occurredAt: `${day}T10:00:00+08:00`, data: { vehicles: 0, people: 0, temperatureChecks: 1 } })]);
+    await post([probeEvent(make, day)]);
     const acked = performance.now();
-    const figureUrl = `${url}/v1/aggregates?metrics=temperature_checks&region=410184&from=${day}&to=${day}`;
-    for (;;) {
-      const answer = (await (await fetch(figureUrl, { headers })).json()) as { totals: { temperature_checks: number } };
-      if (answer.totals.temperature_checks >= 1) break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await waitForProbes(url, key, day, 1, 5);
     times.push(performance.now() - acked);
   }
   await load;
   const achievedPerSec = sent / ((performance.now() - started) / 1000);
   times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(times.length * q))]!;
-  return { p50: at(0.5), p99: at(0.99), max: times[times.length - 1]!, probes: times.length, achievedPerSec };
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: times[times.length - 1]!, probes: times.length, achievedPerSec };
 }
