@@ -98,6 +98,21 @@ const stepNames = [
 type StepName = (typeof stepNames)[number];
 
 /**
+ * Polls (every 20 ms, from Node) until the page's expression is true. Not
+ * `page.waitForFunction`: that injects Playwright's utility script into the
+ * page first, 70–100 ms of the renderer's main thread that would land inside
+ * the first render it measures (seen in a Chrome trace); a plain
+ * `page.evaluate` of an expression injects nothing.
+ */
+async function pollPage(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (performance.now() > deadline) throw new Error(`still false after ${timeoutMs} ms: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
  * Waits until view `after + 1` has its charts drawn, then until it is
  * complete or the page shows an alert (a check that failed: the SDK gives
  * up on an answer after 15 s). A view whose charts never come says what the
@@ -105,11 +120,11 @@ type StepName = (typeof stepNames)[number];
  */
 async function waitDrawn(page: Page, after: number): Promise<number> {
   try {
-    await page.waitForFunction(`Number(document.body.dataset.drawn ?? 0) > ${after}`, undefined, { timeout: 120_000 });
-    await page.waitForFunction(
+    await pollPage(page, `Number(document.body.dataset.drawn ?? 0) > ${after}`, 120_000);
+    await pollPage(
+      page,
       `Number(document.body.dataset.complete ?? 0) > ${after} || document.querySelector('[role=alert]') !== null`,
-      undefined,
-      { timeout: 120_000 },
+      120_000,
     );
   } catch (error) {
     const status = await page.evaluate<string>("document.querySelector('[role=alert], [role=status]')?.textContent ?? ''").catch(() => '');

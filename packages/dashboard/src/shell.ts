@@ -3,7 +3,9 @@
  * switches `lang` itself. Fonts are the system's (Noto Sans CJK SC on the
  * office's Linux machines): no web font, no CDN.
  */
-export function dashboardShell(version: string): string {
+export function dashboardShell(version: string, chunks: readonly string[] = []): string {
+  // Fetched beside the entry, evaluated only when the entry imports them (ECharts, once the first requests are sent).
+  const preloads = chunks.map((name) => `\n  <link rel="modulepreload" href="/dashboard/${name}">`).join('');
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -12,7 +14,7 @@ export function dashboardShell(version: string): string {
   <title>Cordon 数据看板</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/dashboard/app.css?v=${version}">
-  <script type="module" src="/dashboard/app.js?v=${version}"></script>
+  <script type="module" src="/dashboard/app.js?v=${version}"></script>${preloads}
 </head>
 <body>
   <div id="app" aria-live="polite"></div>

@@ -1,6 +1,7 @@
+import { parseRegionCode } from '@cordon/regions/code';
 import { addDays } from '@cordon/schemas/days';
 import type { CordonClient, CordonError, Result, Schemas } from '@cordon/sdk';
-import { cardMetrics, nextLevel, type View } from './view.ts';
+import { cardMetrics, nextLevel, type Level, type View } from './view.ts';
 
 export interface ViewData {
   region: Schemas['RegionDetail'];
@@ -70,9 +71,10 @@ export interface ViewLoad {
 
 /**
  * Every answer one view needs: the figures asked at once, then the checks.
- * Only the breakdown waits, for the region's level
- * (a county breaks down by towns); a region seen before is in `regions`, so
- * then nothing waits.
+ * The breakdown needs the region's level (a county breaks down by towns):
+ * a code's syntax says it (the registry gives every region the level its
+ * code names), so nothing waits for the region's details; only a code that
+ * is not one (a hand-edited link) waits for the server to say what is wrong.
  */
 export function loadView(client: CordonClient, view: View, regions: Map<string, Schemas['RegionDetail']>, signal?: AbortSignal): ViewLoad {
   const call = { signal };
@@ -94,12 +96,14 @@ export function loadView(client: CordonClient, view: View, regions: Map<string, 
       ),
     );
     const series = need(client.timeseries({ metric: view.metric, ...range, interval: view.interval }, call));
-    const breakdown = region.then((detail) => {
-      const level = nextLevel(detail.level);
-      return level
-        ? need(client.aggregates({ metrics: cardMetrics, ...range, groupBy: 'region', level }, call)).then(({ data }) => data)
+    const ownLevel = cached?.level ?? parseRegionCode(view.region)?.level;
+    const breakdownBy = (level: Level) => {
+      const below = nextLevel(level);
+      return below
+        ? need(client.aggregates({ metrics: cardMetrics, ...range, groupBy: 'region', level: below }, call)).then(({ data }) => data)
         : null;
-    });
+    };
+    const breakdown = ownLevel ? breakdownBy(ownLevel) : region.then((detail) => breakdownBy(detail.level));
     const [detail, t, d, s, b] = await Promise.all([region, totals, days, series, breakdown]);
     regions.set(detail.code, detail);
     return {

@@ -5,7 +5,7 @@
 import './styles.css';
 import { createClient, type CordonClient, type MetricName } from '@cordon/sdk';
 import { breakdownHeight, breakdownOption, trendOption } from './chart-options.ts';
-import { disposeCharts, draw } from './charts.ts';
+import { disposeCharts, draw, loadCharts } from './chart-loader.ts';
 import { dayIn } from './format.ts';
 import { formatFragment, parseFragment, type Fragment } from './fragment.ts';
 import { words } from './i18n.ts';
@@ -172,6 +172,8 @@ async function show(view: View, quiet = false, named: Promise<Failure | null> = 
   if (!quiet) state.failure = null;
   if (frame) ui.renderStatus(frame, state, actions);
   const load = loadView(client, view, regions, controller.signal);
+  // The charts' code is evaluated while the figures are on their way (the first view only; later it is in).
+  const chartsReady = loadCharts();
   const loaded = await load.figures;
   const unnamed = await named;
   if (mine !== generation) return;
@@ -204,6 +206,14 @@ async function show(view: View, quiet = false, named: Promise<Failure | null> = 
     lang: null,
     refresh: state.refreshSeconds === 10 ? null : state.refreshSeconds,
   });
+  // The charts' chunk could not be fetched (the server went away after the page loaded): the next check reloads the view.
+  if (
+    !(await chartsReady.then(
+      () => true,
+      () => false,
+    ))
+  )
+    return fail({ kind: 'unreachable', slow: false }, mine);
   await renderAll(true, mine);
   const checks = await load.checks;
   if (mine !== generation) return;
