@@ -3,8 +3,9 @@
  * exact shape the roll-up consumer writes (packages/ingest/src/consumer/rows.ts),
  * made by `INSERT INTO events SELECT ... FROM numbers(...)` so that ten
  * million events load in minutes instead of hours over HTTP. The
- * materialized views fill `metric_daily` and `voids` as the rows go in, as
- * they do for the consumer's inserts.
+ * materialized views fill the roll-ups and `voids` as the rows go in, as
+ * they do for the consumer's inserts. The places are a county's
+ * ({@link countyPlaces}) or a province's ({@link provincePlaces}).
  *
  * Every value is a function of the row number (cityHash64(n, k)), so a run
  * is reproducible. `verifySample` checks the SQL against the TypeScript that
@@ -20,38 +21,108 @@ import { eventRow, retractionRow, type EventRow } from '@cordon/ingest';
 export const firstDay = '2020-01-20';
 const firstDayEpoch = 1579449600;
 export const days = 90;
-export const siteCount = 200;
-/** Sites xz-cp-180..199 close on days 60..79; site-bound events from day 60 use the 180 others. */
-const closedFrom = 180;
+/** The county data set's sites (the dashboard and bulletin benches load it too). */
+const countySites = 200;
+/** The last tenth of the sites close on days 60..79; site-bound events from day 60 use the others. */
+const closedFromOf = (sites: number) => sites - Math.floor(sites / 10);
 /** Every `voidEvery`-th bulk event (n % voidEvery = voidAt) is taken back by a void. */
 const voidEvery = 1000;
 const voidAt = 500;
+/**
+ * The optional late event (LoadPlan.late): a screening of nobody (so no
+ * contributions) received on 2020-05-01, after every other row. A `knownAt`
+ * between the two (lateKnownAt) makes the API read the raw table (a row was
+ * received after it) while the answer stays the roll-up's: the only row left
+ * out adds nothing.
+ */
+const lateReceivedMs = Date.parse('2020-05-01T00:00:00Z');
+export const lateKnownAt = '2020-04-30T00:00:00.000Z';
 
+/**
+ * Where a data set's events happen: 12-digit region keys as the rows store
+ * them (a town: 9-digit code + 000; a county: 6 digits + 000000).
+ */
 export interface Places {
-  /** 12-digit keys of the county's towns (9-digit code + 000) and villages. */
-  towns: string[];
-  villages: string[];
-  county: string;
+  /** The area, for the print-out ("新郑市 410184"). */
+  label: string;
+  /** The area's public code (410184, 410000). */
+  code: string;
+  /** Site ids are `${sitePrefix}` and the site's number padded to `siteDigits`. */
+  sitePrefix: string;
+  siteDigits: number;
+  /** Sites are registered as `${siteName}` and their number. */
+  siteName: string;
+  /** The region each site reports from (its length is the number of sites). */
+  siteRegions: string[];
+  /** Where the events not bound to a site happen (towns and villages). */
+  spread: string[];
+  /** Where donations are booked. */
+  donationPlaces: string[];
+  /** Regions of each level in the area, for the print-out. */
+  counts: { cities: number; counties: number; towns: number; villages: number };
 }
 
-/** A county's places from the registry, keyed as the generated rows store them (12 digits). */
+const townKey = (code: string) => `${code}000`;
+const countyKey = (code: string) => `${code}000000`;
+const keysAt = (regions: RegionRegistry, code: string, level: 'city' | 'county' | 'town' | 'village') =>
+  regions
+    .descendantsAtLevel(code, level)
+    .map((r) => (level === 'village' ? r.code : level === 'town' ? townKey(r.code) : countyKey(r.code)));
+
+/**
+ * One site's region: every 4th a town, the rest villages, the `k`-th site of
+ * its area spread over the area's towns and villages.
+ */
+const siteRegionOf = (i: number, k: number, towns: readonly string[], villages: readonly string[]): string =>
+  (i % 4 === 0 && towns.length > 0) || villages.length === 0 ? towns[k % towns.length]! : villages[(k * 37) % villages.length]!;
+
+/** A county's places from the registry: 200 sites over its towns and villages (新郑市: 15 towns, 300 villages). */
 export function countyPlaces(regions: RegionRegistry, county: string): Places {
+  const towns = keysAt(regions, county, 'town');
+  const villages = keysAt(regions, county, 'village');
   return {
-    county: `${county}000000`,
-    towns: regions.descendantsAtLevel(county, 'town').map((r) => `${r.code}000`),
-    villages: regions.descendantsAtLevel(county, 'village').map((r) => r.code),
+    label: `${regions.get(county)?.name ?? county} ${county}`,
+    code: county,
+    sitePrefix: 'xz-cp-',
+    siteDigits: 3,
+    siteName: '新郑卡点',
+    siteRegions: Array.from({ length: countySites }, (_, i) => siteRegionOf(i, i % 4 === 0 ? i / 4 : i, towns, villages)),
+    spread: [...towns, ...villages],
+    donationPlaces: [countyKey(county), ...towns],
+    counts: { cities: 0, counties: 1, towns: towns.length, villages: villages.length },
   };
 }
 
-export function siteId(i: number): string {
-  return `xz-cp-${String(i).padStart(3, '0')}`;
+/**
+ * A province's places: every county in the registry with `sitesPerCounty`
+ * sites over its own towns and villages (site i in county i mod n), the
+ * other events over every town and village of the province, donations over
+ * its cities, counties and towns.
+ */
+export function provincePlaces(regions: RegionRegistry, province: string, sitesPerCounty: number): Places {
+  const counties = regions.descendantsAtLevel(province, 'county').map((r) => r.code);
+  const perCounty = counties.map((c) => ({ towns: keysAt(regions, c, 'town'), villages: keysAt(regions, c, 'village') }));
+  const towns = keysAt(regions, province, 'town');
+  const villages = keysAt(regions, province, 'village');
+  const cities = keysAt(regions, province, 'city');
+  return {
+    label: `${regions.get(province)?.name ?? province} ${province}`,
+    code: province,
+    sitePrefix: 'ha-cp-',
+    siteDigits: 4,
+    siteName: '河南卡点',
+    siteRegions: Array.from({ length: counties.length * sitesPerCounty }, (_, i) => {
+      const place = perCounty[i % counties.length]!;
+      return siteRegionOf(i, Math.floor(i / counties.length), place.towns, place.villages);
+    }),
+    spread: [...towns, ...villages],
+    donationPlaces: [...cities, ...counties.map(countyKey), ...towns],
+    counts: { cities: cities.length, counties: counties.length, towns: towns.length, villages: villages.length },
+  };
 }
 
-/** The region (12-digit key) each site reports from: every 4th a town, the rest villages spread over the county. */
-export function siteRegions(places: Places): string[] {
-  return Array.from({ length: siteCount }, (_, i) =>
-    i % 4 === 0 ? places.towns[(i / 4) % places.towns.length]! : places.villages[(i * 37) % places.villages.length]!,
-  );
+export function siteId(places: Places, i: number): string {
+  return `${places.sitePrefix}${String(i).padStart(places.siteDigits, '0')}`;
 }
 
 const lit = (values: readonly string[]) => `[${values.map((v) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(',')}]`;
@@ -99,13 +170,14 @@ const s = (text: string) => `'${text}'`;
  * One row per bulk event n in [start, start + count): the columns of `events`
  * before the last touches (retractions and voids reuse it).
  */
-function bulkSelect(places: Places, start: number, count: number): string {
+function bulkSelect(places: Places, start: number, count: number, voidedOnly = false): string {
   let cumulative = 0;
   const typeCases = typeMix
     .map(([type, share], i) => (i === typeMix.length - 1 ? s(type) : `b < ${(cumulative += share)}, ${s(type)}`))
     .join(', ');
-  const nonSite = [...places.towns, ...places.villages];
-  const donationPlaces = [places.county, ...places.towns];
+  const sites = places.siteRegions.length;
+  const nonSite = places.spread;
+  const donationPlaces = places.donationPlaces;
   return `
     SELECT n, t, occ_ms, rec_ms, region, site,
       multiIf(
@@ -146,9 +218,9 @@ function bulkSelect(places: Places, start: number, count: number): string {
         (${firstDayEpoch} + d * 86400 + cityHash64(n, 3) % 86400) * 1000 AS occ_ms,
         occ_ms + 30000 + cityHash64(n, 4) % 3600000 AS rec_ms,
         t IN ('screening', 'turnback', 'fever', 'shift', 'incident') AS atSite,
-        if(d >= 60, cityHash64(n, 5) % ${closedFrom}, cityHash64(n, 5) % ${siteCount}) AS siteIndex,
-        if(atSite, concat('xz-cp-', leftPad(toString(siteIndex), 3, '0')), '') AS site,
-        multiIf(atSite, ${lit(siteRegions(places))}[1 + siteIndex],
+        if(d >= 60, cityHash64(n, 5) % ${closedFromOf(sites)}, cityHash64(n, 5) % ${sites}) AS siteIndex,
+        if(atSite, ${siteIdSql(places, 'siteIndex')}, '') AS site,
+        multiIf(atSite, ${lit(places.siteRegions)}[1 + siteIndex],
                 t = 'donation', ${lit(donationPlaces)}[1 + cityHash64(n, 5) % ${donationPlaces.length}],
                 ${lit(nonSite)}[1 + cityHash64(n, 5) % ${nonSite.length}]) AS region,
         cityHash64(n, 6) AS h6, cityHash64(n, 7) AS h7, cityHash64(n, 8) AS h8, cityHash64(n, 9) AS h9,
@@ -167,23 +239,39 @@ function bulkSelect(places: Places, start: number, count: number): string {
         ['checkpoint_breach', 'refused_check', 'assault', 'other'][1 + h6 % 4] AS kind,
         ['warned', 'detained', 'fined', 'referred', 'other'][1 + h7 % 5] AS ioutcome
       FROM numbers(${start}, ${count})
+      -- The voided events only (for their voids and retractions): filtered before the columns are made.
+      ${voidedOnly ? `WHERE number % ${voidEvery} = ${voidAt}` : ''}
     )`;
 }
 
-/** 200 registrations on the first morning, and 20 closures (sites 180..199 on days 60..79). */
+/** The site id of site number `index` (an SQL expression), as siteId() makes it. */
+const siteIdSql = (places: Places, index: string) =>
+  `concat('${places.sitePrefix}', leftPad(toString(${index}), ${places.siteDigits}, '0'))`;
+
+/** A registration per site on the first morning, and the closures (the last tenth of the sites, on days 60..79). */
 function siteSelect(places: Places): string {
   const kinds = ['road_checkpoint', 'community_gate', 'highway_service_area', 'monitoring_point', 'grid_cell'];
+  const sites = places.siteRegions.length;
+  const closedFrom = closedFromOf(sites);
   return `
-    SELECT n, t, occ_ms, occ_ms + 60000 AS rec_ms, ${lit(siteRegions(places))}[1 + i] AS region, concat('xz-cp-', leftPad(toString(i), 3, '0')) AS site,
-      if(t = 'site.registered', concat('{"name":"新郑卡点', leftPad(toString(i), 3, '0'), '","kind":"', kind, '"}'), '{"reason":"撤点"}') AS data,
+    SELECT n, t, occ_ms, occ_ms + 60000 AS rec_ms, ${lit(places.siteRegions)}[1 + i] AS region, ${siteIdSql(places, 'i')} AS site,
+      if(t = 'site.registered', concat('{"name":"${places.siteName}', leftPad(toString(i), ${places.siteDigits}, '0'), '","kind":"', kind, '"}'), '{"reason":"撤点"}') AS data,
       if(t = 'site.registered', [${c("'sites_active'", 'kind', '1')}], [${c("'sites_active'", "''", '-1')}]) AS cs
     FROM (
-      SELECT number AS n, if(n < ${siteCount}, n, ${closedFrom} + n - ${siteCount}) AS i,
-        if(n < ${siteCount}, 'site.registered', 'site.closed') AS t,
+      SELECT number AS n, if(n < ${sites}, n, ${closedFrom} + n - ${sites}) AS i,
+        if(n < ${sites}, 'site.registered', 'site.closed') AS t,
         ${lit(kinds)}[1 + i % ${kinds.length}] AS kind,
-        if(n < ${siteCount}, ${firstDayEpoch} + 7 * 3600 + i * 10, ${firstDayEpoch} + (60 + i - ${closedFrom}) * 86400 + 10 * 3600) * 1000 AS occ_ms
-      FROM numbers(${siteCount + (siteCount - closedFrom)})
+        if(n < ${sites}, ${firstDayEpoch} + 7 * 3600 + i * 10, ${firstDayEpoch} + (60 + (i - ${closedFrom}) % 20) * 86400 + 10 * 3600) * 1000 AS occ_ms
+      FROM numbers(${sites + (sites - closedFrom)})
     )`;
+}
+
+/** The late event (lateKnownAt): site 0 screened nobody on the last day; received after every other row. */
+function lateSelect(places: Places): string {
+  return `
+    SELECT toUInt64(0) AS n, 'screening' AS t, toInt64(${(firstDayEpoch + (days - 1) * 86400 + 12 * 3600) * 1000}) AS occ_ms,
+      toInt64(${lateReceivedMs}) AS rec_ms, '${places.siteRegions[0]!}' AS region, ${siteIdSql(places, '0')} AS site,
+      '{"vehicles":0,"people":0,"temperatureChecks":0}' AS data, CAST([], 'Array(Tuple(String, String, Float64))') AS cs`;
 }
 
 /** INSERT of rows from a select of (n, t, occ_ms, rec_ms, region, site, data, cs) plus the given id, sign and void_id. */
@@ -200,7 +288,7 @@ function insertSql(ch: ClickHouse, select: string, columns: { id: string; sign: 
 
 /** A retraction (sign -1) for the voided events, as the consumer writes it: the target's row with the void's id and time. */
 function retractionSelect(places: Places, start: number, count: number): string {
-  return `SELECT n, t, occ_ms, rec_ms + 86400000 AS rec_ms, region, site, data, cs FROM (${bulkSelect(places, start, count)}) WHERE n % ${voidEvery} = ${voidAt}`;
+  return `SELECT n, t, occ_ms, rec_ms + 86400000 AS rec_ms, region, site, data, cs FROM (${bulkSelect(places, start, count, true)})`;
 }
 
 /** The void events themselves (sign +1, no contributions), sent a day after their target was received. */
@@ -208,24 +296,32 @@ function voidSelect(places: Places, start: number, count: number): string {
   return `SELECT n, 'void' AS t, rec_ms + 86400000 - 60000 AS occ_ms, rec_ms + 86400000 AS rec_ms, region, site,
             concat('{"target":"', toString(${uuidOf('b001', 'n')}), '","reason":"', ['重复上报', '数据录入错误'][1 + n % 2], '"}') AS data,
             CAST([], 'Array(Tuple(String, String, Float64))') AS cs
-          FROM (${bulkSelect(places, start, count)}) WHERE n % ${voidEvery} = ${voidAt}`;
+          FROM (${bulkSelect(places, start, count, true)})`;
 }
 
 export interface LoadPlan {
   bulk: number;
   sites: number;
   voids: number;
-  /** sign +1 rows: bulk + sites + voids = the events asked for. */
+  /** 1 with the late event (lateKnownAt), else 0. */
+  late: number;
+  /** sign +1 rows: bulk + site events + voids + late = the events asked for. */
   events: number;
 }
 
-/** Bulk events so that bulk + site events + voids = `events`. */
-export function planLoad(events: number): LoadPlan {
-  const sites = siteCount + (siteCount - closedFrom);
+/**
+ * Bulk events so that bulk + site events + voids (+ the late event) =
+ * `events`. `sites`: the data set's sites (places.siteRegions.length; by
+ * default the county's 200).
+ */
+export function planLoad(events: number, options: { sites?: number; late?: boolean } = {}): LoadPlan {
+  const siteCount = options.sites ?? countySites;
+  const sites = siteCount + (siteCount - closedFromOf(siteCount));
+  const late = options.late ? 1 : 0;
   const voidsIn = (bulk: number) => (bulk > voidAt ? Math.floor((bulk - voidAt - 1) / voidEvery) + 1 : 0);
-  let bulk = events - sites;
-  while (bulk + sites + voidsIn(bulk) > events) bulk--;
-  return { bulk, sites, voids: voidsIn(bulk), events: bulk + sites + voidsIn(bulk) };
+  let bulk = events - sites - late;
+  while (bulk + sites + late + voidsIn(bulk) > events) bulk--;
+  return { bulk, sites, voids: voidsIn(bulk), late, events: bulk + sites + late + voidsIn(bulk) };
 }
 
 /**
@@ -239,7 +335,9 @@ export async function loadEvents(
   chunk: number,
   progress: (done: number) => void,
 ): Promise<void> {
-  const run = (query: string) => ch.client.command({ query, clickhouse_settings: { insert_deduplicate: 0 } });
+  // A province's towns and villages (55k keys) go into the SQL as array literals, beyond the default 256 KiB.
+  const run = (query: string) =>
+    ch.client.command({ query, clickhouse_settings: { insert_deduplicate: 0, max_query_size: String(64 * 2 ** 20) } });
   await run(insertSql(ch, siteSelect(places), { id: uuidOf('b003', 'n'), sign: 1, voidId: 'NULL' }));
   for (let start = 0; start < plan.bulk; start += chunk) {
     const count = Math.min(chunk, plan.bulk - start);
@@ -248,6 +346,7 @@ export async function loadEvents(
     await run(insertSql(ch, retractionSelect(places, start, count), { id: uuidOf('b001', 'n'), sign: -1, voidId: uuidOf('b002', 'n') }));
     progress(start + count);
   }
+  if (plan.late) await run(insertSql(ch, lateSelect(places), { id: uuidOf('b004', 'n'), sign: 1, voidId: 'NULL' }));
 }
 
 interface StoredRow extends Omit<EventRow, 'sign' | 'log_offset'> {

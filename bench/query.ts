@@ -1,8 +1,12 @@
 /**
- * npm run bench:query — the query API's speed on a county's 90 days
+ * npm run bench:query — the query API's speed on 90 days of a county's
+ * (BENCH_QUERY_SHAPE=county, the default: 新郑市) or a province's
+ * (BENCH_QUERY_SHAPE=province: 河南省, every county in the registry) data
  * (bench/README.md). Loads BENCH_QUERY_EVENTS events (default 10,000,000)
- * into one chDB engine inside ClickHouse (bench/query-data.ts), then for the
- * office's ten most common questions measures, in the same run:
+ * into one chDB engine inside ClickHouse (bench/query-data.ts), or reuses
+ * the data folder BENCH_QUERY_DATA holds, checks the data, the API's SQL
+ * and its answers against the raw table, then for the office's questions
+ * (bench/query-questions.ts) measures, in the same run:
  *
  *  - the API over real HTTP (p50/p99) next to the same SQL the API issues,
  *    run directly on the same ClickHouse client (goal: API p50 within
@@ -11,12 +15,17 @@
  *    `metric_daily`, the one the API picks for the question) next to the
  *    same SQL on the raw `events` table with its contributions unnested
  *    (goal: roll-up ≥ 20× faster);
- *  - the event loop's longest delay while the API answers (goal < 50 ms).
+ *  - the event loop's longest delay while the API answers (goal < 50 ms);
+ *  - the process's peak RSS (VmHWM: the server runs in this process, with
+ *    chDB) during the questions, and the load time;
+ *
+ * and prints them beside the saved runs of the other sizes, with the growth
+ * from 10M to 100M events (bench/query-growth.ts; issue 13 item 4).
  *
  * Prints figures and ratios; asserts nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, tmpdir, totalmem } from 'node:os';
 import { loadAverage } from './load-average.ts';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -24,18 +33,48 @@ import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse'
 import { silentLogger } from '@cordon/ingest';
 import { loadRegionRegistry } from '@cordon/regions';
 import { readConfig, type CordonConfig, startCordon, type Role } from '@cordon/server';
-import { countyPlaces, donatedMetrics, firstDay, loadEvents, planLoad, siteRegions, verifySample, verifyTotals } from './query-data.ts';
+import {
+  countyPlaces,
+  firstDay,
+  lateKnownAt,
+  loadEvents,
+  planLoad,
+  provincePlaces,
+  type LoadPlan,
+  verifySample,
+  verifyTotals,
+} from './query-data.ts';
+import { DirectSql, etagSql, type Issued, type Row } from './query-sql.ts';
+import { countyQuestions, provinceQuestions, type Question } from './query-questions.ts';
+import { growthTable, readResults, saveResult, sizeLabel, type QueryRunResult } from './query-growth.ts';
+import { gib, memoryOf, resetPeak } from './peak-rss.ts';
 import { waitForMerges } from './merges.ts';
 
 const totalEvents = Number(process.env['BENCH_QUERY_EVENTS'] ?? 10_000_000);
 const runs = Number(process.env['BENCH_QUERY_RUNS'] ?? 100);
+/** Timed raw-table runs per question; 0: only the one run the answer check makes (its time is the figure). */
 const rawRuns = Number(process.env['BENCH_QUERY_RAW_RUNS'] ?? 10);
+/** Runs of the same SQL on metric_daily alone (what the API read before the coarse roll-ups). */
+const fineRuns = Number(process.env['BENCH_QUERY_FINE_RUNS'] ?? runs);
+/** `county` (新郑市, 200 sites) or `province` (河南省, every county in the registry, 20 sites each). */
+const shapeName = process.env['BENCH_QUERY_SHAPE'] ?? 'county';
+/** A folder for chDB's data, kept after the run and reused by the next run of the same shape and size. */
+const dataFolder = process.env['BENCH_QUERY_DATA'];
+/** Where each run saves its figures, for the growth table across sizes. */
+const resultsDir = process.env['BENCH_QUERY_RESULTS'] ?? join(tmpdir(), 'cordon-bench-query-results');
+const mergeLimitMs = Number(process.env['BENCH_QUERY_MERGE_LIMIT_S'] ?? 900) * 1000;
 const warmup = 5;
 const chunk = 1_000_000;
 const county = '410184';
+const city = '410100';
+const province = '410000';
+const sitesPerCounty = 20;
 const key = 'bench-query-admin-key';
-/** After every event and retraction was received: the raw source then sees everything the roll-up does. */
-const knownAt = '2020-06-01T00:00:00.000Z';
+/**
+ * After every row but the late event (query-data.ts): the API then reads the
+ * raw table (a row was received after it) and the answer is the roll-up's.
+ */
+const knownAt = lateKnownAt;
 const eldResolutionMs = 10;
 /** API and direct runs alternate in blocks of this many, so both see the same load from the rest of the machine. */
 const blockRuns = 10;
@@ -50,248 +89,6 @@ interface Loop {
   busy: number;
   /** Longest GC pause that began in those stretches, ms. */
   gc: number;
-}
-
-// ---------------------------------------------------------------------------
-// The SQL the API issues, written out here: packages/query-api/src/aggregates/aggregate-sql.ts
-// (sumFigures, firstDay) and etag.ts. Each question below calls these in the
-// order and with the parallelism of aggregate.ts / timeseries.ts. A check at
-// start-up compares them with what the API actually sends.
-
-/** `fine`: the roll-up questions on `metric_daily` alone, as the API read them before the coarse roll-ups. */
-type SourceKind = 'rollup' | 'fine' | 'raw';
-type Grouping = 'none' | 'day' | 'region' | 'site' | 'dimension';
-
-const rollupSql = { from: 'metric_daily', metric: 'metric', dim: 'dim', value: 'value', events: 'events', known: '' } as const;
-const sourceSql = {
-  rollup: rollupSql,
-  fine: rollupSql,
-  raw: {
-    from: 'events ARRAY JOIN contributions AS c',
-    metric: 'c.metric',
-    dim: 'c.dim',
-    value: 'c.value * sign',
-    events: 'sign',
-    known: `AND received_at <= {knownAt:DateTime64(3, 'UTC')}`,
-  },
-} as const;
-
-/**
- * The roll-up table the API reads for a question (figure-source.ts
- * rollupTableFor): the coarsest that holds its region digits (the subtree,
- * and the breakdown's level) and its sites.
- */
-function rollupTable(regionDigits: number, bySite: boolean): string {
-  if (bySite || regionDigits > 9) return 'metric_daily';
-  return regionDigits > 6 ? 'town_daily' : 'county_daily';
-}
-
-const bucketSql = (grouping: Grouping, kind: SourceKind) =>
-  ({
-    none: `''`,
-    day: 'toString(day)',
-    region: 'substring(region, 1, {prefixLength:UInt8})',
-    site: 'site',
-    dimension: sourceSql[kind].dim,
-  })[grouping];
-
-interface Sum {
-  metrics: readonly string[];
-  prefix: string;
-  from: string | null;
-  to: string;
-  groupBy: Grouping;
-  prefixLength?: number;
-  dim?: string;
-}
-
-interface Issued {
-  query: string;
-  query_params?: Record<string, unknown>;
-}
-
-type Row = Record<string, unknown>;
-
-class DirectSql {
-  constructor(
-    private readonly ch: ClickHouse,
-    readonly kind: SourceKind,
-  ) {}
-
-  private knownAtParam() {
-    return this.kind === 'raw' ? knownAt.replace('T', ' ').replace('Z', '') : '1970-01-01 00:00:00.000';
-  }
-
-  private async run(issued: Issued): Promise<Row[]> {
-    const result = await this.ch.client.query({ ...issued, format: 'JSONEachRow' });
-    return result.json<Row>();
-  }
-
-  private from(regionDigits: number, bySite: boolean): string {
-    const s = sourceSql[this.kind];
-    return `${this.ch.database}.${this.kind === 'rollup' ? rollupTable(regionDigits, bySite) : s.from}`;
-  }
-
-  /** sumFigures: nothing is sent for no metrics. */
-  sum(q: Sum): Promise<Row[]> {
-    if (q.metrics.length === 0) return Promise.resolve([]);
-    const s = sourceSql[this.kind];
-    const regionDigits = Math.max(q.prefix.length, q.groupBy === 'region' ? (q.prefixLength ?? 12) : 0);
-    return this.run({
-      query: `SELECT ${s.metric} AS metric, ${bucketSql(q.groupBy, this.kind)} AS bucket, any(region) AS site_region, sum(${s.value}) AS total
-            FROM ${this.from(regionDigits, q.groupBy === 'site')}
-            WHERE metric IN {metrics:Array(String)} AND startsWith(region, {prefix:String})
-              AND day <= {to:Date} ${q.from === null ? '' : 'AND day >= {from:Date}'}
-              ${q.dim === undefined ? '' : `AND ${s.dim} = {dim:String}`} ${s.known}
-            GROUP BY metric, bucket`,
-      query_params: {
-        metrics: q.metrics,
-        prefix: q.prefix,
-        to: q.to,
-        from: q.from ?? q.to,
-        prefixLength: q.prefixLength ?? 12,
-        dim: q.dim ?? '',
-        knownAt: this.knownAtParam(),
-      },
-    });
-  }
-
-  /** firstDay: the first day with data, for a request without `from`. */
-  async firstDay(metrics: readonly string[], prefix: string): Promise<{ day: string | null; rows: Row[] }> {
-    const s = sourceSql[this.kind];
-    const rows = await this.run({
-      query: `SELECT toString(day) AS first_day, sum(${s.events}) AS n FROM ${this.from(prefix.length, false)}
-            WHERE ${s.metric} IN {metrics:Array(String)} AND startsWith(region, {prefix:String})
-               ${s.known}
-            GROUP BY day HAVING n > 0 ORDER BY day LIMIT 1`,
-      query_params: { metrics, prefix, dim: '', knownAt: this.knownAtParam() },
-    });
-    const row = rows[0];
-    return { day: row && Number(row['n']) > 0 ? String(row['first_day']) : null, rows };
-  }
-}
-
-/** The position query pipelineEtag sends before every figure request (not part of the figures). */
-const etagSql = (ch: ClickHouse): Issued => ({ query: `SELECT count() AS n FROM ${ch.database}.events` });
-
-// ---------------------------------------------------------------------------
-// The ten questions.
-
-interface Question {
-  label: string;
-  path: string;
-  /** The API's queries for this request, in its order; the answer rows of each. */
-  sql(db: DirectSql): Promise<Row[][]>;
-}
-
-const headline = ['vehicles_screened', 'people_screened', 'vehicles_turned_back', 'people_turned_back', 'fever_cases'];
-const lastDay = '2020-04-18';
-
-function questions(village: string): Question[] {
-  const base = { prefix: county };
-  const qs = (params: Record<string, string>) => new URLSearchParams(params).toString();
-  return [
-    {
-      label: '1 county totals, 5 headline metrics, to 2月13日',
-      path: `/v1/aggregates?${qs({ metrics: headline.join(','), region: county, to: '2020-02-13' })}`,
-      async sql(db) {
-        const first = await db.firstDay(headline, county);
-        const flow = await db.sum({ ...base, metrics: headline, from: first.day ?? '2020-02-13', to: '2020-02-13', groupBy: 'none' });
-        return [first.rows, flow];
-      },
-    },
-    {
-      label: '2 people turned back per town, last week',
-      path: `/v1/aggregates?${qs({ metrics: 'people_turned_back', region: county, from: '2020-02-07', to: '2020-02-13', groupBy: 'region', level: 'town' })}`,
-      async sql(db) {
-        // The totals are the rows added up (aggregate.ts): one query.
-        const rows = await db.sum({
-          ...base,
-          metrics: ['people_turned_back'],
-          from: '2020-02-07',
-          to: '2020-02-13',
-          groupBy: 'region',
-          prefixLength: 9,
-        });
-        return [rows];
-      },
-    },
-    {
-      label: '3 fever cases per day since 1月24日',
-      path: `/v1/timeseries?${qs({ metric: 'fever_cases', region: county, from: '2020-01-24', to: lastDay, interval: 'day' })}`,
-      async sql(db) {
-        // The window starts 7 days before `from` (timeseries.ts lookbackDays).
-        return Promise.all([
-          db.sum({ ...base, metrics: ['fever_cases'], from: null, to: '2020-01-16', groupBy: 'none' }),
-          db.sum({ ...base, metrics: ['fever_cases'], from: '2020-01-17', to: lastDay, groupBy: 'day' }),
-        ]);
-      },
-    },
-    {
-      label: '4 donated, by item (12 donated:* metrics)',
-      path: `/v1/aggregates?${qs({ metrics: donatedMetrics.join(','), region: county, from: firstDay, to: lastDay })}`,
-      async sql(db) {
-        return [await db.sum({ ...base, metrics: donatedMetrics, from: firstDay, to: lastDay, groupBy: 'none' })];
-      },
-    },
-    {
-      label: '5 quarantine_active now',
-      path: `/v1/aggregates?${qs({ metrics: 'quarantine_active', region: county, to: lastDay })}`,
-      async sql(db) {
-        const first = await db.firstDay(['quarantine_active'], county);
-        return [first.rows, await db.sum({ ...base, metrics: ['quarantine_active'], from: null, to: lastDay, groupBy: 'none' })];
-      },
-    },
-    {
-      label: '6 top-10 sites by people turned back, last week',
-      path: `/v1/aggregates?${qs({ metrics: 'people_turned_back', region: county, from: '2020-02-07', to: '2020-02-13', groupBy: 'site', sort: '-people_turned_back', limit: '10' })}`,
-      async sql(db) {
-        return [await db.sum({ ...base, metrics: ['people_turned_back'], from: '2020-02-07', to: '2020-02-13', groupBy: 'site' })];
-      },
-    },
-    {
-      label: '7 people screened, weekly trend',
-      path: `/v1/timeseries?${qs({ metric: 'people_screened', region: county, from: firstDay, to: lastDay, interval: 'week' })}`,
-      async sql(db) {
-        // Weeks run Monday 1月20日 to Sunday 4月19日; the window starts 7 days earlier.
-        return Promise.all([
-          db.sum({ ...base, metrics: ['people_screened'], from: null, to: '2020-01-12', groupBy: 'none' }),
-          db.sum({ ...base, metrics: ['people_screened'], from: '2020-01-13', to: '2020-04-19', groupBy: 'day' }),
-        ]);
-      },
-    },
-    {
-      label: '8 turn-back reasons breakdown',
-      path: `/v1/aggregates?${qs({ metrics: 'people_turned_back,vehicles_turned_back', region: county, from: firstDay, to: lastDay, groupBy: 'dimension' })}`,
-      async sql(db) {
-        const metrics = ['people_turned_back', 'vehicles_turned_back'];
-        return [await db.sum({ ...base, metrics, from: firstDay, to: lastDay, groupBy: 'dimension' })];
-      },
-    },
-    {
-      label: `9 a village's totals (${village})`,
-      path: `/v1/aggregates?${qs({ metrics: 'people_screened,people_turned_back,fever_cases,households_swept,quarantine_active', region: village, from: firstDay, to: lastDay })}`,
-      async sql(db) {
-        return Promise.all([
-          db.sum({
-            prefix: village,
-            metrics: ['people_screened', 'people_turned_back', 'fever_cases', 'households_swept'],
-            from: firstDay,
-            to: lastDay,
-            groupBy: 'none',
-          }),
-          db.sum({ prefix: village, metrics: ['quarantine_active'], from: null, to: lastDay, groupBy: 'none' }),
-        ]);
-      },
-    },
-    {
-      label: '10 sites_active by day',
-      path: `/v1/aggregates?${qs({ metrics: 'sites_active', region: county, from: firstDay, to: lastDay, groupBy: 'day' })}`,
-      async sql(db) {
-        return [await db.sum({ ...base, metrics: ['sites_active'], from: null, to: lastDay, groupBy: 'day' })];
-      },
-    },
-  ];
 }
 
 // ---------------------------------------------------------------------------
@@ -356,43 +153,99 @@ async function tableStats(ch: ClickHouse) {
 const ms = (n: number) => `${n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : Math.round(n).toString()} ms`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** What a data folder holds: written once its load is complete, read when a later run reuses it. */
+interface LoadRecord {
+  shape: string;
+  events: number;
+  plan: LoadPlan;
+  loadMs: number;
+  mergeMs: number;
+  peakKiB: number | null;
+}
+
+const loadRecordFile = (dir: string) => join(dir, 'bench-query-load.json');
+
+/** The data folder's load record if it holds this shape and size; throws for a folder with other or unfinished data. */
+function reusableLoad(dir: string, plan: LoadPlan): LoadRecord | null {
+  if (!existsSync(dir) || readdirSync(dir).length === 0) return null;
+  if (!existsSync(loadRecordFile(dir)))
+    throw new Error(`${dir} holds data without a finished load (bench-query-load.json): delete it or choose another BENCH_QUERY_DATA`);
+  const record = JSON.parse(readFileSync(loadRecordFile(dir), 'utf8')) as LoadRecord;
+  if (record.shape !== shapeName || JSON.stringify(record.plan) !== JSON.stringify(plan))
+    throw new Error(`${dir} holds ${record.shape} with ${fmt(record.events)} events, not ${shapeName} with ${fmt(plan.events)}`);
+  return record;
+}
+
 async function main() {
   const started = new Date();
+  const startLoad = loadAverage();
+  if (shapeName !== 'county' && shapeName !== 'province') throw new Error(`BENCH_QUERY_SHAPE must be county or province, not ${shapeName}`);
+  // The province's registry is Henan's alone (what a provincial office loads); a county's, as before, all of China.
+  const regions = await loadRegionRegistry(shapeName === 'province' ? { provinces: [province.slice(0, 2)] } : {});
+  const places = shapeName === 'province' ? provincePlaces(regions, province, sitesPerCounty) : countyPlaces(regions, county);
+  const sites = places.siteRegions.length;
+  // A village with a site: in the county the second site's; in the province a village site of 新郑市.
+  const village =
+    shapeName === 'province' ? places.siteRegions.find((r, i) => i % 4 !== 0 && r.startsWith(county))! : places.siteRegions[1]!;
+  const askedQuestions: Question[] =
+    shapeName === 'province' ? provinceQuestions({ province, city, county, village }) : countyQuestions(county, village);
   out(
-    `Cordon query benchmark — ${fmt(totalEvents)} events, one county (新郑市 ${county}), 90 days from ${firstDay}, 200 sites; ${started.toISOString()}`,
+    `Cordon query benchmark — ${fmt(totalEvents)} events, ${shapeName === 'province' ? 'a province' : 'one county'} (${places.label}), 90 days from ${firstDay}, ${fmt(sites)} sites; ${started.toISOString()}`,
   );
   out(
-    `API and direct SQL: ${warmup} warm-up + ${runs} runs each; raw table: 1 warm-up + ${rawRuns} runs; load average at start ${loadAverage()} on ${cpus().length} cores`,
+    `API and direct SQL: ${warmup} warm-up + ${runs} runs each; metric_daily alone: ${fineRuns} runs; raw table: ${rawRuns > 0 ? `1 warm-up + ${rawRuns} runs` : "the answer check's one run"}; load average at start ${startLoad} on ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${hostname()})`,
   );
 
-  const chdbDir = mkdtempSync(join(tmpdir(), 'cordon-bench-query-chdb-'));
+  const plan = planLoad(totalEvents, { sites, late: true });
+  const chdbDir = dataFolder ?? mkdtempSync(join(tmpdir(), 'cordon-bench-query-chdb-'));
   const serverDir = mkdtempSync(join(tmpdir(), 'cordon-bench-query-'));
   process.once('exit', () => {
-    for (const dir of [chdbDir, serverDir]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of dataFolder ? [serverDir] : [chdbDir, serverDir]) rmSync(dir, { recursive: true, force: true });
   });
+  const reused = dataFolder ? reusableLoad(dataFolder, plan) : null;
+  mkdirSync(chdbDir, { recursive: true });
   const ch = await connectClickHouse({ dataDir: chdbDir, database: 'bench_query' });
   await migrate(ch);
-  const regions = await loadRegionRegistry();
-  const places = countyPlaces(regions, county);
-  const village = siteRegions(places)[1]!;
 
   // --- Load -----------------------------------------------------------------
-  const plan = planLoad(totalEvents);
   out();
   out(
-    `data: ${places.towns.length} towns, ${places.villages.length} villages; ${fmt(plan.bulk)} field events + ${plan.sites} site events + ${fmt(plan.voids)} voids (each with a sign -1 retraction)`,
+    `data: ${[
+      places.counts.cities ? `${places.counts.cities} cities` : '',
+      places.counts.counties > 1 ? `${places.counts.counties} counties` : '',
+      `${fmt(places.counts.towns)} towns`,
+      `${fmt(places.counts.villages)} villages`,
+    ]
+      .filter(Boolean)
+      .join(
+        ', ',
+      )}; ${fmt(plan.bulk)} field events + ${fmt(plan.sites)} site events + ${fmt(plan.voids)} voids (each with a sign -1 retraction) + ${plan.late} late event`,
   );
-  const loadStarted = performance.now();
-  await loadEvents(ch, places, plan, chunk, (done) =>
-    process.stderr.write(`  loaded ${fmt(done)} / ${fmt(plan.bulk)} field events, ${ms(performance.now() - loadStarted)}\n`),
-  );
-  const loadMs = performance.now() - loadStarted;
-  out(
-    `load: ${fmt(plan.events)} events in ${(loadMs / 1000).toFixed(1)} s (${fmt(plan.events / (loadMs / 1000))} events/s, INSERT … SELECT FROM numbers in ${Math.ceil(plan.bulk / chunk)} chunks; the views filled metric_daily and voids)`,
-  );
-  const mergeMs = await waitForMerges(ch, 900_000);
-  out(`background merges settled after ${(mergeMs / 1000).toFixed(1)} s more`);
-  for (const t of await tableStats(ch))
+  let load: LoadRecord;
+  if (reused) {
+    load = reused;
+    out(
+      `load: reused ${dataFolder} (loaded earlier in ${(load.loadMs / 1000).toFixed(1)} s, merges settled ${(load.mergeMs / 1000).toFixed(1)} s later)`,
+    );
+  } else {
+    const loadStarted = performance.now();
+    await loadEvents(ch, places, plan, chunk, (done) =>
+      process.stderr.write(`  loaded ${fmt(done)} / ${fmt(plan.bulk)} field events, ${ms(performance.now() - loadStarted)}\n`),
+    );
+    const loadMs = performance.now() - loadStarted;
+    out(
+      `load: ${fmt(plan.events)} events in ${(loadMs / 1000).toFixed(1)} s (${fmt(plan.events / (loadMs / 1000))} events/s, INSERT … SELECT FROM numbers in ${Math.ceil(plan.bulk / chunk)} chunks; the views filled the roll-ups and voids)`,
+    );
+    const mergeMs = await waitForMerges(ch, mergeLimitMs);
+    out(
+      `background merges settled after ${(mergeMs / 1000).toFixed(1)} s more${mergeMs >= mergeLimitMs ? ' (the limit: still merging)' : ''}`,
+    );
+    load = { shape: shapeName, events: plan.events, plan, loadMs, mergeMs, peakKiB: memoryOf()?.peakKiB ?? null };
+    if (dataFolder) writeFileSync(loadRecordFile(dataFolder), `${JSON.stringify(load, null, 2)}\n`);
+  }
+  out(`peak RSS of this process (VmHWM) after the load: ${gib(memoryOf()?.peakKiB)}${reused ? ' (no load in this run)' : ''}`);
+  const tables = await tableStats(ch);
+  for (const t of tables)
     out(
       `  ${t.table.padEnd(13)} ${fmt(Number(t.rows)).padStart(11)} rows, ${t.parts} parts, ${(Number(t.bytes) / 2 ** 20).toFixed(0)} MiB`,
     );
@@ -427,7 +280,7 @@ async function main() {
   // BENCH_QUERY_ROLES=query measures a query API on its own instead, which
   // asks ClickHouse for its ETag position on every request.
   const roles: Role[] = process.env['BENCH_QUERY_ROLES'] === 'query' ? ['query'] : ['ingest', 'consumer', 'query'];
-  out(`server: ${roles.join(' + ')} in one process`);
+  out(`server: ${roles.join(' + ')} in this process, with chDB (so its peak RSS is this process's VmHWM, /proc/self/status)`);
   const runtime = await startCordon(config, { roles, logger: silentLogger, listen: true, clickhouse: ch, regions });
   const url = runtime.url!;
 
@@ -438,15 +291,18 @@ async function main() {
     recording?.push({ query: params.query, ...(params.query_params ? { query_params: params.query_params } : {}) });
     return query(params as Parameters<typeof query>[0]);
   }) as typeof ch.client.query;
-  const record = async (fn: () => Promise<unknown>): Promise<Issued[]> => {
+  const record = async <T>(fn: () => Promise<T>): Promise<{ issued: Issued[]; value: T }> => {
     recording = [];
     try {
-      await fn();
-      return recording;
+      const value = await fn();
+      return { issued: recording, value };
     } finally {
       recording = null;
     }
   };
+  // Not the figures' SQL: the ETag position, and the look-up whether anything was received after knownAt (figure-source.ts).
+  const figureSql = (issued: Issued[]) =>
+    issued.filter((i) => i.query !== etagSql(ch).query && !/WHERE received_at > \{knownAt/.test(i.query));
 
   const get = async (path: string) => {
     const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${key}` } });
@@ -507,114 +363,145 @@ async function main() {
   const etag = await timed(runs, async () => (await ch.client.query({ ...etagSql(ch), format: 'JSONEachRow' })).json());
   const lag = await timed(runs, () => runtime.log.lag(runtime.groupId));
 
+  type Quantiles = { p50: number; p99: number };
+  const none: Quantiles = { p50: NaN, p99: NaN };
   interface Result {
     q: Question;
-    api: { p50: number; p99: number };
-    direct: { p50: number; p99: number };
+    /** The roll-up table(s) the question's SQL reads. */
+    table: string;
+    api: Quantiles;
+    direct: Quantiles;
     /** The same questions on metric_daily alone (before the coarse roll-ups). */
-    fine: { p50: number; p99: number };
-    raw: { p50: number; p99: number };
+    fine: Quantiles;
+    raw: Quantiles;
     /** Longest event-loop blocks: API runs, direct SQL runs (control), one raw API request, raw direct runs (control). */
-    loops: { api: Monitor; direct: Monitor; rawApi: Monitor; raw: Monitor } | null;
+    loops: { api: Monitor; direct: Monitor; rawApi: Monitor; raw: Monitor };
     sameSql: boolean;
     sameRawSql: boolean;
     sameAnswer: boolean;
     error?: string;
   }
-  const results: Result[] = [];
-  out();
-  for (const q of questions(village)) {
-    process.stderr.write(`  ${q.label} …\n`);
-    try {
-      // The API's queries (minus the ETag position query) must be the ones written here.
-      const apiIssued = (await record(() => get(q.path))).filter((i) => i.query !== etagSql(ch).query);
-      const directIssued = await record(() => q.sql(rollup));
-      const rawApiLoop = loopMonitor();
-      const rawApiIssued = (await rawApiLoop.during(() => record(() => get(`${q.path}&knownAt=${encodeURIComponent(knownAt)}`)))).filter(
-        (i) => i.query !== etagSql(ch).query,
-      );
-      const rawIssued = await record(() => q.sql(raw));
-      const sameSql = JSON.stringify(normalise(apiIssued)) === JSON.stringify(normalise(directIssued));
-      const sameRawSql = JSON.stringify(normalise(rawApiIssued)) === JSON.stringify(normalise(rawIssued));
-      if (!sameSql)
-        out(
-          `  ${q.label}: API sent\n    ${normalise(apiIssued).join('\n    ')}\n  written here:\n    ${normalise(directIssued).join('\n    ')}`,
-        );
-
-      for (let i = 0; i < warmup; i++) {
-        await get(q.path);
-        await q.sql(rollup);
+  const results: Result[] = askedQuestions.map((q) => ({
+    q,
+    table: '',
+    api: none,
+    direct: none,
+    fine: none,
+    raw: none,
+    loops: { api: loopMonitor(), direct: loopMonitor(), rawApi: loopMonitor(), raw: loopMonitor() },
+    sameSql: false,
+    sameRawSql: false,
+    sameAnswer: false,
+  }));
+  const each = async (what: string, fn: (r: Result) => Promise<void>) => {
+    for (const r of results) {
+      if (r.error) continue;
+      process.stderr.write(`  ${what}: ${r.q.label} …\n`);
+      try {
+        await fn(r);
+      } catch (error) {
+        r.error = String(error);
       }
-      const apiLoop = loopMonitor();
-      const directLoop = loopMonitor();
-      const apiTimes: number[] = [];
-      const directTimes: number[] = [];
-      const fineTimes: number[] = [];
-      for (let i = 0; i < warmup; i++) await q.sql(fine);
-      for (let done = 0; done < runs; done += blockRuns) {
-        const n = Math.min(blockRuns, runs - done);
-        apiTimes.push(...(await apiLoop.during(() => sample(n, () => get(q.path)))));
-        directTimes.push(...(await directLoop.during(() => sample(n, () => q.sql(rollup)))));
-        fineTimes.push(...(await sample(n, () => q.sql(fine))));
-      }
-
-      const rollupAnswer = comparable(await q.sql(rollup));
-      const fineAnswer = comparable(await q.sql(fine));
-      const rawAnswer = comparable(await q.sql(raw));
-      const rawLoop = loopMonitor();
-      const rawTimes = await rawLoop.during(() => timed(rawRuns, () => q.sql(raw)));
-      results.push({
-        q,
-        api: stats(apiTimes),
-        direct: stats(directTimes),
-        fine: stats(fineTimes),
-        raw: rawTimes,
-        loops: { api: apiLoop, direct: directLoop, rawApi: rawApiLoop, raw: rawLoop },
-        sameSql,
-        sameRawSql,
-        sameAnswer: rollupAnswer === rawAnswer && fineAnswer === rawAnswer,
-      });
-    } catch (error) {
-      const none = { p50: NaN, p99: NaN };
-      results.push({
-        q,
-        api: none,
-        direct: none,
-        fine: none,
-        raw: none,
-        loops: null,
-        sameSql: false,
-        sameRawSql: false,
-        sameAnswer: false,
-        error: String(error),
-      });
     }
+  };
+  const tablesRead = (issued: Issued[]) => [...new Set(issued.map((i) => /FROM \S+\.(\w+)/.exec(i.query)?.[1] ?? '?'))].sort().join(' + ');
+
+  // Checks, before anything is timed: the API's SQL = the SQL written here
+  // (roll-up, and raw with knownAt), and the roll-up, metric_daily alone and
+  // the raw table give the same answer.
+  const checkStarted = performance.now();
+  out();
+  await each('checks', async (r) => {
+    const q = r.q;
+    const api = figureSql((await record(() => get(q.path))).issued);
+    const direct = await record(() => q.sql(rollup));
+    const rawApi = figureSql(
+      (await r.loops.rawApi.during(() => record(() => get(`${q.path}&knownAt=${encodeURIComponent(knownAt)}`)))).issued,
+    );
+    const rawStarted = performance.now();
+    const rawDirect = await record(() => q.sql(raw));
+    const rawMs = performance.now() - rawStarted;
+    r.table = tablesRead(direct.issued);
+    r.sameSql = JSON.stringify(normalise(api)) === JSON.stringify(normalise(direct.issued));
+    r.sameRawSql = JSON.stringify(normalise(rawApi)) === JSON.stringify(normalise(rawDirect.issued));
+    if (!r.sameSql)
+      out(`  ${q.label}: API sent\n    ${normalise(api).join('\n    ')}\n  written here:\n    ${normalise(direct.issued).join('\n    ')}`);
+    if (!r.sameRawSql)
+      out(
+        `  ${q.label} with knownAt: API sent\n    ${normalise(rawApi).join('\n    ')}\n  written here:\n    ${normalise(rawDirect.issued).join('\n    ')}`,
+      );
+    const rawAnswer = comparable(rawDirect.value);
+    r.sameAnswer = comparable(direct.value) === rawAnswer && comparable(await q.sql(fine)) === rawAnswer;
+    if (rawRuns === 0) r.raw = { p50: rawMs, p99: rawMs };
+  });
+  const checkMs = performance.now() - checkStarted;
+
+  // The office's questions, timed. The peak RSS is measured from here
+  // (VmHWM reset to the RSS the process holds now, after the load and the
+  // raw-table checks) to the last of them.
+  const peaks = { load: load.peakKiB, beforeOffice: memoryOf()?.nowKiB ?? null, office: null as number | null, raw: null as number | null };
+  const peakReset = resetPeak();
+  const officeStarted = performance.now();
+  await each('timing', async (r) => {
+    const q = r.q;
+    for (let i = 0; i < warmup; i++) {
+      await get(q.path);
+      await q.sql(rollup);
+    }
+    const apiTimes: number[] = [];
+    const directTimes: number[] = [];
+    const fineTimes: number[] = [];
+    if (fineRuns > 0) for (let i = 0; i < Math.min(warmup, fineRuns); i++) await q.sql(fine);
+    for (let done = 0; done < runs; done += blockRuns) {
+      const n = Math.min(blockRuns, runs - done);
+      apiTimes.push(...(await r.loops.api.during(() => sample(n, () => get(q.path)))));
+      directTimes.push(...(await r.loops.direct.during(() => sample(n, () => q.sql(rollup)))));
+      // metric_daily alone gets its runs spread over the blocks (all of them by default).
+      const fineN = Math.min(n, Math.max(0, fineRuns - fineTimes.length));
+      if (fineN > 0) fineTimes.push(...(await sample(fineN, () => q.sql(fine))));
+    }
+    r.api = stats(apiTimes);
+    r.direct = stats(directTimes);
+    r.fine = fineTimes.length > 0 ? stats(fineTimes) : none;
+  });
+  const officeMs = performance.now() - officeStarted;
+  peaks.office = peakReset ? (memoryOf()?.peakKiB ?? null) : null;
+
+  const rawStarted = performance.now();
+  if (rawRuns > 0) {
+    resetPeak();
+    await each('raw table', async (r) => {
+      await r.q.sql(raw);
+      r.raw = await r.loops.raw.during(() => timed(rawRuns, () => r.q.sql(raw)));
+    });
+    peaks.raw = memoryOf()?.peakKiB ?? null;
   }
+  const rawMs = performance.now() - rawStarted;
   await runtime.close();
   await ch.close();
 
   // --- Report ---------------------------------------------------------------
   const head = [
     'question',
+    'reads',
     'API p50/p99',
     'direct SQL p50/p99',
     'API p50 vs goal (1.15×SQL+2ms)',
-    'roll-up p50',
     'metric_daily alone p50',
-    'raw p50',
+    `raw p50${rawRuns === 0 ? ' (1 run)' : ''}`,
     'raw/roll-up (goal ≥ 20×)',
   ];
   const table = results.map((r) => {
-    if (r.error) return [r.q.label, `error: ${r.error.slice(0, 120)}`, '', '', '', '', '', ''];
+    if (r.error) return [r.q.label, r.table, `error: ${r.error.slice(0, 120)}`, '', '', '', '', ''];
     const budget = 1.15 * r.direct.p50 + 2;
     const speedup = r.raw.p50 / r.direct.p50;
     return [
       r.q.label,
+      r.table,
       `${ms(r.api.p50)} / ${ms(r.api.p99)}`,
       `${ms(r.direct.p50)} / ${ms(r.direct.p99)}`,
       `${(r.api.p50 / r.direct.p50).toFixed(2)}×, budget ${ms(budget)} ${r.api.p50 <= budget ? 'met' : 'MISSED'}`,
-      ms(r.direct.p50),
-      `${ms(r.fine.p50)} (${(r.fine.p50 / r.direct.p50).toFixed(1)}×)`,
+      Number.isFinite(r.fine.p50) ? `${ms(r.fine.p50)} (${(r.fine.p50 / r.direct.p50).toFixed(1)}×)` : 'not run',
       ms(r.raw.p50),
       `${speedup.toFixed(0)}× ${speedup >= 20 ? 'met' : 'MISSED'}`,
     ];
@@ -626,11 +513,11 @@ async function main() {
   for (const row of table) out(line(row));
   out();
   gcObserver.disconnect();
-  const ok = results.filter((r) => !r.error && r.loops);
+  const ok = results.filter((r) => !r.error);
   const loops = new Map(
     ok.map((r) => [
       r,
-      { api: r.loops!.api.result(), direct: r.loops!.direct.result(), rawApi: r.loops!.rawApi.result(), raw: r.loops!.raw.result() },
+      { api: r.loops.api.result(), direct: r.loops.direct.result(), rawApi: r.loops.rawApi.result(), raw: r.loops.raw.result() },
     ]),
   );
   const no = (r: Result) => r.q.label.split(' ')[0]!;
@@ -648,7 +535,7 @@ async function main() {
     `  per question, API runs / direct SQL runs (control, no HTTP): ${ok.map((r) => `${no(r)}: ${ms(loops.get(r)!.api.block)} / ${ms(loops.get(r)!.direct.block)}`).join(', ')}`,
   );
   out(`  one raw-table API request per question (knownAt=${knownAt}): ${worstOf('rawApi')}`);
-  out(`  raw-table direct SQL runs (control): ${worstOf('raw')}`);
+  if (rawRuns > 0) out(`  raw-table direct SQL runs (control): ${worstOf('raw')}`);
   out(
     `floors: GET /v1/health over HTTP p50 ${ms(health.p50)} / p99 ${ms(health.p99)}; the ETag position query (SELECT count() FROM events, sent before every figure request only by a query API without a consumer in its process) p50 ${ms(etag.p50)} / p99 ${ms(etag.p99)}; the embedded log's lag read (asOf, cached 100 ms) p50 ${ms(lag.p50)}`,
   );
@@ -660,12 +547,47 @@ async function main() {
       ok.some((r) => !r.sameAnswer)
         ? ` (differ: ${ok
             .filter((r) => !r.sameAnswer)
-            .map((r) => r.q.label.split(' ')[0])
+            .map(no)
             .join(', ')})`
         : ''
     }`,
   );
-  out(`load average at the end ${loadAverage()}; total ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+  const officeGoal = ok.filter((r) => r.api.p50 < 50).length;
+  out(`API p50 under 50 ms (issue 13's goal at 100M events): ${officeGoal}/${results.length} questions`);
+  const wholeKiB = memoryOf()?.peakKiB ?? null;
+  out(
+    `peak RSS (VmHWM of this process, which serves and holds chDB): office questions ${gib(peaks.office)}${peakReset ? ` (from ${gib(peaks.beforeOffice)} held when they began)` : ' (VmHWM could not be reset: whole run)'} — goal < 4 GiB; load ${gib(peaks.load)}${rawRuns > 0 ? `; raw-table runs ${gib(peaks.raw)}` : ''}`,
+  );
+  const endLoad = loadAverage();
+  const totalSeconds = (Date.now() - started.getTime()) / 1000;
+  out(
+    `time: load ${reused ? `reused (${(load.loadMs / 1000).toFixed(0)} s when made)` : `${(load.loadMs / 1000).toFixed(0)} s + merges ${(load.mergeMs / 1000).toFixed(0)} s`}, checks ${(checkMs / 1000).toFixed(0)} s, office questions ${(officeMs / 1000).toFixed(0)} s, raw runs ${(rawMs / 1000).toFixed(0)} s; total ${totalSeconds.toFixed(0)} s`,
+  );
+  out(`load average at the end ${endLoad}`);
+
+  const result: QueryRunResult = {
+    shape: shapeName,
+    events: plan.events,
+    date: started.toISOString(),
+    machine: `${hostname()}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    loadAverage: { start: startLoad, end: endLoad },
+    load: { ms: load.loadMs, mergeMs: load.mergeMs, reused: reused !== null },
+    peakRss: {
+      loadKiB: peaks.load,
+      officeKiB: peaks.office,
+      rawKiB: peaks.raw,
+      wholeKiB: Math.max(wholeKiB ?? 0, peaks.load ?? 0) || null,
+    },
+    tables: Object.fromEntries(tables.map((t) => [t.table, { rows: Number(t.rows), bytes: Number(t.bytes) }])),
+    questions: results.map((r) => ({ label: r.q.label, table: r.table, api: r.api, direct: r.direct, raw: r.raw })),
+    totalSeconds,
+  };
+  const file = saveResult(resultsDir, result);
+  const sizes = readResults(resultsDir, shapeName);
+  out();
+  out(`how cost grows (${shapeName}; the runs saved in ${resultsDir}, this one as ${file}): API p50 / p99 per size`);
+  for (const l of growthTable(sizes)) out(l);
+  out(`sizes: ${sizes.map((r) => `${sizeLabel(r.events)} ${r.date}`).join(', ')}`);
 }
 
 await main();
