@@ -29,5 +29,5 @@ export {
 export { createVoidScopeCheck, type VoidScopeCheck } from './http/void-scope.ts';
 export { openAdminLog, type AdminLog, type OpenAdminLogOptions } from './log/admin/admin-log.ts';
 // The benches write rows straight into ClickHouse, as the consumer would.
-export { eventRow, retractionRow, type EventRow } from './consumer/rows.ts';
+export { eventRow, eventRowColumns, retractionRow, type EventRow } from './consumer/rows.ts';
 export { insertSettings, writeRows } from './consumer/write.ts';

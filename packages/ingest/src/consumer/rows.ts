@@ -2,7 +2,7 @@ import { toClickHouseTime } from '@cordon/clickhouse';
 import { contributionsOf, type CordonEvent } from '@cordon/schemas';
 import { parseRegionCode } from '@cordon/regions';
 
-/** One row of the `events` table, as inserted (JSONEachRow). */
+/** One row of the `events` table, as planned (sent as an array in `eventRowColumns` order). */
 export interface EventRow {
   id: string;
   sign: 1 | -1;
@@ -23,6 +23,32 @@ export interface EventRow {
   /** The region the sending key was limited to (public code); '' for an unscoped key. */
   scope: string;
 }
+
+/**
+ * Every column of a row, once, in the order the consumer sends them
+ * (JSONCompactEachRow: each row an array, the names said once per insert).
+ * A Record, so a column added to EventRow and not here fails to compile.
+ */
+const columnsOfEventRow: Record<keyof EventRow, true> = {
+  id: true,
+  sign: true,
+  type: true,
+  occurred_at: true,
+  day: true,
+  region: true,
+  site: true,
+  source: true,
+  received_at: true,
+  void_id: true,
+  data: true,
+  'contributions.metric': true,
+  'contributions.dim': true,
+  'contributions.value': true,
+  log_partition: true,
+  log_offset: true,
+  scope: true,
+};
+export const eventRowColumns = Object.keys(columnsOfEventRow) as [keyof EventRow, ...(keyof EventRow)[]];
 
 export interface RowContext {
   receivedAt: string;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouse } from '@cordon/clickhouse';
-import type { EventRow } from './rows.ts';
+import { eventRowColumns, type EventRow } from './rows.ts';
 
 type InsertSettings = NonNullable<Parameters<ClickHouse['client']['insert']>[0]['clickhouse_settings']>;
 
@@ -9,13 +9,19 @@ type InsertSettings = NonNullable<Parameters<ClickHouse['client']['insert']>[0][
  * from the rows themselves, so if an insert succeeded but its answer was lost
  * (a timeout) and the step runs again with the same rows, ClickHouse drops
  * the repeat from `events` and from the roll-ups fed by its views.
+ *
+ * JSONCompactEachRow, not JSONEachRow: the same JSON (so a row the engine
+ * cannot read is refused with the same errors, and bisected the same way),
+ * without every column's name on every row; the engine reads it about a
+ * third faster (bench:ingest's raw inserts).
  */
 export async function writeRows(ch: ClickHouse, rows: readonly EventRow[]): Promise<void> {
   if (rows.length === 0) return;
   await ch.client.insert({
     table: `${ch.database}.events`,
-    values: rows as EventRow[],
-    format: 'JSONEachRow',
+    values: rows.map((row) => eventRowColumns.map((column) => row[column])),
+    format: 'JSONCompactEachRow',
+    columns: eventRowColumns,
     clickhouse_settings: insertSettings(rows),
   });
 }
