@@ -13,7 +13,7 @@
  */
 import { Readable } from 'node:stream';
 import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse';
-import { eventRow, insertSettings, type EventRow } from '@cordon/ingest';
+import { eventRow, eventRowColumns, insertSettings, type EventRow } from '@cordon/ingest';
 import { createDayOf, eventSchema } from '@cordon/schemas';
 import type { EventMaker } from './events.ts';
 
@@ -55,7 +55,7 @@ export async function rawInsertFigures(dataDir: string, rows: readonly EventRow[
 async function insertBlock(ch: ClickHouse, rows: EventRow[], format: RawFormat): Promise<void> {
   const table = `${ch.database}.events`;
   const clickhouse_settings = insertSettings(rows);
-  const columns = Object.keys(rows[0]!) as (keyof EventRow)[];
+  const columns = eventRowColumns;
   switch (format) {
     case 'JSONEachRow':
       await ch.client.insert({ table, values: rows, format, clickhouse_settings });
@@ -65,7 +65,7 @@ async function insertBlock(ch: ClickHouse, rows: EventRow[], format: RawFormat):
         table,
         values: rows.map((row) => columns.map((c) => row[c])),
         format,
-        columns: columns as [string, ...string[]],
+        columns,
         clickhouse_settings,
       });
       return;
@@ -76,7 +76,7 @@ async function insertBlock(ch: ClickHouse, rows: EventRow[], format: RawFormat):
           objectMode: false,
         }),
         format,
-        columns: columns as [string, ...string[]],
+        columns,
         clickhouse_settings,
       });
       return;
