@@ -92,7 +92,7 @@ export class DirectSql {
     const s = sourceSql[this.kind];
     const regionDigits = Math.max(q.prefix.length, q.groupBy === 'region' ? (q.prefixLength ?? 12) : 0);
     return this.run({
-      query: `SELECT ${s.metric} AS metric, ${bucketSql(q.groupBy, this.kind)} AS bucket, any(region) AS site_region, sum(${s.value}) AS total
+      query: `SELECT ${s.metric} AS metric, ${bucketSql(q.groupBy, this.kind)} AS bucket, any(region) AS site_region, sumKahan(${s.value}) AS total
             FROM ${this.from(regionDigits, q.groupBy === 'site')}
             WHERE metric IN {metrics:Array(String)} AND startsWith(region, {prefix:String})
               AND day <= {to:Date} ${q.from === null ? '' : 'AND day >= {from:Date}'}

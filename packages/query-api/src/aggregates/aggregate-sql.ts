@@ -60,7 +60,12 @@ export async function sumFigures(ch: ClickHouse, q: SumQuery): Promise<SumRow[]>
   const result = await ch.client.query({
     // Aliases differ from column names on purpose: ClickHouse resolves a name
     // in WHERE to a SELECT alias first (`metric` is the same expression either way).
-    query: `SELECT ${src.metric} AS metric, ${groupExpression(q.groupBy, src)} AS bucket, any(region) AS site_region, sum(${src.value}) AS total
+    // sumKahan: a plain float sum of many decimal quantities (0.1 kg) drifts
+    // with the order it adds them in; on 100M bench events a province's
+    // disinfectant total came out 83026153.599999 from the roll-up and
+    // 83026153.6 from the raw table after rounding to the micro-unit.
+    // Compensated, both give the exact figure, whichever rows are read.
+    query: `SELECT ${src.metric} AS metric, ${groupExpression(q.groupBy, src)} AS bucket, any(region) AS site_region, sumKahan(${src.value}) AS total
             FROM ${src.from}
             WHERE metric IN {metrics:Array(String)} AND startsWith(region, {prefix:String})
               AND day <= {to:Date} ${q.from === null ? '' : 'AND day >= {from:Date}'}
