@@ -19,6 +19,26 @@ const headline = ['vehicles_screened', 'people_screened', 'vehicles_turned_back'
 const lastDay = '2020-04-18';
 const qs = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
+/** A village's totals: four flow metrics over the 90 days and the stock quarantine_active at their end (both shapes ask it). */
+function villageTotals(number: string, village: string): Question {
+  return {
+    label: `${number} a village's totals (${village})`,
+    path: `/v1/aggregates?${qs({ metrics: 'people_screened,people_turned_back,fever_cases,households_swept,quarantine_active', region: village, from: firstDay, to: lastDay })}`,
+    async sql(db) {
+      return Promise.all([
+        db.sum({
+          prefix: village,
+          metrics: ['people_screened', 'people_turned_back', 'fever_cases', 'households_swept'],
+          from: firstDay,
+          to: lastDay,
+          groupBy: 'none',
+        }),
+        db.sum({ prefix: village, metrics: ['quarantine_active'], from: null, to: lastDay, groupBy: 'none' }),
+      ]);
+    },
+  };
+}
+
 /** The ten questions on a county (新郑市 410184), as the bench has asked them since issue 4. */
 export function countyQuestions(county: string, village: string): Question[] {
   const base = { prefix: county };
@@ -100,22 +120,7 @@ export function countyQuestions(county: string, village: string): Question[] {
         return [await db.sum({ ...base, metrics, from: firstDay, to: lastDay, groupBy: 'dimension' })];
       },
     },
-    {
-      label: `9 a village's totals (${village})`,
-      path: `/v1/aggregates?${qs({ metrics: 'people_screened,people_turned_back,fever_cases,households_swept,quarantine_active', region: village, from: firstDay, to: lastDay })}`,
-      async sql(db) {
-        return Promise.all([
-          db.sum({
-            prefix: village,
-            metrics: ['people_screened', 'people_turned_back', 'fever_cases', 'households_swept'],
-            from: firstDay,
-            to: lastDay,
-            groupBy: 'none',
-          }),
-          db.sum({ prefix: village, metrics: ['quarantine_active'], from: null, to: lastDay, groupBy: 'none' }),
-        ]);
-      },
-    },
+    villageTotals('9', village),
     {
       label: '10 sites_active by day',
       path: `/v1/aggregates?${qs({ metrics: 'sites_active', region: county, from: firstDay, to: lastDay, groupBy: 'day' })}`,
@@ -230,21 +235,6 @@ export function provinceQuestions(areas: ProvinceAreas): Question[] {
         return [await db.sum({ prefix: prefixOf(city), metrics: ['people_turned_back'], ...week, groupBy: 'site' })];
       },
     },
-    {
-      label: `15 a village's totals (${village})`,
-      path: `/v1/aggregates?${qs({ metrics: 'people_screened,people_turned_back,fever_cases,households_swept,quarantine_active', region: village, from: firstDay, to: lastDay })}`,
-      async sql(db) {
-        return Promise.all([
-          db.sum({
-            prefix: village,
-            metrics: ['people_screened', 'people_turned_back', 'fever_cases', 'households_swept'],
-            from: firstDay,
-            to: lastDay,
-            groupBy: 'none',
-          }),
-          db.sum({ prefix: village, metrics: ['quarantine_active'], from: null, to: lastDay, groupBy: 'none' }),
-        ]);
-      },
-    },
+    villageTotals('15', village),
   ];
 }
