@@ -6,7 +6,9 @@ import { formatFragment, parseFragment } from '../src/page/fragment.ts';
 import { cardsOf, nextLevel, sortRows, type BreakdownRow } from '../src/page/view.ts';
 import { failureOf } from '../src/page/load.ts';
 import { words } from '../src/page/i18n.ts';
-import { CordonNetworkError, CordonTimeoutError } from '@cordon/sdk';
+import { CordonNetworkError, CordonTimeoutError, type Schemas } from '@cordon/sdk';
+import { metricCatalogue } from '@cordon/schemas';
+import { flagFinding } from '../src/page/quality-words.ts';
 
 describe('figures', () => {
   it('groups integers the zh-CN way, exactly, and signs changes with a real minus', () => {
@@ -164,5 +166,42 @@ describe('what the page says when the server does not answer', () => {
     expect(failureOf(new CordonTimeoutError(15_000))).toEqual({ kind: 'unreachable', slow: true });
     expect([words.zh.unreachable, words.zh.slowServer]).toEqual(['无法连接服务器，正在重试…', '服务器响应超时，正在重试…']);
     expect(words.en.slowServer).toBe('The server did not answer in time, retrying…');
+  });
+});
+
+describe('quality findings', () => {
+  // Names as GET /v1/metrics gives them (metricLabel reads only these).
+  const catalogue = [...metricCatalogue.values()].map((m) => ({
+    name: m.name,
+    label: { zh: m.label.zh, en: m.label.en },
+  })) as unknown as Schemas['Metric'][];
+  const flag = (check: Schemas['QualityFlag']['check'], values: Record<string, number>, metric: string | null = null) => ({
+    check,
+    metric,
+    values,
+    detail: 'the API’s English words',
+  });
+
+  it("say each check in the page's language from its figures, the larger of a rule's two figures first", () => {
+    const fever = flag('fever_exceeds_screened', { fever_cases: 2, people_screened: 0 });
+    expect(flagFinding(fever, catalogue, 'zh')).toBe('发热人员（2）多于卡点排查人员（0）');
+    expect(flagFinding(fever, catalogue, 'en')).toBe('Fever cases (2) exceed people screened (0)');
+    // The order of the figures in the answer does not matter.
+    const turnedBack = flag('people_turned_back_exceeds_screened', { people_screened: 1200, people_turned_back: 1350 });
+    expect(flagFinding(turnedBack, catalogue, 'zh')).toBe('劝返人员（1,350）多于卡点排查人员（1,200）');
+    const outlier = flag('outlier', { value: 5000, median: 1000, baselineDays: 7 }, 'people_screened');
+    expect(flagFinding(outlier, catalogue, 'zh')).toBe('卡点排查人员 5,000，此前 7 天的中位数为 1,000（5 倍）');
+    expect(flagFinding(outlier, catalogue, 'en')).toBe('People screened 5,000 against a median of 1,000 over the previous 7 days (5×)');
+    expect(flagFinding(flag('quarantine_end_without_start', { quarantine_ended: 2 }), catalogue, 'zh')).toBe(
+      '2 条解除隔离记录没有对应的开始隔离记录',
+    );
+    expect(flagFinding(flag('void_outside_scope', { people_screened: 3 }), catalogue, 'en')).toBe(
+      'a void outside its key’s region: not applied (dead-lettered)',
+    );
+  });
+
+  it('keep the API’s words for a check the page does not know', () => {
+    const unknown = flag('future_check' as Schemas['QualityFlag']['check'], {});
+    expect(flagFinding(unknown, catalogue, 'zh')).toBe('the API’s English words');
   });
 });

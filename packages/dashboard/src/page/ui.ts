@@ -3,6 +3,7 @@ import { h, replace } from './dom.ts';
 import { formatChange, formatDay, formatFigure, formatInstant, formatShare } from './format.ts';
 import { bracket, words } from './i18n.ts';
 import { isStock, metricLabel, unitLabel } from './labels.ts';
+import { flagFinding } from './quality-words.ts';
 import type { State } from './state.ts';
 import { breakdownRows, cardMetrics, cardsOf, chartMetrics, sortRows, type SortKey } from './view.ts';
 
@@ -519,7 +520,13 @@ export function renderQuality(frame: Frame, state: State) {
             h(
               'li',
               { class: `flag ${flag.kind}` },
-              h('p', {}, h('b', {}, flag.region.name), flag.site ? ` · ${flag.site}` : '', ` · ${flag.detail}`),
+              h(
+                'p',
+                {},
+                h('b', {}, flag.region.name),
+                flag.site ? ` · ${flag.site}` : '',
+                ` · ${flagFinding(flag, state.catalogue, state.lang)}`,
+              ),
               h(
                 'details',
                 {},

@@ -185,14 +185,17 @@ describe('the wall screen', () => {
     // Marks the document: a full reload would lose it.
     await page.evaluate('window.__sameDocument = true');
     await expect.poll(() => statuses.filter((s) => s === 304).length, { timeout: 15_000 }).toBeGreaterThan(0);
-    const sent = await served.cordon.send([
-      event('fever', { people: 2, disposition: 'referred' }, { occurredAt: '2020-02-13T09:00:00+08:00' }),
-    ]);
+    const fever = event('fever', { people: 2, disposition: 'referred' }, { occurredAt: '2020-02-13T09:00:00+08:00' });
+    const sent = await served.cordon.send([fever]);
     expect(sent.body.accepted).toBe(1);
     await served.cordon.settled();
     drawn = await viewDrawn(page, drawn);
     await expect.poll(() => cardTotal(page, '发热人员'), { timeout: 15_000 }).toBe('29');
     expect(await page.evaluate<boolean>('window.__sameDocument === true')).toBe(true);
+    // The new fever cases at a place with no screening that day: a quality flag, in the page's language.
+    await expect
+      .poll(() => page.getByRole('list', { name: '数据质量提示' }).textContent(), { timeout: 15_000 })
+      .toBe(`新郑市 · 发热人员（2）多于卡点排查人员（0）相关事件（1）${String(fever['id'])}`);
     await screenshot('wall-refreshed');
 
     // Revoked: the next check gets 401 and the page is back at the sign-in.
