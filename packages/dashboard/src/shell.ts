@@ -3,7 +3,7 @@
  * switches `lang` itself. Fonts are the system's (Noto Sans CJK SC on the
  * office's Linux machines): no web font, no CDN.
  */
-export function dashboardShell(version: string, chunks: readonly string[] = []): string {
+export function dashboardShell(version: string, chunks: readonly string[]): string {
   // Fetched beside the entry, evaluated only when the entry imports them (ECharts, once the first requests are sent).
   const preloads = chunks.map((name) => `\n  <link rel="modulepreload" href="/dashboard/${name}">`).join('');
   return `<!doctype html>

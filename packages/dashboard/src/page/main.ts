@@ -206,14 +206,12 @@ async function show(view: View, quiet = false, named: Promise<Failure | null> = 
     lang: null,
     refresh: state.refreshSeconds === 10 ? null : state.refreshSeconds,
   });
-  // The charts' chunk could not be fetched (the server went away after the page loaded): the next check reloads the view.
-  if (
-    !(await chartsReady.then(
-      () => true,
-      () => false,
-    ))
-  )
+  try {
+    await chartsReady;
+  } catch {
+    // The charts' chunk could not be fetched (the server went away after the page loaded): the next check reloads the view.
     return fail({ kind: 'unreachable', slow: false }, mine);
+  }
   await renderAll(true, mine);
   const checks = await load.checks;
   if (mine !== generation) return;
