@@ -128,6 +128,22 @@ CREATE TABLE IF NOT EXISTS `cordon`.county_daily ON CLUSTER `cordon` AS `cordon`
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.county_daily_mv ON CLUSTER `cordon` TO `cordon`.county_daily_local AS SELECT c.metric AS metric, toFixedString(concat(substring(region, 1, 6), '000000'), 12) AS region, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events_local ARRAY JOIN contributions AS c;
 
+CREATE TABLE IF NOT EXISTS `cordon`.city_daily_local ON CLUSTER `cordon` (metric LowCardinality(String), region FixedString(12) COMMENT 'the city: the region cut to 4 digits, zero-padded',
+      dim LowCardinality(String), day Date, value Float64, events Int64 COMMENT 'contributions summed into this row, net of retractions') ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/cordon/city_daily_local', '{replica}') ORDER BY (metric, region, dim, day) SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS `cordon`.city_daily ON CLUSTER `cordon` AS `cordon`.city_daily_local
+    ENGINE = Distributed('cordon', `cordon`, city_daily_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.city_daily_mv ON CLUSTER `cordon` TO `cordon`.city_daily_local AS SELECT c.metric AS metric, toFixedString(concat(substring(region, 1, 4), '00000000'), 12) AS region, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events_local ARRAY JOIN contributions AS c;
+
+CREATE TABLE IF NOT EXISTS `cordon`.province_daily_local ON CLUSTER `cordon` (metric LowCardinality(String), region FixedString(12) COMMENT 'the province: the region cut to 2 digits, zero-padded',
+      dim LowCardinality(String), day Date, value Float64, events Int64 COMMENT 'contributions summed into this row, net of retractions') ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/cordon/province_daily_local', '{replica}') ORDER BY (metric, region, dim, day) SETTINGS replicated_deduplication_window = 10000;
+
+CREATE TABLE IF NOT EXISTS `cordon`.province_daily ON CLUSTER `cordon` AS `cordon`.province_daily_local
+    ENGINE = Distributed('cordon', `cordon`, province_daily_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.province_daily_mv ON CLUSTER `cordon` TO `cordon`.province_daily_local AS SELECT c.metric AS metric, toFixedString(concat(substring(region, 1, 2), '0000000000'), 12) AS region, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events_local ARRAY JOIN contributions AS c;
+
 CREATE TABLE IF NOT EXISTS `cordon`.backfills ON CLUSTER `cordon` (
       name String,
       at DateTime64(3, 'UTC')

@@ -99,6 +99,16 @@ CREATE TABLE IF NOT EXISTS `cordon`.county_daily (metric LowCardinality(String),
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.county_daily_mv TO `cordon`.county_daily AS SELECT c.metric AS metric, toFixedString(concat(substring(region, 1, 6), '000000'), 12) AS region, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events ARRAY JOIN contributions AS c;
 
+CREATE TABLE IF NOT EXISTS `cordon`.city_daily (metric LowCardinality(String), region FixedString(12) COMMENT 'the city: the region cut to 4 digits, zero-padded',
+      dim LowCardinality(String), day Date, value Float64, events Int64 COMMENT 'contributions summed into this row, net of retractions') ENGINE = SummingMergeTree ORDER BY (metric, region, dim, day) SETTINGS non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.city_daily_mv TO `cordon`.city_daily AS SELECT c.metric AS metric, toFixedString(concat(substring(region, 1, 4), '00000000'), 12) AS region, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events ARRAY JOIN contributions AS c;
+
+CREATE TABLE IF NOT EXISTS `cordon`.province_daily (metric LowCardinality(String), region FixedString(12) COMMENT 'the province: the region cut to 2 digits, zero-padded',
+      dim LowCardinality(String), day Date, value Float64, events Int64 COMMENT 'contributions summed into this row, net of retractions') ENGINE = SummingMergeTree ORDER BY (metric, region, dim, day) SETTINGS non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS `cordon`.province_daily_mv TO `cordon`.province_daily AS SELECT c.metric AS metric, toFixedString(concat(substring(region, 1, 2), '0000000000'), 12) AS region, c.dim AS dim, day, c.value * sign AS value, toInt64(sign) AS events FROM `cordon`.events ARRAY JOIN contributions AS c;
+
 CREATE TABLE IF NOT EXISTS `cordon`.backfills (
       name String,
       at DateTime64(3, 'UTC')

@@ -139,13 +139,17 @@ export function migrationStatements(database: string): string[] {
  *   It sums (SummingMergeTree) instead of copying rows, so it serves reads
  *   without knownAt only, like metric_daily.
  *
- * - `town_daily`, `county_daily`: the roll-up at a coarser grain, for the
- *   office's coarse questions (a county's or a province's figures, a
- *   breakdown by town or county): metric_daily's rows without the site, the
- *   region cut to its town (9 digits + 000) or county (6 digits + 000000).
- *   metric_daily is keyed by site, so it holds about one row per 3 events
- *   (3.04M for the 10M-event bench) and a county question reads every
- *   site's rows; these grow with days × regions. The same rows as
+ * - `town_daily`, `county_daily`, `city_daily`, `province_daily`: the
+ *   roll-up at a coarser grain, for the office's coarse questions (a
+ *   county's, a city's or a province's figures, a breakdown by town, county
+ *   or city): metric_daily's rows without the site, the region cut to its
+ *   town (9 digits + 000), county (6 digits + 000000), city (4 digits) or
+ *   province (2 digits). metric_daily is keyed by site, so it holds about
+ *   one row per 3 events (3.04M for the 10M-event bench) and a county
+ *   question reads every site's rows; these grow with days × regions. A
+ *   province question on county_daily still reads every county's rows
+ *   (5.7M rows at 100M province events); province_daily holds one region,
+ *   so it reads days × metrics × dimensions rows. The same rows as
  *   metric_daily's view, times `sign`, so a void or a revision's retraction
  *   takes back from them exactly what it takes from metric_daily. The
  *   query API reads them when the question allows (query-api
@@ -177,7 +181,7 @@ export interface EventIndex {
   fill?: string;
 }
 
-/** A roll-up of metric_daily's rows without the site, the region cut to its first `digits` digits (a town: 9, a county: 6). */
+/** A roll-up of metric_daily's rows without the site, the region cut to its first `digits` digits (a town: 9, a county: 6, a city: 4, a province: 2). */
 function coarseRollup(table: string, digits: number, level: string): EventIndex {
   const cut = (column: string) => `toFixedString(concat(substring(${column}, 1, ${digits}), '${'0'.repeat(12 - digits)}'), 12)`;
   return {
@@ -231,6 +235,13 @@ export const eventIndexes: readonly EventIndex[] = [
   },
   coarseRollup('town_daily', 9, 'town'),
   coarseRollup('county_daily', 6, 'county'),
+  // Appended (issue 13): at 100M events a province's questions read every
+  // county's rows of county_daily (5.7M rows, growing 3× from 10M); these
+  // hold the same sums per city and per province, days × metrics ×
+  // dimensions rows for each. On an existing data folder migrate() creates
+  // and fills them once, like the two above.
+  coarseRollup('city_daily', 4, 'city'),
+  coarseRollup('province_daily', 2, 'province'),
 ];
 
 /** The tables derived from `events` (views first), dropped with it when ClickHouse is rebuilt from the log. */

@@ -1,13 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClickHouse, eventIndexes, indexSelect, migrate, migrationStatements, type ClickHouse } from '../src/index.ts';
+import {
+  connectClickHouse,
+  eventIndexes,
+  indexSelect,
+  migrate,
+  migrationStatements,
+  rowsByPartition,
+  type ClickHouse,
+} from '../src/index.ts';
 import { testDataDir } from '../src/testing.ts';
 
 /**
- * The event indexes (event_days, quarantine_events, site_events, place_daily) on a data
- * folder made before them: migrate fills them from the rows already in
- * `events`, once; their views take every row inserted after; a fill cut
- * short is made again whole on the next start.
+ * The event indexes (event_days, quarantine_events, site_events, place_daily,
+ * the coarse roll-ups) on a data folder made before them: migrate fills them
+ * from the rows already in `events`, once; their views take every row
+ * inserted after; a fill cut short is made again whole on the next start.
+ * And city_daily / province_daily on a folder that already had the other
+ * indexes: created and filled on its next start, the others left as they are.
  */
 let ch: ClickHouse;
 const db = `t_${randomBytes(6).toString('hex')}`;
@@ -36,9 +46,9 @@ function row(
 /** Named, so columns appended by later migrations (scope) take their defaults. */
 const rowColumns =
   'id, sign, type, occurred_at, day, region, site, source, received_at, void_id, data, contributions.metric, contributions.dim, contributions.value, log_partition, log_offset';
-async function insert(rows: string[]): Promise<void> {
+async function insert(rows: string[], into = db): Promise<void> {
   await ch.client.command({
-    query: `INSERT INTO ${db}.events (${rowColumns}) VALUES ${rows.join(',\n')}`,
+    query: `INSERT INTO ${into}.events (${rowColumns}) VALUES ${rows.join(',\n')}`,
     clickhouse_settings: { insert_deduplicate: 0 },
   });
 }
@@ -96,9 +106,27 @@ afterAll(async () => {
 });
 
 /** The rows (a roll-up: the keys) each index holds once filled from `earlier`; compareWithEvents checks each against `events`. */
-const filledFromEarlier = { event_days: 6, quarantine_events: 2, site_events: 1, place_daily: 5, town_daily: 5, county_daily: 5 };
+const filledFromEarlier = {
+  event_days: 6,
+  quarantine_events: 2,
+  site_events: 1,
+  place_daily: 5,
+  town_daily: 5,
+  county_daily: 5,
+  city_daily: 5,
+  province_daily: 5,
+};
 /** The same after the three later rows (a quarantine end, a closure, a fever case). */
-const withLater = { event_days: 9, quarantine_events: 3, site_events: 2, place_daily: 9, town_daily: 9, county_daily: 9 };
+const withLater = {
+  event_days: 9,
+  quarantine_events: 3,
+  site_events: 2,
+  place_daily: 9,
+  town_daily: 9,
+  county_daily: 9,
+  city_daily: 9,
+  province_daily: 9,
+};
 
 describe('event indexes on a data folder from before them', () => {
   it('are filled on the first start from the rows events already holds, retractions and voids included', async () => {
@@ -140,7 +168,7 @@ describe('event indexes on a data folder from before them', () => {
 });
 
 describe('the coarse roll-ups', () => {
-  it('sum the sites of a town, and the towns of a county, keeping what a void took back out', async () => {
+  it('sum the sites of a town, the towns of a county, the counties of a city and the cities of the province, keeping what a void took back out', async () => {
     const screening = (n: number, region: string, site: string) =>
       row(n, 1, 'screening', '2020-02-15', site, { vehicles: 1, people: 1 }, ['people_screened'], region);
     await insert([
@@ -149,6 +177,9 @@ describe('the coarse roll-ups', () => {
       screening(22, '410184001000', ''),
       screening(23, '410184002001', 'cp-4'),
       screening(24, '410184000000', 'cp-5'),
+      // 中原区 of the same city (郑州市 4101), and 洛阳市 (4103): the city and province roll-ups part them.
+      screening(26, '410102001001', 'cp-6'),
+      screening(27, '410302001000', ''),
       row(25, 1, 'void', '2020-02-15', 'cp-3', { target: uuid(21), reason: 'x' }, []),
       row(21, -1, 'screening', '2020-02-15', 'cp-3', { vehicles: 1, people: 1 }, ['people_screened'], '410184001003'),
     ]);
@@ -161,18 +192,126 @@ describe('the coarse roll-ups', () => {
         })
       ).json();
     expect(await read('town_daily')).toEqual([
+      { region: '410102001000', value: 1, events: 1 },
       { region: '410184000000', value: 1, events: 1 },
       { region: '410184001000', value: 2, events: 2 },
       { region: '410184002000', value: 1, events: 1 },
+      { region: '410302001000', value: 1, events: 1 },
     ]);
-    expect(await read('county_daily')).toEqual([{ region: '410184000000', value: 4, events: 4 }]);
+    expect(await read('county_daily')).toEqual([
+      { region: '410102000000', value: 1, events: 1 },
+      { region: '410184000000', value: 4, events: 4 },
+      { region: '410302000000', value: 1, events: 1 },
+    ]);
+    expect(await read('city_daily')).toEqual([
+      { region: '410100000000', value: 5, events: 5 },
+      { region: '410300000000', value: 1, events: 1 },
+    ]);
+    expect(await read('province_daily')).toEqual([{ region: '410000000000', value: 6, events: 6 }]);
     expect(await compareWithEvents()).toEqual({
-      event_days: 16,
+      event_days: 18,
       quarantine_events: 3,
       site_events: 2,
-      place_daily: 13,
-      town_daily: 12,
-      county_daily: 10,
+      place_daily: 15,
+      town_daily: 14,
+      county_daily: 12,
+      city_daily: 11,
+      province_daily: 10,
     });
+  });
+});
+
+describe('city_daily and province_daily on a data folder that had the other indexes (issue 13)', () => {
+  const old = `t_${randomBytes(6).toString('hex')}`;
+  const added = ['city_daily', 'province_daily'];
+  const sumsOf = async (table: string) =>
+    (
+      await ch.client.query({
+        query: `SELECT toString(region) AS region, metric, sum(value) AS value, sum(events) AS events FROM ${old}.${table}
+                GROUP BY region, metric HAVING events != 0 ORDER BY region, metric`,
+        format: 'JSONEachRow',
+      })
+    ).json();
+  const tablesOf = async () =>
+    (
+      await ch.client.query({
+        query: `SELECT name FROM system.tables WHERE database = {db:String} AND name LIKE '%_daily' ORDER BY name`,
+        query_params: { db: old },
+        format: 'JSONEachRow',
+      })
+    ).json<{ name: string }>();
+  const fills = async () =>
+    (
+      await ch.client.query({ query: `SELECT name, count() AS n FROM ${old}.backfills GROUP BY name ORDER BY name`, format: 'JSONEachRow' })
+    ).json<{ name: string; n: number }>();
+
+  it('creates them on the next start and fills them from the rows already counted, voids netted out', async () => {
+    // The schema as it was: every statement but the new tables' and their views', every index filled and recorded.
+    await ch.client.command({ query: `CREATE DATABASE ${old}` });
+    for (const query of migrationStatements(old).filter((s) => !added.some((t) => s.includes(`.${t} `) || s.includes(`.${t}_mv `))))
+      await ch.client.command({ query });
+    const recorded = [...eventIndexes.map((i) => i.table).filter((t) => !added.includes(t)), `events.${rowsByPartition}`];
+    for (const name of recorded) await ch.client.command({ query: `INSERT INTO ${old}.backfills VALUES ('${name}', now64(3))` });
+    const screening = (n: number, region: string, site: string) =>
+      row(n, 1, 'screening', '2020-02-15', site, { vehicles: 1, people: 1 }, ['vehicles_screened', 'people_screened'], region);
+    await insert(
+      [
+        screening(30, '410184001002', 'cp-2'),
+        screening(31, '410184001003', 'cp-3'),
+        screening(32, '410102001001', 'cp-6'),
+        screening(33, '410302001000', ''),
+        row(34, 1, 'void', '2020-02-15', 'cp-3', { target: uuid(31), reason: 'x' }, []),
+        row(
+          31,
+          -1,
+          'screening',
+          '2020-02-15',
+          'cp-3',
+          { vehicles: 1, people: 1 },
+          ['vehicles_screened', 'people_screened'],
+          '410184001003',
+        ),
+      ],
+      old,
+    );
+    expect((await tablesOf()).map((t) => t.name)).toEqual(['county_daily', 'metric_daily', 'place_daily', 'town_daily']);
+
+    const started = { ...ch, database: old };
+    await migrate(started);
+    expect((await tablesOf()).map((t) => t.name)).toEqual([
+      'city_daily',
+      'county_daily',
+      'metric_daily',
+      'place_daily',
+      'province_daily',
+      'town_daily',
+    ]);
+    expect(await sumsOf('city_daily')).toEqual([
+      { region: '410100000000', metric: 'people_screened', value: 2, events: 2 },
+      { region: '410100000000', metric: 'vehicles_screened', value: 2, events: 2 },
+      { region: '410300000000', metric: 'people_screened', value: 1, events: 1 },
+      { region: '410300000000', metric: 'vehicles_screened', value: 1, events: 1 },
+    ]);
+    expect(await sumsOf('province_daily')).toEqual([
+      { region: '410000000000', metric: 'people_screened', value: 3, events: 3 },
+      { region: '410000000000', metric: 'vehicles_screened', value: 3, events: 3 },
+    ]);
+    // The new ones filled once, the others not again.
+    expect(await fills()).toEqual([...recorded, ...added].sort().map((name) => ({ name, n: 1 })));
+
+    // Later starts leave them alone, and their views take what comes after.
+    await migrate(started);
+    await insert([screening(35, '410302001000', '')], old);
+    expect(await fills()).toEqual([...recorded, ...added].sort().map((name) => ({ name, n: 1 })));
+    expect(await sumsOf('province_daily')).toEqual([
+      { region: '410000000000', metric: 'people_screened', value: 4, events: 4 },
+      { region: '410000000000', metric: 'vehicles_screened', value: 4, events: 4 },
+    ]);
+    expect(await sumsOf('city_daily')).toEqual([
+      { region: '410100000000', metric: 'people_screened', value: 2, events: 2 },
+      { region: '410100000000', metric: 'vehicles_screened', value: 2, events: 2 },
+      { region: '410300000000', metric: 'people_screened', value: 2, events: 2 },
+      { region: '410300000000', metric: 'vehicles_screened', value: 2, events: 2 },
+    ]);
   });
 });

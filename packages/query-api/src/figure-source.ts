@@ -7,7 +7,8 @@ import { toClickHouseTime, type ClickHouse } from '@cordon/clickhouse';
  *
  * - `rollup`: the daily roll-ups (what is known now): `metric_daily`, or for
  *   a question that needs no site and no region finer than a town, one of
- *   the coarser `town_daily` / `county_daily` ({@link rollupTableFor}).
+ *   the coarser `town_daily` / `county_daily` / `city_daily` /
+ *   `province_daily` ({@link rollupTableFor}).
  *   Used whenever the question allows it: they are small and already net of
  *   voids.
  * - `raw`: the raw `events` table with its contributions unnested and
@@ -52,8 +53,8 @@ const sources: Record<FigureSource['kind'], SourceSql> = {
 
 /**
  * What a read needs of the roll-up: the region digits it filters and groups
- * by (a county's subtree: 6, a breakdown by town: 9, a village: 12), and
- * whether it reads sites.
+ * by (a province's subtree: 2, a city's: 4, a county's or a breakdown by
+ * county: 6, by town: 9, a village: 12), and whether it reads sites.
  */
 export interface Grain {
   regionDigits: number;
@@ -62,13 +63,21 @@ export interface Grain {
 
 /**
  * The roll-ups, coarsest first (packages/clickhouse migrations.ts): the same
- * sums at three grains. `county_daily` and `town_daily` keep the region cut
- * to its county or town and no site; `metric_daily` keeps both. Each holds
- * every contribution once, net of retractions, so any of them that holds the
- * question's grain gives the same figures; the coarser, the fewer rows read
- * (for a county on the 10M-event bench data, about 1/30 of metric_daily's).
+ * sums at five grains. `province_daily`, `city_daily`, `county_daily` and
+ * `town_daily` keep the region cut to its province, city, county or town
+ * and no site; `metric_daily` keeps both. Each holds every contribution
+ * once, net of retractions, so any of them that holds the question's grain
+ * gives the same figures; the coarser, the fewer rows read (for a county on
+ * the 10M-event bench data, about 1/30 of metric_daily's; for a province at
+ * 100M events, province_daily holds 1/181 of county_daily's rows of it).
+ * A prefix is exact on any table cut to at least its digits: a region cut
+ * to 4 digits still starts with its 2- and 4-digit prefixes. Custom regions
+ * have codes of the same syntax (parseRegionCode), so they are planned by
+ * their digits like any other.
  */
 const rollupTables: readonly { table: string; regionDigits: number; sites: boolean }[] = [
+  { table: 'province_daily', regionDigits: 2, sites: false },
+  { table: 'city_daily', regionDigits: 4, sites: false },
   { table: 'county_daily', regionDigits: 6, sites: false },
   { table: 'town_daily', regionDigits: 9, sites: false },
   { table: 'metric_daily', regionDigits: 12, sites: true },
