@@ -476,7 +476,10 @@ export async function verifySample(ch: ClickHouse, size: number, timeZone: strin
   return { rows: sample.length, byType, mismatches, retractions: retractions.length, retractionMismatches };
 }
 
-/** Counts and the roll-up checked against the raw table, metric by metric. */
+/** The roll-up tables the query API reads (packages/query-api figure-source.ts), finest first. */
+export const rollupTables = ['metric_daily', 'town_daily', 'county_daily', 'city_daily', 'province_daily'] as const;
+
+/** Counts and every roll-up checked against the raw table, metric by metric. */
 export async function verifyTotals(
   ch: ClickHouse,
 ): Promise<{ plus: number; minus: number; voids: number; voidsTable: number; metrics: number; rollupMismatches: string[] }> {
@@ -494,16 +497,19 @@ export async function verifyTotals(
         { total: Number(r.total), n: Number(r.n) },
       ]),
     );
-  const rollup = await sums(`SELECT metric, sum(value) AS total, sum(events) AS n FROM ${db}.metric_daily GROUP BY metric`);
   const raw = await sums(
     `SELECT c.metric AS metric, sum(c.value * sign) AS total, sum(sign) AS n FROM ${db}.events ARRAY JOIN contributions AS c GROUP BY metric`,
   );
   const rollupMismatches: string[] = [];
-  for (const metric of new Set([...rollup.keys(), ...raw.keys()])) {
-    const a = rollup.get(metric);
-    const b = raw.get(metric);
-    if (!a || !b || Math.abs(a.total - b.total) > 1e-6 * Math.max(1, Math.abs(b.total)) || a.n !== b.n) {
-      rollupMismatches.push(`${metric}: roll-up ${JSON.stringify(a)}, raw ${JSON.stringify(b)}`);
+  // Every roll-up the API reads, each against the raw table.
+  for (const table of rollupTables) {
+    const rollup = await sums(`SELECT metric, sumKahan(value) AS total, sum(events) AS n FROM ${db}.${table} GROUP BY metric`);
+    for (const metric of new Set([...rollup.keys(), ...raw.keys()])) {
+      const a = rollup.get(metric);
+      const b = raw.get(metric);
+      if (!a || !b || Math.abs(a.total - b.total) > 1e-6 * Math.max(1, Math.abs(b.total)) || a.n !== b.n) {
+        rollupMismatches.push(`${table} ${metric}: roll-up ${JSON.stringify(a)}, raw ${JSON.stringify(b)}`);
+      }
     }
   }
   return {

@@ -7,6 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gib } from './peak-rss.ts';
+import { rollupTables } from './query-data.ts';
 
 interface Quantiles {
   p50: number;
@@ -98,7 +99,7 @@ export function growthTable(results: readonly QueryRunResult[]): string[] {
     ...results.map((r) => gib(r.peakRss.wholeKiB)),
     factor(from?.peakRss.wholeKiB ?? undefined, to?.peakRss.wholeKiB ?? undefined),
   ]);
-  for (const table of ['events', 'metric_daily', 'town_daily', 'county_daily'])
+  for (const table of ['events', ...rollupTables])
     body.push([
       `rows in ${table}`,
       '',

@@ -37,7 +37,9 @@ const sourceSql = {
  */
 function rollupTable(regionDigits: number, bySite: boolean): string {
   if (bySite || regionDigits > 9) return 'metric_daily';
-  return regionDigits > 6 ? 'town_daily' : 'county_daily';
+  if (regionDigits > 6) return 'town_daily';
+  if (regionDigits > 4) return 'county_daily';
+  return regionDigits > 2 ? 'city_daily' : 'province_daily';
 }
 
 const bucketSql = (grouping: Grouping, kind: SourceKind) =>

@@ -11,8 +11,9 @@
  *  - the API over real HTTP (p50/p99) next to the same SQL the API issues,
  *    run directly on the same ClickHouse client (goal: API p50 within
  *    1.15× the direct SQL + 2 ms);
- *  - that SQL on the roll-ups (`county_daily`, `town_daily` or
- *    `metric_daily`, the one the API picks for the question) next to the
+ *  - that SQL on the roll-ups (`province_daily`, `city_daily`,
+ *    `county_daily`, `town_daily` or `metric_daily`, the one the API picks
+ *    for the question) next to the
  *    same SQL on the raw `events` table with its contributions unnested
  *    (goal: roll-up ≥ 20× faster);
  *  - the event loop's longest delay while the API answers (goal < 50 ms);
@@ -40,6 +41,7 @@ import {
   loadEvents,
   planLoad,
   provincePlaces,
+  rollupTables,
   type LoadPlan,
   verifySample,
   verifyTotals,
@@ -143,8 +145,8 @@ function comparable(results: Row[][]): string {
 
 async function tableStats(ch: ClickHouse) {
   const result = await ch.client.query({
-    query: `SELECT table, sum(rows) AS rows, count() AS parts, sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = {db:String} AND active AND table IN ('events', 'metric_daily', 'town_daily', 'county_daily') GROUP BY table ORDER BY table`,
-    query_params: { db: ch.database },
+    query: `SELECT table, sum(rows) AS rows, count() AS parts, sum(bytes_on_disk) AS bytes FROM system.parts WHERE database = {db:String} AND active AND table IN {tables:Array(String)} GROUP BY table ORDER BY table`,
+    query_params: { db: ch.database, tables: ['events', ...rollupTables] },
     format: 'JSONEachRow',
   });
   return result.json<{ table: string; rows: string; parts: string; bytes: string }>();
@@ -247,7 +249,7 @@ async function main() {
   const tables = await tableStats(ch);
   for (const t of tables)
     out(
-      `  ${t.table.padEnd(13)} ${fmt(Number(t.rows)).padStart(11)} rows, ${t.parts} parts, ${(Number(t.bytes) / 2 ** 20).toFixed(0)} MiB`,
+      `  ${t.table.padEnd(14)} ${fmt(Number(t.rows)).padStart(11)} rows, ${t.parts} parts, ${(Number(t.bytes) / 2 ** 20).toFixed(0)} MiB`,
     );
 
   // --- Checks ---------------------------------------------------------------
@@ -256,7 +258,7 @@ async function main() {
     `check counts: ${fmt(totals.plus)} sign +1 rows (${fmt(totals.voids)} voids), ${fmt(totals.minus)} sign -1 retractions, ${fmt(totals.voidsTable)} in voids; expected ${fmt(plan.events)} / ${fmt(plan.voids)}: ${totals.plus === plan.events && totals.minus === plan.voids && totals.voidsTable === plan.voids ? 'ok' : 'MISMATCH'}`,
   );
   out(
-    `check roll-up = raw, per metric (value and event count): ${totals.rollupMismatches.length === 0 ? `ok, ${totals.metrics} metrics` : `${totals.rollupMismatches.length} MISMATCHES`}`,
+    `check roll-ups (${rollupTables.join(', ')}) = raw, per metric (value and event count): ${totals.rollupMismatches.length === 0 ? `ok, ${totals.metrics} metrics` : `${totals.rollupMismatches.length} MISMATCHES`}`,
   );
   for (const m of totals.rollupMismatches.slice(0, 10)) out(`    ${m}`);
   const shape = await verifySample(ch, 1000, 'Asia/Shanghai');
