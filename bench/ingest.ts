@@ -181,7 +181,7 @@ async function main() {
       `HTTP → embedded log                 ${fmt(embedded.eventsPerSec).padStart(9)} events/s   ${ratio(embedded.eventsPerSec, bareEventsPerSec)} bare node:http (goal ≥ 0.5×), ${ratio(embedded.eventsPerSec, reference.recordsPerSec)} ProducerPerformance`,
     );
     out(`raw chDB insert of the consumer's rows into the same tables (rows/s):`);
-    for (const f of raw) out(`    ${f.format.padEnd(20)} ${String(f.blockRows).padStart(6)}-row blocks ${fmt(f.rowsPerSec).padStart(9)}`);
+    for (const f of raw) out(`    ${f.format.padEnd(30)} ${String(f.blockRows).padStart(6)}-row blocks ${fmt(f.rowsPerSec).padStart(9)}`);
     out(`  best: ${best.format}, ${best.blockRows}-row blocks: ${fmt(best.rowsPerSec)} rows/s (the ceiling)`);
     out(
       `consumer Kafka → ClickHouse         ${fmt(kafka.consumerRowsPerSec).padStart(9)} rows/s     ${ratio(kafka.consumerRowsPerSec, best.rowsPerSec)} the best raw insert (goal ≥ 0.8×)`,

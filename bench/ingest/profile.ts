@@ -134,8 +134,9 @@ export const ingestStages: StageRule[] = [
 export const consumerStages: StageRule[] = [
   { stage: 'decode (JSON + envelope schema)', url: /\/packages\/ingest\/src\/log\/envelope|\/packages\/schemas\// },
   { stage: 'row build', url: own('ingest/src/consumer/rows') },
+  { stage: 'TabSeparated lines', url: own('ingest/src/consumer/tsv') },
   { stage: 'plan (look-ups, voids)', url: /\/packages\/ingest\/src\/(consumer\/(plan|stored-voids|void-scope)|stored-ids)/ },
-  { stage: 'ClickHouse insert (client, serialize)', url: /\/packages\/ingest\/src\/consumer\/write|\/node_modules\/(@clickhouse|chdb)\// },
+  { stage: 'ClickHouse insert (client)', url: /\/packages\/ingest\/src\/consumer\/write|\/node_modules\/(@clickhouse|chdb)\// },
   { stage: 'progress record', url: own('ingest/src/consumer/heal') },
   { stage: 'Kafka fetch + commit (kafkajs)', url: /\/packages\/ingest\/src\/log\/kafka\/|\/node_modules\/kafkajs\// },
   { stage: 'log read + commit (embedded)', url: own('ingest/src/log/embedded/') },

@@ -1,4 +1,5 @@
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { chdbTextInsert, serverTextInsert, type TextInsert } from './raw-insert.ts';
 
 /**
  * One ClickHouse client for both modes: a ClickHouse server over HTTP
@@ -11,6 +12,12 @@ export interface ClickHouse {
   kind: 'chdb' | 'server';
   /** The cluster whose DDL `migrate()` runs (`ON CLUSTER`, replicated tables); null: one node. */
   cluster: string | null;
+  /**
+   * Inserts a body already in a line format (raw-insert.ts): on chDB its
+   * zero-copy raw insert, on a server the client's insert. Errors are
+   * `ClickHouseError`s with the engine's numeric code either way.
+   */
+  insertText(params: TextInsert): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,19 +73,18 @@ export async function connectClickHouse(options: ConnectOptions): Promise<ClickH
     });
     const onCluster = cluster ? ` ON CLUSTER ${quoteIdentifier(cluster)}` : '';
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}${onCluster}` });
-    return { client, database, kind: 'server', cluster, close: () => client.close() };
+    return { client, database, kind: 'server', cluster, insertText: serverTextInsert(client), close: () => client.close() };
   }
   if (options.cluster) throw new Error('a ClickHouse cluster needs a server url: chDB is one node');
   if (!options.dataDir) throw new Error('connectClickHouse needs a url or a dataDir');
   // Loaded lazily: the native engine is large and a server deployment never needs it.
   const { createChdbConnection } = await import('chdb/connection');
   // `connection` is the hook chDB plugs into; the published types do not list it yet.
-  const client = createClient({ connection: createChdbConnection({ path: options.dataDir }) } as unknown as Parameters<
-    typeof createClient
-  >[0]);
+  const connection = createChdbConnection({ path: options.dataDir });
+  const client = createClient({ connection } as unknown as Parameters<typeof createClient>[0]);
   const database = options.database ?? 'cordon';
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}` });
-  return { client, database, kind: 'chdb', cluster: null, close: () => client.close() };
+  return { client, database, kind: 'chdb', cluster: null, insertText: chdbTextInsert(connection), close: () => client.close() };
 }
 
 /**

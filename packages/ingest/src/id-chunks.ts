@@ -1,7 +1,7 @@
 /**
  * Ids asked of ClickHouse in pieces. Query parameters travel in the URL of
  * a ClickHouse server's HTTP interface (http_max_uri_size, 1 MiB by
- * default), and a consumer batch may hold 20,000 ids (about 860 KB encoded):
+ * default), and a consumer block may hold 25,000 ids (about 1 MB encoded):
  * 5,000 a query keeps every look-up far below it.
  */
 export const IDS_PER_QUERY = 5_000;

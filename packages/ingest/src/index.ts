@@ -31,3 +31,4 @@ export { openAdminLog, type AdminLog, type OpenAdminLogOptions } from './log/adm
 // The benches write rows straight into ClickHouse, as the consumer would.
 export { eventRow, eventRowColumns, retractionRow, type EventRow } from './consumer/rows.ts';
 export { insertSettings, writeRows } from './consumer/write.ts';
+export { tsvLine } from './consumer/tsv.ts';

@@ -35,4 +35,29 @@ describe('ClickHouse insert errors (issue 7: a refused row was retried forever)'
     expect(describeError(missing)).toMatch(/^ClickHouse error 60 UNKNOWN_TABLE: /);
     expect(isRowCaused(new Error('socket hang up'))).toBe(false);
   });
+
+  it("reads the same codes from chDB's raw insert, which the consumer writes through (insertText)", async () => {
+    const ch = await openTestClickHouse();
+    const table = `${ch.database}.r`;
+    await ch.client.command({ query: `CREATE TABLE ${table} (n UInt8, s String) ENGINE = MergeTree ORDER BY tuple()` });
+    await ch.client.command({ query: `ALTER TABLE ${table} ADD CONSTRAINT c CHECK s != 'poison'` });
+    const failure = (body: string, into = table) =>
+      ch.insertText({ table: into, columns: ['n', 's'], format: 'TabSeparated', body: Buffer.from(body), settings: {} }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+
+    const constraint = await failure('1\tfine\n2\tpoison\n');
+    expect(isRowCaused(constraint)).toBe(true);
+    expect(describeError(constraint)).toMatch(/^ClickHouse error 469 VIOLATED_CONSTRAINT: Constraint `c` for table/);
+    const unparsable = await failure('1\tfine\nxx\tbad\n');
+    expect(isRowCaused(unparsable)).toBe(true);
+    expect(describeError(unparsable)).toMatch(/^ClickHouse error 27 CANNOT_PARSE_INPUT_ASSERTION_FAILED: Cannot parse input/);
+    const missing = await failure('1\tfine\n', `${ch.database}.nope`);
+    expect(isRowCaused(missing)).toBe(false);
+    expect(describeError(missing)).toMatch(/^ClickHouse error 60 UNKNOWN_TABLE: /);
+    // Nothing of a refused body went in.
+    const count = await ch.client.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' });
+    expect(await count.json()).toEqual([{ n: 0 }]);
+  });
 });

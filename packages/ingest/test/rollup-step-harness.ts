@@ -11,7 +11,7 @@ import type { LogBatch } from '../src/log/event-log.ts';
  * counting up across the file, a void keyed by its target, `scope` the
  * sending key's region (absent: unscoped, or an envelope from before scopes).
  */
-export function useRollupStep() {
+export function useRollupStep(options: { blockRecords?: number } = {}) {
   let ch: ClickHouse | undefined;
   let step: ReturnType<typeof createRollupStep> | undefined;
   let offset = 0n;
@@ -20,7 +20,7 @@ export function useRollupStep() {
   beforeEach(async () => {
     ch = await openTestClickHouse();
     clients.push(ch);
-    step = createRollupStep({ clickhouse: ch, timeZone: 'Asia/Shanghai' });
+    step = createRollupStep({ clickhouse: ch, timeZone: 'Asia/Shanghai', ...options });
   });
   afterAll(async () => {
     // The databases of a file share its one chDB data folder: closing the first client is enough.

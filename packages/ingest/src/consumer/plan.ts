@@ -7,14 +7,47 @@ import { storedVoidsFor, type StoredVoid } from './stored-voids.ts';
 import { storedIds } from '../stored-ids.ts';
 import { inIdChunks } from '../id-chunks.ts';
 import { recordOfStoredVoid, refusalReason, voidAppliesTo } from './void-scope.ts';
+import { tsvLine } from './tsv.ts';
 
 export interface DecodedRecord {
   record: LogRecord;
   envelope: LogEnvelope;
 }
 
+/**
+ * A block of decoded records with each first occurrence's row and its
+ * TabSeparated line already built: pure work, done before the plan (and,
+ * for the next block, while this one is inserted: rollup-step.ts).
+ */
+export interface PreparedBlock {
+  /** Records in the block, repeats included. */
+  records: number;
+  /** The first record of each event id, in log order. */
+  firsts: Map<string, DecodedRecord>;
+  candidates: { item: DecodedRecord; row: EventRow; line: string }[];
+}
+
+/** Builds the rows of a block's first occurrences (repeats within the block are duplicates). */
+export function prepareBlock(decoded: readonly DecodedRecord[], dayOf: (instant: string) => string): PreparedBlock {
+  const firsts = new Map<string, DecodedRecord>();
+  for (const item of decoded) if (!firsts.has(item.envelope.event.id)) firsts.set(item.envelope.event.id, item);
+  const candidates = [...firsts.values()].map((item) => {
+    const row = eventRow(item.envelope.event, {
+      receivedAt: item.envelope.receivedAt,
+      scope: item.envelope.scope,
+      partition: item.record.partition,
+      offset: item.record.offset,
+      dayOf,
+    });
+    return { item, row, line: tsvLine(row) };
+  });
+  return { records: decoded.length, firsts, candidates };
+}
+
 export interface BatchPlan {
   rows: EventRow[];
+  /** `rows` as TabSeparated lines, in the same order (what writeRows sends). */
+  lines: string[];
   /** Events counted for the first time by this batch. */
   fresh: number;
   /** Events already counted (redeliveries, client retries) or repeated within the batch. */
@@ -44,27 +77,12 @@ export interface BatchPlan {
  * after the insert, before the dead letter was written) is dead-lettered
  * again, so it may be written twice but never lost.
  */
-export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse, dayOf: (instant: string) => string): Promise<BatchPlan> {
-  const firsts = new Map<string, DecodedRecord>();
-  for (const item of batch) if (!firsts.has(item.envelope.event.id)) firsts.set(item.envelope.event.id, item);
-
-  // Rows are built while a ClickHouse server answers which ids it already
-  // counted (chDB answers on this thread, so there it is merely harmless).
-  const counting = storedIds(ch, [...firsts.keys()], 1);
-  const candidates = [...firsts.values()].map((item) => ({
-    item,
-    row: eventRow(item.envelope.event, {
-      receivedAt: item.envelope.receivedAt,
-      scope: item.envelope.scope,
-      partition: item.record.partition,
-      offset: item.record.offset,
-      dayOf,
-    }),
-  }));
-  const counted = await counting;
+export async function planBatch(block: PreparedBlock, ch: ClickHouse): Promise<BatchPlan> {
+  const { firsts, candidates } = block;
+  const counted = await storedIds(ch, [...firsts.keys()], 1);
   const kept = candidates.filter(({ item }) => !counted.has(item.envelope.event.id));
-  const fresh = kept.map(({ item }) => item);
   const rows = kept.map(({ row }) => row);
+  const lines = kept.map(({ line }) => line);
   const rowById = new Map(rows.map((row) => [row.id, row]));
 
   // Every (target, void) pair this batch makes decidable, each void once.
@@ -79,8 +97,8 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
     .map(({ envelope }) => envelope.event.id);
   const inBatch = new Set(batchVoids.map((v) => v.voidId));
   const pairs = [...batchVoids, ...(await storedVoidsFor(ch, batchTargets)).filter((v) => !inBatch.has(v.voidId))];
-  const summary = { fresh: fresh.length, duplicates: batch.length - fresh.length };
-  if (pairs.length === 0) return { rows, ...summary, retractions: 0, refusedVoids: [] };
+  const summary = { fresh: kept.length, duplicates: block.records - kept.length };
+  if (pairs.length === 0) return { rows, lines, ...summary, retractions: 0, refusedVoids: [] };
 
   const targetIds = [...new Set(pairs.map((p) => p.target))];
   const retracted = await storedIds(ch, targetIds, -1);
@@ -100,11 +118,13 @@ export async function planBatch(batch: readonly DecodedRecord[], ch: ClickHouse,
     }
     if (retracted.has(pair.target)) continue;
     const takesEffectAt = laterOf(pair.voidReceivedAt, fromClickHouseTime(target.received_at));
-    rows.push(retractionRow(target, pair.voidId, takesEffectAt));
+    const retraction = retractionRow(target, pair.voidId, takesEffectAt);
+    rows.push(retraction);
+    lines.push(tsvLine(retraction));
     retracted.add(pair.target);
     retractions++;
   }
-  return { rows, ...summary, retractions, refusedVoids: await refusedVoidRecords(ch, refused, firsts) };
+  return { rows, lines, ...summary, retractions, refusedVoids: await refusedVoidRecords(ch, refused, firsts) };
 }
 
 /** The log records of refused voids: the batch's own, or made again from the stored row of a void counted earlier. */

@@ -1,8 +1,8 @@
 import type { ClickHouse } from '@cordon/clickhouse';
 import type { ConsumerHealth } from '@cordon/schemas';
-import { DEFAULT_MAX_BATCH_RECORDS, type EventLog, type LogBatch, type LogConsumer, type LogRecord } from '../log/event-log.ts';
-import { createRollupStep, type RollupStepResult } from './rollup-step.ts';
-import { describeError, isRowCaused } from './insert-errors.ts';
+import { DEFAULT_MAX_BATCH_RECORDS, type EventLog, type LogBatch, type LogConsumer } from '../log/event-log.ts';
+import { createRollupStep } from './rollup-step.ts';
+import { describeError } from './insert-errors.ts';
 import { createHealthTracker } from './health.ts';
 import { rebuildRollups, verifyRollups } from './rollups.ts';
 import { createProgressRecorder, healFromLog } from './heal.ts';
@@ -62,11 +62,9 @@ export const defaultGroupId = 'cordon-rollup';
  * voids; a void outside its key's scope goes to the dead-letter log too),
  * insert, and only then let the log commit the offsets.
  *
- * When ClickHouse refuses the insert because of the rows (a parse error, a
- * type mismatch, a constraint), the batch is bisected: each half is planned
- * and inserted on its own, down to the single records at fault, which go to
- * the dead-letter log with the engine's error; the rest is counted once (a
- * half that went in is found by the next plan, as in any replay) and the
+ * When ClickHouse refuses the insert because of the rows, the step bisects
+ * it down to the records at fault (rollup-step.ts), which go to the
+ * dead-letter log with the engine's error; the rest is counted once and the
  * offsets move on. Any other failure rejects the batch and the log delivers
  * it again after its backoff: the plan is recomputed from ClickHouse, so a
  * replay writes nothing twice.
@@ -79,7 +77,7 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
   // counted is healed by replaying the log (heal.ts).
   await healFromLog({ clickhouse, log, groupId, logger });
   const recordProgress = createProgressRecorder(clickhouse, groupId);
-  const step = createRollupStep({ clickhouse, timeZone: options.timeZone });
+  const step = createRollupStep({ clickhouse, timeZone: options.timeZone, logger });
   const stats: RollupConsumerStats = {
     batches: 0,
     firstBatchAt: null,
@@ -98,32 +96,6 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
     await rebuildRollups(clickhouse);
   }
 
-  /** Runs the step, bisecting on a row-caused refusal; the records at fault are returned as dead letters. */
-  async function countRecords(records: LogRecord[], partition: number): Promise<RollupStepResult> {
-    try {
-      return await step({ partition, records });
-    } catch (error) {
-      if (!isRowCaused(error)) throw error;
-      const reason = `ClickHouse refused the row: ${describeError(error)}`;
-      if (records.length === 1)
-        return { counted: 0, duplicates: 0, retractions: 0, undecodable: [{ record: records[0]!, reason }], refusedVoids: [] };
-      logger.warn(
-        { partition, firstOffset: String(records[0]!.offset), records: records.length, err: error },
-        'ClickHouse refused rows of a batch; bisecting it to find them',
-      );
-      const half = Math.ceil(records.length / 2);
-      const first = await countRecords(records.slice(0, half), partition);
-      const second = await countRecords(records.slice(half), partition);
-      return {
-        counted: first.counted + second.counted,
-        duplicates: first.duplicates + second.duplicates,
-        retractions: first.retractions + second.retractions,
-        undecodable: [...first.undecodable, ...second.undecodable],
-        refusedVoids: [...first.refusedVoids, ...second.refusedVoids],
-      };
-    }
-  }
-
   const consumer: LogConsumer = await log.consume({
     groupId,
     // Large batches: each costs a few ClickHouse look-ups and one insert, whatever its size.
@@ -134,7 +106,7 @@ export async function startRollupConsumer(options: RollupConsumerOptions): Promi
       writeEpoch++;
       let result;
       try {
-        result = await countRecords(batch.records, batch.partition);
+        result = await step(batch);
         // Dead letters are written before the offsets are committed: a crash
         // in between may dead-letter a record twice, never lose it.
         for (const { record, reason } of [...result.undecodable, ...result.refusedVoids]) {

@@ -26,7 +26,7 @@ export interface EventRow {
 
 /**
  * Every column of a row, once, in the order the consumer sends them
- * (JSONCompactEachRow: each row an array, the names said once per insert).
+ * (TabSeparated lines, tsv.ts: the names said once per insert).
  * A Record, so a column added to EventRow and not here fails to compile.
  */
 const columnsOfEventRow: Record<keyof EventRow, true> = {

@@ -146,9 +146,10 @@ export async function startKafkaConsumer(deps: KafkaConsumerDeps, consumeOptions
       rebalanceTimeout: 30_000,
       heartbeatInterval: heartbeatIntervalMs,
       maxWaitTimeInMs: 500,
-      // A whole default batch (20,000 records, about 6 MB) in one fetch.
-      maxBytesPerPartition: 8 * 1024 * 1024,
-      maxBytes: 32 * 1024 * 1024,
+      // A whole default batch (100,000 records, about 30 MB) in one fetch,
+      // and a response within the broker's fetch.max.bytes (55 MiB).
+      maxBytesPerPartition: 32 * 1024 * 1024,
+      maxBytes: 48 * 1024 * 1024,
       retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 3_000 },
     });
     consumer.on(consumer.events.CRASH, (event) => {
