@@ -4,4 +4,4 @@ export * from './migrate.ts';
 export * from './time.ts';
 export * from './cluster-schema.ts';
 export * from './schema-files.ts';
-export type { TextInsert } from './raw-insert.ts';
+export { serverTextInsert, type TextInsert } from './raw-insert.ts';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTestClickHouse } from '@cordon/clickhouse/testing';
-import { migrate, type ClickHouse } from '@cordon/clickhouse';
+import { migrate, serverTextInsert, type ClickHouse } from '@cordon/clickhouse';
 import { createDayOf, eventSchema, type CordonEventInput } from '@cordon/schemas';
 import { eventRow, retractionRow, type EventRow } from '../src/consumer/rows.ts';
 import { tsvLine } from '../src/consumer/tsv.ts';
@@ -91,8 +91,13 @@ describe('TabSeparated lines (the consumer insert)', () => {
 
   // Ingest refuses control characters in sites and sources; the encoder is
   // held to any string all the same, so these rows are made past the schema.
-  it('every awkward string comes back from chDB as sent, in sites, sources, data and dimensions', async () => {
-    const ch = await freshDatabase();
+  // Both ways insertText sends a body: chDB's raw insert, and the client's
+  // insert a ClickHouse server gets (here into chDB through its connection).
+  it.each([
+    ['the raw insert', (ch: ClickHouse) => ch],
+    ["the client's insert", (ch: ClickHouse) => ({ ...ch, insertText: serverTextInsert(ch.client) })],
+  ])('every awkward string comes back from chDB as sent, in sites, sources, data and dimensions (%s)', async (_, through) => {
+    const ch = through(await freshDatabase());
     const rows = awkward.flatMap((text) => [
       { ...screening(), site: `site ${text}`, source: text, data: JSON.stringify({ note: text }) },
       // A turn-back reason is a dimension: it travels inside an array, quoted.
