@@ -79,7 +79,12 @@ export interface BatchPlan {
  */
 export async function planBatch(block: PreparedBlock, ch: ClickHouse): Promise<BatchPlan> {
   const { firsts, candidates } = block;
-  const counted = await storedIds(ch, [...firsts.keys()], 1);
+  const batchTargets = [...firsts.values()]
+    .filter(({ envelope }) => envelope.event.type !== 'void')
+    .map(({ envelope }) => envelope.event.id);
+  // Neither look-up needs the other's answer: a server answers both at once,
+  // and chDB queues the second behind the first without a turn in between.
+  const [counted, storedVoids] = await Promise.all([storedIds(ch, [...firsts.keys()], 1), storedVoidsFor(ch, batchTargets)]);
   const kept = candidates.filter(({ item }) => !counted.has(item.envelope.event.id));
   const rows = kept.map(({ row }) => row);
   const lines = kept.map(({ line }) => line);
@@ -92,11 +97,8 @@ export async function planBatch(block: PreparedBlock, ch: ClickHouse): Promise<B
     if (e.type === 'void')
       batchVoids.push({ target: e.data.target, voidId: e.id, voidReceivedAt: envelope.receivedAt, scope: envelope.scope ?? '' });
   }
-  const batchTargets = [...firsts.values()]
-    .filter(({ envelope }) => envelope.event.type !== 'void')
-    .map(({ envelope }) => envelope.event.id);
   const inBatch = new Set(batchVoids.map((v) => v.voidId));
-  const pairs = [...batchVoids, ...(await storedVoidsFor(ch, batchTargets)).filter((v) => !inBatch.has(v.voidId))];
+  const pairs = [...batchVoids, ...storedVoids.filter((v) => !inBatch.has(v.voidId))];
   const summary = { fresh: kept.length, duplicates: block.records - kept.length };
   if (pairs.length === 0) return { rows, lines, ...summary, retractions: 0, refusedVoids: [] };
 
