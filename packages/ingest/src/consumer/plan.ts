@@ -1,5 +1,6 @@
 import type { ClickHouse } from '@cordon/clickhouse';
-import type { LogEnvelope } from '@cordon/schemas';
+import type { CordonEvent, LogEnvelope } from '@cordon/schemas';
+import { decodeRecord } from '../log/envelope.ts';
 import type { LogRecord } from '../log/event-log.ts';
 import { eventRow, retractionRow, type EventRow } from './rows.ts';
 import { fromClickHouseTime } from '@cordon/clickhouse';
@@ -15,39 +16,77 @@ export interface DecodedRecord {
 }
 
 /**
- * A block of decoded records with each first occurrence's row and its
- * TabSeparated line already built: pure work, done before the plan (and,
- * for the next block, while this one is inserted: rollup-step.ts).
+ * What a block keeps of a decoded record until it is inserted: what the
+ * plan reads, and the row's TabSeparated line. Not the decoded event or its
+ * row: a block is alive for the whole of the insert before it, and holding
+ * every event's object tree that long is what the garbage collector paid
+ * for most (bench:ingest's profile). A row the plan does need (the target
+ * of a void in the same block) is built again from the record.
  */
+export interface BlockItem {
+  record: LogRecord;
+  id: string;
+  type: CordonEvent['type'];
+  receivedAt: string;
+  /** The sending key's region; '' for an unscoped key. */
+  scope: string;
+  /** A void's target. */
+  voidTarget: string | undefined;
+  line: string;
+}
+
+/** A block of decoded records, each first occurrence with its line built: pure work, done before the plan (rollup-step.ts). */
 export interface PreparedBlock {
   /** Records in the block, repeats included. */
   records: number;
   /** The first record of each event id, in log order. */
-  firsts: Map<string, DecodedRecord>;
-  candidates: { item: DecodedRecord; row: EventRow; line: string }[];
+  firsts: Map<string, BlockItem>;
+  /** Builds an item's row again (from its record, which decoded once already). */
+  rowOf: (item: BlockItem) => EventRow;
 }
 
-/** Builds the rows of a block's first occurrences (repeats within the block are duplicates). */
+/** A row as the insert sends it: its line, and what its deduplication token is made of. */
+export interface PlannedLine {
+  id: string;
+  sign: 1 | -1;
+  line: string;
+}
+
+/** Builds the lines of a block's first occurrences (repeats within the block are duplicates). */
 export function prepareBlock(decoded: readonly DecodedRecord[], dayOf: (instant: string) => string): PreparedBlock {
-  const firsts = new Map<string, DecodedRecord>();
-  for (const item of decoded) if (!firsts.has(item.envelope.event.id)) firsts.set(item.envelope.event.id, item);
-  const candidates = [...firsts.values()].map((item) => {
-    const row = eventRow(item.envelope.event, {
-      receivedAt: item.envelope.receivedAt,
-      scope: item.envelope.scope,
-      partition: item.record.partition,
-      offset: item.record.offset,
+  const rowOfDecoded = ({ record, envelope }: DecodedRecord): EventRow =>
+    eventRow(envelope.event, {
+      receivedAt: envelope.receivedAt,
+      scope: envelope.scope,
+      partition: record.partition,
+      offset: record.offset,
       dayOf,
     });
-    return { item, row, line: tsvLine(row) };
-  });
-  return { records: decoded.length, firsts, candidates };
+  const firsts = new Map<string, BlockItem>();
+  for (const item of decoded) {
+    const { event, receivedAt, scope } = item.envelope;
+    if (firsts.has(event.id)) continue;
+    firsts.set(event.id, {
+      record: item.record,
+      id: event.id,
+      type: event.type,
+      receivedAt,
+      scope: scope ?? '',
+      voidTarget: event.type === 'void' ? event.data.target : undefined,
+      line: tsvLine(rowOfDecoded(item)),
+    });
+  }
+  const rowOf = (item: BlockItem): EventRow => {
+    const again = decodeRecord(item.record);
+    if (!again.ok) throw new Error(`record ${item.record.partition}:${item.record.offset} decoded once and not again: ${again.reason}`);
+    return rowOfDecoded(again);
+  };
+  return { records: decoded.length, firsts, rowOf };
 }
 
 export interface BatchPlan {
-  rows: EventRow[];
-  /** `rows` as TabSeparated lines, in the same order (what writeRows sends). */
-  lines: string[];
+  /** The rows to insert, as TabSeparated lines. */
+  lines: PlannedLine[];
   /** Events counted for the first time by this batch. */
   fresh: number;
   /** Events already counted (redeliveries, client retries) or repeated within the batch. */
@@ -78,40 +117,46 @@ export interface BatchPlan {
  * again, so it may be written twice but never lost.
  */
 export async function planBatch(block: PreparedBlock, ch: ClickHouse): Promise<BatchPlan> {
-  const { firsts, candidates } = block;
-  const batchTargets = [...firsts.values()]
-    .filter(({ envelope }) => envelope.event.type !== 'void')
-    .map(({ envelope }) => envelope.event.id);
+  const { firsts } = block;
+  const items = [...firsts.values()];
+  const batchTargets = items.filter((item) => item.type !== 'void').map((item) => item.id);
   // Neither look-up needs the other's answer: a server answers both at once,
   // and chDB queues the second behind the first without a turn in between.
   const [counted, storedVoids] = await Promise.all([storedIds(ch, [...firsts.keys()], 1), storedVoidsFor(ch, batchTargets)]);
-  const kept = candidates.filter(({ item }) => !counted.has(item.envelope.event.id));
-  const rows = kept.map(({ row }) => row);
-  const lines = kept.map(({ line }) => line);
-  const rowById = new Map(rows.map((row) => [row.id, row]));
+  const kept = new Map<string, BlockItem>();
+  for (const item of items) if (!counted.has(item.id)) kept.set(item.id, item);
+  const lines: PlannedLine[] = [];
+  for (const item of kept.values()) lines.push({ id: item.id, sign: 1, line: item.line });
 
   // Every (target, void) pair this batch makes decidable, each void once.
   const batchVoids: StoredVoid[] = [];
-  for (const { envelope } of firsts.values()) {
-    const e = envelope.event;
-    if (e.type === 'void')
-      batchVoids.push({ target: e.data.target, voidId: e.id, voidReceivedAt: envelope.receivedAt, scope: envelope.scope ?? '' });
+  for (const item of items) {
+    if (item.voidTarget !== undefined)
+      batchVoids.push({ target: item.voidTarget, voidId: item.id, voidReceivedAt: item.receivedAt, scope: item.scope });
   }
   const inBatch = new Set(batchVoids.map((v) => v.voidId));
   const pairs = [...batchVoids, ...storedVoids.filter((v) => !inBatch.has(v.voidId))];
-  const summary = { fresh: kept.length, duplicates: block.records - kept.length };
-  if (pairs.length === 0) return { rows, lines, ...summary, retractions: 0, refusedVoids: [] };
+  const summary = { fresh: kept.size, duplicates: block.records - kept.size };
+  if (pairs.length === 0) return { lines, ...summary, retractions: 0, refusedVoids: [] };
 
   const targetIds = [...new Set(pairs.map((p) => p.target))];
   const retracted = await storedIds(ch, targetIds, -1);
   const storedTargets = await storedRows(
     ch,
-    targetIds.filter((id) => !rowById.has(id)),
+    targetIds.filter((id) => !kept.has(id)),
   );
   let retractions = 0;
   const refused: { pair: StoredVoid; target: EventRow }[] = [];
+  const builtRows = new Map<string, EventRow>();
+  const targetRow = (id: string): EventRow | undefined => {
+    const item = kept.get(id);
+    if (!item) return storedTargets.get(id);
+    let row = builtRows.get(id);
+    if (!row) builtRows.set(id, (row = block.rowOf(item)));
+    return row;
+  };
   for (const pair of pairs) {
-    const target = rowById.get(pair.target) ?? storedTargets.get(pair.target);
+    const target = targetRow(pair.target);
     // Target not seen yet: the void waits in `voids` until it arrives. A void of a void takes nothing back.
     if (!target || target.type === 'void') continue;
     if (!voidAppliesTo(pair.scope, target)) {
@@ -121,19 +166,18 @@ export async function planBatch(block: PreparedBlock, ch: ClickHouse): Promise<B
     if (retracted.has(pair.target)) continue;
     const takesEffectAt = laterOf(pair.voidReceivedAt, fromClickHouseTime(target.received_at));
     const retraction = retractionRow(target, pair.voidId, takesEffectAt);
-    rows.push(retraction);
-    lines.push(tsvLine(retraction));
+    lines.push({ id: retraction.id, sign: -1, line: tsvLine(retraction) });
     retracted.add(pair.target);
     retractions++;
   }
-  return { rows, lines, ...summary, retractions, refusedVoids: await refusedVoidRecords(ch, refused, firsts) };
+  return { lines, ...summary, retractions, refusedVoids: await refusedVoidRecords(ch, refused, firsts) };
 }
 
 /** The log records of refused voids: the batch's own, or made again from the stored row of a void counted earlier. */
 async function refusedVoidRecords(
   ch: ClickHouse,
   refused: readonly { pair: StoredVoid; target: EventRow }[],
-  inBatch: ReadonlyMap<string, DecodedRecord>,
+  inBatch: ReadonlyMap<string, BlockItem>,
 ): Promise<BatchPlan['refusedVoids']> {
   if (refused.length === 0) return [];
   const stored = await storedRows(

@@ -4,7 +4,7 @@ import type { LogBatch, LogRecord } from '../log/event-log.ts';
 import { decodeRecord } from '../log/envelope.ts';
 import type { Logger } from '../logger.ts';
 import { planBatch, prepareBlock, type DecodedRecord, type PreparedBlock } from './plan.ts';
-import { writeRows } from './write.ts';
+import { writeLines } from './write.ts';
 import { describeError, isRowCaused } from './insert-errors.ts';
 
 export interface RollupStepResult {
@@ -72,7 +72,7 @@ export function createRollupStep(options: RollupStepOptions) {
 
   async function count({ block, undecodable }: Prepared): Promise<RollupStepResult> {
     const plan = await planBatch(block, clickhouse);
-    await writeRows(clickhouse, plan.rows, plan.lines);
+    await writeLines(clickhouse, plan.lines);
     return {
       counted: plan.fresh,
       duplicates: plan.duplicates,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ClickHouse } from '@cordon/clickhouse';
 import { eventRowColumns, type EventRow } from './rows.ts';
 import { tsvLine } from './tsv.ts';
+import type { PlannedLine } from './plan.ts';
 
 type InsertSettings = NonNullable<Parameters<ClickHouse['client']['insert']>[0]['clickhouse_settings']>;
 
@@ -13,24 +14,31 @@ type InsertSettings = NonNullable<Parameters<ClickHouse['client']['insert']>[0][
  *
  * TabSeparated (tsv.ts), through `insertText` (chDB's raw insert, or the
  * client's on a server): of the ways to send these rows to chDB it is the
- * one the engine takes fastest (bench:ingest's raw inserts). `lines` are the
- * rows' lines when the caller built them already (the step builds them
- * while the block before is inserted); otherwise they are built here.
+ * one the engine takes fastest (bench:ingest's raw inserts).
  */
-export async function writeRows(ch: ClickHouse, rows: readonly EventRow[], lines: readonly string[] = rows.map(tsvLine)): Promise<void> {
+export async function writeRows(ch: ClickHouse, rows: readonly EventRow[]): Promise<void> {
+  await writeLines(
+    ch,
+    rows.map((row) => ({ id: row.id, sign: row.sign, line: tsvLine(row) })),
+  );
+}
+
+/** writeRows for rows already written as lines (the step builds them while the block before is inserted). */
+export async function writeLines(ch: ClickHouse, rows: readonly PlannedLine[]): Promise<void> {
   if (rows.length === 0) return;
-  if (lines.length !== rows.length) throw new RangeError(`writeRows: ${rows.length} rows but ${lines.length} lines`);
+  let body = '';
+  for (const row of rows) body += row.line;
   await ch.insertText({
     table: `${ch.database}.events`,
     columns: eventRowColumns,
     format: 'TabSeparated',
-    body: Buffer.from(lines.join('')),
+    body: Buffer.from(body),
     settings: insertSettings(rows),
   });
 }
 
 /** The settings every insert of `rows` into `events` carries (bench:ingest's raw reference uses them too). */
-export function insertSettings(rows: readonly EventRow[]): InsertSettings {
+export function insertSettings(rows: readonly Pick<EventRow, 'id' | 'sign'>[]): InsertSettings {
   return {
     insert_deduplicate: 1,
     insert_deduplication_token: deduplicationToken(rows),
@@ -42,7 +50,7 @@ export function insertSettings(rows: readonly EventRow[]): InsertSettings {
   };
 }
 
-export function deduplicationToken(rows: readonly EventRow[]): string {
+export function deduplicationToken(rows: readonly Pick<EventRow, 'id' | 'sign'>[]): string {
   // One update of the whole text: the same digest as one per row, at a fraction of the calls.
   let text = '';
   for (const row of rows) text += `${row.id}:${row.sign};`;
