@@ -52,8 +52,15 @@ export interface PlannedLine {
   line: string;
 }
 
-/** Builds the lines of a block's first occurrences (repeats within the block are duplicates). */
-export function prepareBlock(decoded: readonly DecodedRecord[], dayOf: (instant: string) => string): PreparedBlock {
+/**
+ * Builds a block one decoded record at a time, each first occurrence's line
+ * made as it comes (repeats within the block are duplicates), so a decoded
+ * event lives only until its line is made.
+ */
+export function createBlockBuilder(dayOf: (instant: string) => string): {
+  add(decoded: DecodedRecord): void;
+  finish(): PreparedBlock;
+} {
   const rowOfDecoded = ({ record, envelope }: DecodedRecord): EventRow =>
     eventRow(envelope.event, {
       receivedAt: envelope.receivedAt,
@@ -62,26 +69,30 @@ export function prepareBlock(decoded: readonly DecodedRecord[], dayOf: (instant:
       offset: record.offset,
       dayOf,
     });
-  const firsts = new Map<string, BlockItem>();
-  for (const item of decoded) {
-    const { event, receivedAt, scope } = item.envelope;
-    if (firsts.has(event.id)) continue;
-    firsts.set(event.id, {
-      record: item.record,
-      id: event.id,
-      type: event.type,
-      receivedAt,
-      scope: scope ?? '',
-      voidTarget: event.type === 'void' ? event.data.target : undefined,
-      line: tsvLine(rowOfDecoded(item)),
-    });
-  }
   const rowOf = (item: BlockItem): EventRow => {
     const again = decodeRecord(item.record);
     if (!again.ok) throw new Error(`record ${item.record.partition}:${item.record.offset} decoded once and not again: ${again.reason}`);
     return rowOfDecoded(again);
   };
-  return { records: decoded.length, firsts, rowOf };
+  const firsts = new Map<string, BlockItem>();
+  let records = 0;
+  return {
+    add(decoded) {
+      records++;
+      const { event, receivedAt, scope } = decoded.envelope;
+      if (firsts.has(event.id)) return;
+      firsts.set(event.id, {
+        record: decoded.record,
+        id: event.id,
+        type: event.type,
+        receivedAt,
+        scope: scope ?? '',
+        voidTarget: event.type === 'void' ? event.data.target : undefined,
+        line: tsvLine(rowOfDecoded(decoded)),
+      });
+    },
+    finish: () => ({ records, firsts, rowOf }),
+  };
 }
 
 export interface BatchPlan {

@@ -3,7 +3,7 @@ import { createDayOf } from '@cordon/schemas';
 import type { LogBatch, LogRecord } from '../log/event-log.ts';
 import { decodeRecord } from '../log/envelope.ts';
 import type { Logger } from '../logger.ts';
-import { planBatch, prepareBlock, type DecodedRecord, type PreparedBlock } from './plan.ts';
+import { createBlockBuilder, planBatch, type PreparedBlock } from './plan.ts';
 import { writeLines } from './write.ts';
 import { describeError, isRowCaused } from './insert-errors.ts';
 
@@ -34,7 +34,7 @@ export interface RollupStepOptions {
  */
 export const DEFAULT_BLOCK_RECORDS = 25_000;
 
-/** Records decoded between two turns of the event loop, so a finished ClickHouse call is taken up promptly. */
+/** Records decoded and written as lines between two turns of the event loop, so a finished ClickHouse call (or, in one process with ingest, a request) is taken up promptly. */
 const SLICE_RECORDS = 1_000;
 
 /**
@@ -57,17 +57,17 @@ export function createRollupStep(options: RollupStepOptions) {
   if (!Number.isInteger(blockRecords) || blockRecords < 1) throw new RangeError('blockRecords must be a positive integer');
 
   async function prepare(records: readonly LogRecord[]): Promise<Prepared> {
-    const decoded: DecodedRecord[] = [];
+    const builder = createBlockBuilder(dayOf);
     const undecodable: RollupStepResult['undecodable'] = [];
     for (let start = 0; start < records.length; start += SLICE_RECORDS) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));
       for (let i = start; i < Math.min(start + SLICE_RECORDS, records.length); i++) {
         const result = decodeRecord(records[i]!);
-        if (result.ok) decoded.push(result);
+        if (result.ok) builder.add(result);
         else undecodable.push({ record: result.record, reason: result.reason });
       }
     }
-    return { records, block: prepareBlock(decoded, dayOf), undecodable };
+    return { records, block: builder.finish(), undecodable };
   }
 
   async function count({ block, undecodable }: Prepared): Promise<RollupStepResult> {
