@@ -44,11 +44,17 @@ export function consumerRows(make: EventMaker, count: number): EventRow[] {
   );
 }
 
-/** Each format × block size into a fresh database of the one chDB engine; rows/s of each. */
-export async function rawInsertFigures(dataDir: string, rows: readonly EventRow[], run: string): Promise<RawInsertFigure[]> {
+/** Each format × block size (or only those of `only`) into a fresh database of the one chDB engine; rows/s of each. */
+export async function rawInsertFigures(
+  dataDir: string,
+  rows: readonly EventRow[],
+  run: string,
+  only?: readonly Pick<RawInsertFigure, 'format' | 'blockRows'>[],
+): Promise<RawInsertFigure[]> {
   const figures: RawInsertFigure[] = [];
   for (const format of formats) {
     for (const blockRows of blockSizes) {
+      if (only && !only.some((o) => o.format === format && o.blockRows === blockRows)) continue;
       const ch = await connectClickHouse({ dataDir, database: `raw_${run}_${formats.indexOf(format)}_${blockRows}` });
       await migrate(ch);
       const started = performance.now();
