@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CordonEventInput } from '@cordon/schemas';
-import { useRollupStep } from './rollup-step-harness.ts';
+import { testEvent, useRollupStep } from './rollup-step-harness.ts';
 
 /**
  * A batch longer than an insert block goes in block after block, the next
@@ -11,19 +11,7 @@ import { useRollupStep } from './rollup-step-harness.ts';
  */
 const rollup = useRollupStep({ blockRecords: 3 });
 
-let seq = 0;
-function ev(type: string, data: object, extra: Partial<CordonEventInput> = {}): CordonEventInput {
-  seq++;
-  return {
-    id: `0190d8a0-0000-7000-8000-${seq.toString(16).padStart(12, '0')}`,
-    type,
-    occurredAt: '2020-02-13T08:00:00+08:00',
-    region: '410184001',
-    site: 'xz-cp-001',
-    data,
-    ...extra,
-  } as CordonEventInput;
-}
+const ev = testEvent;
 const screening = (vehicles: number, extra: Partial<CordonEventInput> = {}) => ev('screening', { vehicles, people: vehicles }, extra);
 const batch = (events: CordonEventInput[]) => rollup.batch(events.map((event) => ({ event })));
 

@@ -4,7 +4,7 @@ import { rebuildRollups, verifyRollups } from '../src/consumer/rollups.ts';
 import { writeRows } from '../src/consumer/write.ts';
 import { eventRow } from '../src/consumer/rows.ts';
 import type { LogBatch } from '../src/log/event-log.ts';
-import { useRollupStep } from './rollup-step-harness.ts';
+import { testEvent, useRollupStep } from './rollup-step-harness.ts';
 import { createDayOf, eventSchema } from '@cordon/schemas';
 
 /**
@@ -14,23 +14,7 @@ import { createDayOf, eventSchema } from '@cordon/schemas';
  */
 const rollup = useRollupStep();
 
-let seq = 0;
-function id() {
-  seq++;
-  return `0190d8a0-0000-7000-8000-${seq.toString(16).padStart(12, '0')}`;
-}
-
-function ev(type: string, data: object, extra: Partial<CordonEventInput> = {}): CordonEventInput {
-  return {
-    id: id(),
-    type,
-    occurredAt: '2020-02-13T08:00:00+08:00',
-    region: '410184001',
-    site: 'xz-cp-001',
-    data,
-    ...extra,
-  } as CordonEventInput;
-}
+const ev = testEvent;
 
 const batch = (events: CordonEventInput[], receivedAt?: string): LogBatch =>
   rollup.batch(

@@ -54,3 +54,19 @@ export function useRollupStep(options: { blockRecords?: number } = {}) {
     },
   };
 }
+
+let seq = 0;
+
+/** An event as a field app sends it, in 新郑市's town 410184001 at site xz-cp-001 on 2020-02-13, with an id of its own. */
+export function testEvent(type: string, data: object, extra: Partial<CordonEventInput> = {}): CordonEventInput {
+  seq++;
+  return {
+    id: `0190d8a0-0000-7000-8000-${seq.toString(16).padStart(12, '0')}`,
+    type,
+    occurredAt: '2020-02-13T08:00:00+08:00',
+    region: '410184001',
+    site: 'xz-cp-001',
+    data,
+    ...extra,
+  } as CordonEventInput;
+}
