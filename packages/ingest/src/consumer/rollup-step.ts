@@ -30,7 +30,7 @@ export interface RollupStepOptions {
  * block, the next block while the one before is planned and inserted: chDB
  * works on its own threads, so that JavaScript runs beside the engine
  * instead of before it. Smaller blocks overlap more and insert a little
- * slower (bench:ingest: 20k-row blocks 0.85–0.9× the speed of 100k ones).
+ * slower (bench:ingest: 20k-row blocks at 0.84–1.0× the speed of 100k ones).
  */
 export const DEFAULT_BLOCK_RECORDS = 25_000;
 
