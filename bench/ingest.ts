@@ -109,9 +109,9 @@ async function ingestThenConsume(
   const ingest = await startServer({ kafka, topic, dataDir, database, roles: ['ingest'] });
   const sending = await profiled(ingestStages, () => sendAll(batches, { batchSize, concurrency, key, target: () => ingest.url! }));
   await ingest.close();
-  // The reference again, right after: this machine's speed drifts by up to
-  // 1.5× between minutes (other tenants of the host), so a ratio is only
-  // as good as its reference is close in time.
+  // The reference again, right after: this machine's speed moved by up to
+  // 1.75× within four minutes with nothing else running (other tenants of
+  // the host), so a ratio is only as good as its reference is close in time.
   const ingestReference = await adjacent.afterIngest();
   const consumer = await startServer({ kafka, topic, dataDir, database, roles: ['consumer'] });
   const consuming = await profiled(consumerStages, () => consumer.settled(600_000));
