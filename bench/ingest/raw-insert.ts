@@ -19,8 +19,7 @@
  * Every TabSeparated figure includes building the lines (`tsvLine`), as the
  * JSON figures include the client's JSON.stringify.
  */
-import { Readable } from 'node:stream';
-import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse';
+import { connectClickHouse, migrate, serverTextInsert, type ClickHouse } from '@cordon/clickhouse';
 import { eventRow, eventRowColumns, insertSettings, tsvLine, type EventRow } from '@cordon/ingest';
 import { createDayOf, eventSchema } from '@cordon/schemas';
 import type { EventMaker } from './events.ts';
@@ -84,12 +83,13 @@ async function insertBlock(ch: ClickHouse, rows: EventRow[], format: RawFormat):
       });
       return;
     case 'TabSeparated':
-      await ch.client.insert({
+      // What a ClickHouse server gets from the consumer: the client's insert of the same body.
+      await serverTextInsert(ch.client)({
         table,
-        values: Readable.from([rows.map(tsvLine).join('')], { objectMode: false }),
-        format,
         columns,
-        clickhouse_settings,
+        format,
+        body: Buffer.from(rows.map(tsvLine).join('')),
+        settings: clickhouse_settings,
       });
       return;
     case 'TabSeparated, chDB raw insert':
