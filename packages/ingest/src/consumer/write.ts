@@ -47,6 +47,10 @@ export function insertSettings(rows: readonly Pick<EventRow, 'id' | 'sign'>[]): 
     max_insert_block_size: String(Math.max(rows.length, 1_048_576)),
     min_insert_block_size_rows: '0',
     min_insert_block_size_bytes: '0',
+    // The ten views fed by `events` run side by side instead of one after
+    // another: each writes a part of its own, and one after another they are
+    // most of a small insert's time (bench/README.md, "freshness").
+    parallel_view_processing: 1,
   };
 }
 
