@@ -18,7 +18,7 @@ import {
   type RollupConsumer,
   type RollupConsumerOptions,
 } from '@cordon/ingest';
-import { createQueryRoutes, csvExport, pipelineEtag } from '@cordon/query-api';
+import { answerCache, createQueryRoutes, csvExport, pipelineEtag } from '@cordon/query-api';
 import { loadRegionRegistry, type RegionRegistry } from '@cordon/regions';
 import type { AdminRecord, ConsumerHealth } from '@cordon/schemas';
 import { createDashboardRoutes } from '@cordon/dashboard';
@@ -241,7 +241,12 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     const localPosition = local ? () => `${nonce}.${local.writeEpoch}` : undefined;
     // Figure routes exist only in a process with the query API, hence with ClickHouse.
     const figureMiddleware = clickhouse
-      ? [pipelineEtag({ clickhouse, extra: () => String(regions.size), ...(localPosition ? { localPosition } : {}) }), csvExport()]
+      ? [
+          pipelineEtag({ clickhouse, extra: () => String(regions.size), ...(localPosition ? { localPosition } : {}) }),
+          // Inside the ETag (a kept answer still gets its tag and its 304), outside CSV (the CSV is kept as sent).
+          ...(localPosition ? [answerCache({ keys, position: localPosition, extra: () => String(regions.size) })] : []),
+          csvExport(),
+        ]
       : [];
     const requestMiddleware = [observeRequests({ logger, observe: metrics.observeRequest })];
     const app =

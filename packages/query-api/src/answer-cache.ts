@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { requireRole, type KeyStore } from '@cordon/edge';
+
+/**
+ * Figure answers kept in memory while nothing has been written. Every open
+ * dashboard asks the same questions every few seconds, and each question is
+ * a chDB query that waits in the engine's one queue behind the consumer's
+ * writes; between two of the consumer's batches the answers cannot change,
+ * so they are given again from memory instead of asked again.
+ *
+ * Only with a consumer in this process: its write epoch changes when a batch
+ * starts and when it ends, so "the epoch is the same" means "no write began
+ * or ended". The row count a query-only process reads is not enough: it moves
+ * when `events` gets a batch's rows, a moment before the roll-ups fed by its
+ * views do, and an answer kept from that moment would stay stale.
+ *
+ * A kept answer still goes through the read role on every request (a revoked
+ * key is refused at once, and the rate limit counts it), and it is keyed by
+ * the whole request as the ETag is, the Authorization header included, so it
+ * is only ever given to the key it was computed for. Kept at most `maxAgeMs`
+ * even with no writes, for the answers whose default dates follow the clock.
+ */
+export interface AnswerCacheOptions {
+  keys: KeyStore;
+  /** The in-process consumer's write epoch (runtime.ts: `${nonce}.${epoch}`). */
+  position: () => string;
+  /** Anything else an answer depends on (the number of admin-added regions). */
+  extra?: () => string;
+  maxEntries?: number;
+  maxBodyBytes?: number;
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+interface KeptAnswer {
+  body: ArrayBuffer;
+  headers: [string, string][];
+  at: number;
+}
+
+export interface AnswerCacheStats {
+  hits: number;
+  misses: number;
+}
+
+export function answerCache(options: AnswerCacheOptions): MiddlewareHandler & { stats: AnswerCacheStats } {
+  const maxEntries = options.maxEntries ?? 500;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const maxAgeMs = options.maxAgeMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  const readRole = requireRole(options.keys, 'read');
+  const stats: AnswerCacheStats = { hits: 0, misses: 0 };
+  // The answers of one position only: when it moves, none of them can be given again.
+  let keptAt = '';
+  let kept = new Map<string, KeptAnswer>();
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    if (c.req.method !== 'GET') return next();
+    const position = `${options.position()}|${options.extra?.() ?? ''}`;
+    if (position !== keptAt) {
+      keptAt = position;
+      kept = new Map();
+    }
+    const key = requestKey(c.req.url, [
+      c.req.header('authorization') ?? '',
+      c.req.header('accept') ?? '',
+      c.req.header('accept-language') ?? '',
+    ]);
+    const answer = kept.get(key);
+    if (answer && now() - answer.at <= maxAgeMs) {
+      // Auth, the role and the rate limit as the route would apply them; they throw as the route would.
+      await readRole(c, async () => {
+        stats.hits++;
+        c.res = new Response(answer.body.slice(0), { status: 200, headers: answer.headers });
+      });
+      return;
+    }
+    if (answer) kept.delete(key);
+    stats.misses++;
+    await next();
+    // Kept only if no write began or ended while it was computed.
+    if (
+      c.res.status !== 200 ||
+      `${options.position()}|${options.extra?.() ?? ''}` !== keptAt ||
+      c.get('principal' as never) === undefined
+    ) {
+      return;
+    }
+    const body = await c.res.clone().arrayBuffer();
+    if (body.byteLength > maxBodyBytes) return;
+    // Map order is insertion order: the oldest goes first.
+    if (kept.size >= maxEntries) kept.delete(kept.keys().next().value as string);
+    kept.set(key, { body, headers: [...c.res.headers.entries()], at: now() });
+  };
+  return Object.assign(middleware, { stats });
+}
+
+/** The request as one digest: no API key is held in clear as a map key. */
+function requestKey(url: string, headers: string[]): string {
+  const { pathname, search } = new URL(url);
+  return createHash('sha256')
+    .update([pathname, search, ...headers].join('\n'))
+    .digest('base64url');
+}
