@@ -6,9 +6,11 @@ import type { ClickHouse } from '@cordon/clickhouse';
  * Weak ETags derived from the pipeline position: the number of rows in the
  * raw `events` table (every counted event and every retraction adds one, so
  * nothing can change a figure without changing it; ClickHouse answers it
- * from part metadata, without reading data). The tag also covers the request
- * (path, query, Accept, Accept-Language for CSV headers, the key's scope) and `extra()` (e.g. the number of
- * admin-added regions, which can rename rows). `If-None-Match` with the
+ * from part metadata, without reading data) and the consumer's progress
+ * (which moves once a batch's roll-ups are in, see pipelinePosition). The
+ * tag also covers the request (path, query, Accept, Accept-Language for CSV
+ * headers, the key's scope) and `extra()` (e.g. the number of admin-added
+ * regions, which can rename rows). `If-None-Match` with the
  * current tag gets 304.
  *
  * The route runs first (auth, validation, the answer): a 304 is only ever
@@ -51,6 +53,16 @@ export function pipelineEtag(deps: { clickhouse: ClickHouse; extra?: () => strin
 }
 
 export async function pipelinePosition(ch: ClickHouse): Promise<string> {
-  const result = await ch.client.query({ query: `SELECT count() AS n FROM ${ch.database}.events`, format: 'JSONEachRow' });
-  return String((await result.json<{ n: string | number }>())[0]?.n ?? 0);
+  // Two counters, each read from part metadata or a few rows. The rows of
+  // `events` move first, a moment before the roll-ups its views fill; the
+  // consumer's progress moves only once the whole insert, views included, is
+  // in. An answer computed in between gets a tag that the progress then
+  // changes, so a 304 never keeps it past the batch.
+  const result = await ch.client.query({
+    query: `SELECT (SELECT count() FROM ${ch.database}.events) AS n,
+                   (SELECT sum(last) FROM (SELECT max(next_offset) AS last FROM ${ch.database}.consumer_progress GROUP BY group_id, partition)) AS p`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ n: string | number; p: string | number | null }>();
+  return `${row?.n ?? 0}.${row?.p ?? 0}`;
 }

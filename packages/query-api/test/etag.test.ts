@@ -19,7 +19,7 @@ describe('pipelineEtag without a local consumer', () => {
     app.use('*', pipelineEtag({ clickhouse: ch }));
     app.get('/figure', (c) => c.json({ n: 1 }));
     const tag = (await app.request('/figure')).headers.get('etag')!;
-    expect(tag).toMatch(/^W\/"0-/);
+    expect(tag).toMatch(/^W\/"0\.0-/);
     expect((await app.request('/figure', { headers: { 'if-none-match': tag } })).status).toBe(304);
     await ch.client.insert({
       table: `${ch.database}.events`,
@@ -44,6 +44,36 @@ describe('pipelineEtag without a local consumer', () => {
     });
     const after = await app.request('/figure', { headers: { 'if-none-match': tag } });
     expect(after.status).toBe(200);
-    expect(after.headers.get('etag')).toMatch(/^W\/"1-/);
+    expect(after.headers.get('etag')).toMatch(/^W\/"1\.0-/);
+  });
+
+  it("changes the tag once the consumer's progress moves: a batch's roll-ups land a moment after its raw rows", async () => {
+    // The moment between: the raw row is in, the roll-up it feeds not yet.
+    const app = new Hono();
+    app.use('*', pipelineEtag({ clickhouse: ch }));
+    app.get('/county', async (c) => {
+      const result = await ch.client.query({
+        query: `SELECT sum(value) AS total FROM ${ch.database}.county_daily WHERE metric = 'people_screened' AND region = '410184000000'`,
+        format: 'JSONEachRow',
+      });
+      return c.json((await result.json<{ total: number }>())[0]);
+    });
+    const stale = await app.request('/county');
+    const staleTag = stale.headers.get('etag')!;
+    expect(await stale.json()).toEqual({ total: 0 });
+    // The view's row lands, then the consumer records its progress, as it does after every insert.
+    await ch.client.insert({
+      table: `${ch.database}.county_daily`,
+      values: [{ metric: 'people_screened', region: '410184000000', dim: '', day: '2020-02-13', value: 5, events: 1 }],
+      format: 'JSONEachRow',
+    });
+    expect((await app.request('/county', { headers: { 'if-none-match': staleTag } })).status).toBe(304);
+    await ch.client.command({
+      query: `INSERT INTO ${ch.database}.consumer_progress VALUES ('cordon-rollup', 0, 1, 1, now64(3))`,
+    });
+    const fresh = await app.request('/county', { headers: { 'if-none-match': staleTag } });
+    expect(fresh.status).toBe(200);
+    expect(await fresh.json()).toEqual({ total: 5 });
+    expect(fresh.headers.get('etag')).toMatch(/^W\/"1\.1-/);
   });
 });
