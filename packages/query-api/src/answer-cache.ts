@@ -28,7 +28,10 @@ export interface AnswerCacheOptions {
   /** Anything else an answer depends on (the number of admin-added regions). */
   extra?: () => string;
   maxEntries?: number;
+  /** One answer larger than this is not kept. */
   maxBodyBytes?: number;
+  /** All kept answers together; the oldest go first past it. */
+  maxTotalBytes?: number;
   maxAgeMs?: number;
   now?: () => number;
 }
@@ -47,6 +50,7 @@ export interface AnswerCacheStats {
 export function answerCache(options: AnswerCacheOptions): MiddlewareHandler & { stats: AnswerCacheStats } {
   const maxEntries = options.maxEntries ?? 500;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const maxTotalBytes = options.maxTotalBytes ?? 32 * 1024 * 1024;
   const maxAgeMs = options.maxAgeMs ?? 10_000;
   const now = options.now ?? Date.now;
   const readRole = requireRole(options.keys, 'read');
@@ -54,6 +58,11 @@ export function answerCache(options: AnswerCacheOptions): MiddlewareHandler & { 
   // The answers of one position only: when it moves, none of them can be given again.
   let keptAt = '';
   let kept = new Map<string, KeptAnswer>();
+  let keptBytes = 0;
+  const forget = (key: string) => {
+    keptBytes -= kept.get(key)?.body.byteLength ?? 0;
+    kept.delete(key);
+  };
 
   const middleware: MiddlewareHandler = async (c, next) => {
     if (c.req.method !== 'GET') return next();
@@ -61,6 +70,7 @@ export function answerCache(options: AnswerCacheOptions): MiddlewareHandler & { 
     if (position !== keptAt) {
       keptAt = position;
       kept = new Map();
+      keptBytes = 0;
     }
     const key = requestKey(c.req.url, [
       c.req.header('authorization') ?? '',
@@ -76,7 +86,7 @@ export function answerCache(options: AnswerCacheOptions): MiddlewareHandler & { 
       });
       return;
     }
-    if (answer) kept.delete(key);
+    if (answer) forget(key);
     stats.misses++;
     await next();
     // Kept only if no write began or ended while it was computed.
@@ -89,9 +99,13 @@ export function answerCache(options: AnswerCacheOptions): MiddlewareHandler & { 
     }
     const body = await c.res.clone().arrayBuffer();
     if (body.byteLength > maxBodyBytes) return;
-    // Map order is insertion order: the oldest goes first.
-    if (kept.size >= maxEntries) kept.delete(kept.keys().next().value as string);
+    // Map order is insertion order: the oldest go first.
+    forget(key);
+    while (kept.size > 0 && (kept.size >= maxEntries || keptBytes + body.byteLength > maxTotalBytes)) {
+      forget(kept.keys().next().value as string);
+    }
     kept.set(key, { body, headers: [...c.res.headers.entries()], at: now() });
+    keptBytes += body.byteLength;
   };
   return Object.assign(middleware, { stats });
 }
