@@ -63,12 +63,7 @@ describe('the answer cache (issue 13: every poll was a chDB query)', () => {
   });
 
   it('still refuses a revoked key, an unknown key and no key, with the answer kept', async () => {
-    const created = await cordon.request('/v1/keys', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'wall screen', role: 'read' }),
-    });
-    const { key, keyId } = (await created.json()) as { key: string; keyId: string };
+    const { key, keyId } = await cordon.newKey('wall screen', 'read');
     expect((await cordon.get(question, key)).status).toBe(200);
     expect((await cordon.get(question, key)).status).toBe(200);
     expect((await cordon.request(`/v1/keys/${keyId}`, { method: 'DELETE' })).status).toBe(204);
@@ -93,12 +88,7 @@ describe('the answer cache (issue 13: every poll was a chDB query)', () => {
   it('counts a kept answer against the rate limit', async () => {
     const limited = await startTestCordon({ config: { rateLimit: { perSecond: 1, burst: 6 } } });
     try {
-      const created = await limited.request('/v1/keys', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'busy', role: 'read' }),
-      });
-      const { key } = (await created.json()) as { key: string };
+      const { key } = await limited.newKey('busy', 'read');
       const statuses: number[] = [];
       for (let i = 0; i < 7; i++) statuses.push((await limited.get(question, key)).status);
       expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);

@@ -74,15 +74,20 @@ export class TestClient {
     return { status: response.status, body: (await response.json()) as T, headers: response.headers };
   }
 
-  /** A new API key with `role`, limited to `region` (made with the admin key); its secret. */
-  async createKey(role: string, region: string): Promise<string> {
+  /** A new API key made with the admin key (`region` null: the whole registry); its secret and its id (to revoke it). */
+  async newKey(name: string, role: string, region: string | null = null): Promise<{ key: string; keyId: string }> {
     const response = await this.request('/v1/keys', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: `${role}-${region}`, role, region }),
+      body: JSON.stringify(region === null ? { name, role } : { name, role, region }),
     });
     if (response.status !== 201) throw new Error(`POST /v1/keys answered ${response.status}: ${await response.text()}`);
-    return ((await response.json()) as { key: string }).key;
+    return (await response.json()) as { key: string; keyId: string };
+  }
+
+  /** A new API key with `role`, limited to `region` (made with the admin key); its secret. */
+  async createKey(role: string, region: string): Promise<string> {
+    return (await this.newKey(`${role}-${region}`, role, region)).key;
   }
 
   /** Resolves once every acknowledged event is counted. */

@@ -179,12 +179,7 @@ describe('auth', () => {
   });
 
   it('a revoked key stops working', async () => {
-    const created = await cordon.request('/v1/keys', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'temp', role: 'read' }),
-    });
-    const { key, keyId } = (await created.json()) as { key: string; keyId: string };
+    const { key, keyId } = await cordon.newKey('temp', 'read');
     expect((await cordon.get('/v1/metrics', key)).status).toBe(200);
     expect((await cordon.request(`/v1/keys/${keyId}`, { method: 'DELETE' })).status).toBe(204);
     expect((await cordon.get('/v1/metrics', key)).status).toBe(401);
