@@ -40,6 +40,14 @@ describe('the answer cache (issue 13: every poll was a chDB query)', () => {
       expect(again.headers.get('content-type')).toBe(first.headers.get('content-type'));
     }
     expect(figureQueries()).toBe(asked);
+    // Each answer carries its own request's id, never the id kept with the answer.
+    const ids = [];
+    for (const id of ['cache-test-1', 'cache-test-2']) {
+      const response = await cordon.request(question, { headers: { 'x-request-id': id } });
+      ids.push(response.headers.get('x-request-id'));
+    }
+    expect(ids).toEqual(['cache-test-1', 'cache-test-2']);
+    expect(figureQueries()).toBe(asked);
 
     // A 304 for the kept answer's tag, as for a computed one.
     const conditional = await cordon.request(question, { headers: { 'if-none-match': first.headers.get('etag')! } });
