@@ -34,6 +34,8 @@ export interface AnswerCacheOptions {
   maxTotalBytes?: number;
   maxAgeMs?: number;
   now?: () => number;
+  /** Each GET of a figure route: given from memory (hit) or computed (miss); for /metrics. */
+  observe?: (result: 'hit' | 'miss') => void;
 }
 
 interface KeptAnswer {
@@ -82,12 +84,14 @@ export function answerCache(options: AnswerCacheOptions): MiddlewareHandler & { 
       // Auth, the role and the rate limit as the route would apply them; they throw as the route would.
       await readRole(c, async () => {
         stats.hits++;
+        options.observe?.('hit');
         c.res = new Response(answer.body.slice(0), { status: 200, headers: answer.headers });
       });
       return;
     }
     if (answer) forget(key);
     stats.misses++;
+    options.observe?.('miss');
     await next();
     // Kept only if no write began or ended while it was computed.
     if (

@@ -13,6 +13,8 @@ export interface CordonMetrics {
   readonly ingest: IngestMetrics;
   /** One HTTP request; `route` is the route pattern (`/v1/regions/:code`), never the raw path. */
   observeRequest(request: { method: string; route: string; status: number; seconds: number }): void;
+  /** A GET of a figure route given from the answer cache (hit) or computed (miss). */
+  observeAnswer(result: 'hit' | 'miss'): void;
 }
 
 export interface MetricsOptions {
@@ -69,6 +71,12 @@ export function createMetrics(options: MetricsOptions = {}): CordonMetrics {
     buckets: requestBuckets,
     registers,
   });
+  const answers = new Counter({
+    name: 'cordon_answer_cache_total',
+    help: 'GETs of figure routes in a process with its consumer: given again from memory while nothing was counted (hit), or computed by ClickHouse (miss).',
+    labelNames: ['result'] as const,
+    registers,
+  });
   const { lag } = options;
   if (lag) {
     new Gauge({
@@ -87,6 +95,7 @@ export function createMetrics(options: MetricsOptions = {}): CordonMetrics {
   // Zero-valued series exist from the start, so rate() and alerts see them before the first event.
   for (const outcome of ['counted', 'duplicate', 'retraction', 'dead_letter'] as const) consumed.inc({ outcome }, 0);
   for (const result of ['ok', 'error'] as const) append.zero({ result });
+  for (const result of ['hit', 'miss'] as const) answers.inc({ result }, 0);
 
   return {
     registry,
@@ -103,5 +112,6 @@ export function createMetrics(options: MetricsOptions = {}): CordonMetrics {
       },
     },
     observeRequest: ({ method, route, status, seconds }) => requests.observe({ method, route, status: String(status) }, seconds),
+    observeAnswer: (result) => answers.inc({ result }),
   };
 }

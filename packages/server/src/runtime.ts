@@ -244,7 +244,9 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
       ? [
           pipelineEtag({ clickhouse, extra: () => String(regions.size), ...(localPosition ? { localPosition } : {}) }),
           // Inside the ETag (a kept answer still gets its tag and its 304), outside CSV (the CSV is kept as sent).
-          ...(localPosition ? [answerCache({ keys, position: localPosition, extra: () => String(regions.size) })] : []),
+          ...(localPosition
+            ? [answerCache({ keys, position: localPosition, extra: () => String(regions.size), observe: metrics.observeAnswer })]
+            : []),
           csvExport(),
         ]
       : [];

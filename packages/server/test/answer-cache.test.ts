@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKey, event, recordQueries, startTestCordon, type TestClient } from './harness.ts';
+import { parsePrometheusText } from './prometheus-text.ts';
 
 let cordon: TestClient;
 let sent: string[];
@@ -59,6 +60,11 @@ describe('the answer cache (issue 13: every poll was a chDB query)', () => {
     expect(changed.body.totals).toEqual({ people_screened: 17, vehicles_screened: 4 });
     expect(changed.headers.get('etag')).not.toBe(first.headers.get('etag'));
     expect(figureQueries()).toBe(2 * asked);
+
+    // Six answers from memory (three repeats, two with request ids, the 304), two computed.
+    const metrics = parsePrometheusText(await (await cordon.runtime.app!.request('/metrics')).text());
+    expect(metrics.value('cordon_answer_cache_total', { result: 'hit' })).toBe(6);
+    expect(metrics.value('cordon_answer_cache_total', { result: 'miss' })).toBe(2);
   });
 
   it('keeps the CSV and the JSON of a question apart', async () => {
