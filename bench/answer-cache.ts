@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@cordon/infra/kafka';
 import { bodies, eventMaker, sendAll } from './ingest/events.ts';
-import { quantile } from './ingest/paced-freshness.ts';
+import { quantile, steadyLoad } from './ingest/paced-freshness.ts';
 import { startServer, stopServer } from './spawned-server.ts';
 
 const total = Number(process.env['BENCH_CACHE_EVENTS'] ?? 100_000);
@@ -83,21 +83,7 @@ try {
   report('nothing being counted:', await measure(1));
 
   let sending = true;
-  const load = (async () => {
-    const batch = 20;
-    const interval = (1000 * batch) / rate;
-    for (let next = performance.now(); sending; next += interval) {
-      const wait = next - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const body = JSON.stringify(Array.from({ length: batch }, () => make()));
-      const response = await fetch(`${url}/v1/events`, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        body,
-      });
-      await response.arrayBuffer();
-    }
-  })();
+  const load = steadyLoad({ url, key, make, eventsPerSec: rate, batchSize: 20, stop: () => !sending });
   report(`while ${rate.toLocaleString('en')} events/s are counted:`, await measure(1 + rounds));
   sending = false;
   await load;

@@ -1,9 +1,9 @@
 /**
  * What each view of `events` costs a small insert, the kind the consumer
  * makes at a steady few thousand events/s (and what freshness waits on).
- * `BENCH_VIEW_ROWS` rows (default 20) of the consumer's own (`eventRow`,
- * `tsvLine`) go through the consumer's insert (`writeLines`: chDB's raw
- * insert with the consumer's settings), `BENCH_VIEW_INSERTS` times (default
+ * `BENCH_VIEW_ROWS` rows (default 20) of the consumer's own (`eventRow`) go
+ * through the consumer's insert (`writeRows`: its lines, chDB's raw insert,
+ * the consumer's settings), `BENCH_VIEW_INSERTS` times (default
  * 30) with new ids each time. This is done with every view, then again after
  * each view in turn is dropped, so each line's difference from the one
  * before is that view's cost. A first pass with `parallel_view_processing`
@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClickHouse, migrate, type ClickHouse } from '@cordon/clickhouse';
-import { eventRowColumns, insertSettings, tsvLine } from '@cordon/ingest';
+import { writeRows } from '@cordon/ingest';
 import { eventMaker } from './ingest/events.ts';
 import { consumerRows } from './ingest/raw-insert.ts';
 import { quantile } from './ingest/paced-freshness.ts';
@@ -24,20 +24,13 @@ const inserts = Number(process.env['BENCH_VIEW_INSERTS'] ?? 30);
 const make = eventMaker();
 const dataDir = mkdtempSync(join(tmpdir(), 'cordon-bench-views-'));
 
-/** p50 and p99 ms of `inserts` inserts of new rows, with the consumer's settings and `extra` on top. */
-async function timeInserts(ch: ClickHouse, extra: Record<string, number> = {}): Promise<{ p50: number; p99: number }> {
+/** p50 and p99 ms of `inserts` of new rows through the consumer's own insert (writeRows), with `overrides` on its settings. */
+async function timeInserts(ch: ClickHouse, overrides: Record<string, number> = {}): Promise<{ p50: number; p99: number }> {
   const times: number[] = [];
   for (let i = 0; i < inserts; i++) {
     const rows = consumerRows(make, rowsPerInsert);
-    const body = Buffer.from(rows.map((row) => tsvLine(row)).join(''));
     const started = performance.now();
-    await ch.insertText({
-      table: `${ch.database}.events`,
-      columns: eventRowColumns,
-      format: 'TabSeparated',
-      body,
-      settings: { ...insertSettings(rows), ...extra },
-    });
+    await writeRows(ch, rows, overrides);
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);

@@ -29,6 +29,51 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
 }
 
+/** POSTs a batch of events; any answer but 200 is an error. */
+function poster(url: string, key: string): (events: unknown[]) => Promise<void> {
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  return async (events) => {
+    const response = await fetch(`${url}/v1/events`, { method: 'POST', headers, body: JSON.stringify(events) });
+    if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+    await response.arrayBuffer();
+  };
+}
+
+/**
+ * A batch of `batchSize` events every batchSize/eventsPerSec seconds, on a
+ * fixed schedule (a slow answer does not lower the rate), until `stop` says
+ * so for the next batch's due time; resolves with the events acknowledged.
+ */
+export async function steadyLoad(options: {
+  url: string;
+  key: string;
+  make: EventMaker;
+  eventsPerSec: number;
+  batchSize: number;
+  stop: (due: number) => boolean;
+}): Promise<number> {
+  const { make, eventsPerSec, batchSize, stop } = options;
+  const post = poster(options.url, options.key);
+  const intervalMs = (1000 * batchSize) / eventsPerSec;
+  const started = performance.now();
+  let sent = 0;
+  const inFlight = new Set<Promise<void>>();
+  for (let i = 0; ; i++) {
+    const due = started + i * intervalMs;
+    if (stop(due)) break;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const batch = Array.from({ length: batchSize }, () => make());
+    const request = post(batch).then(() => {
+      sent += batch.length;
+    });
+    inFlight.add(request);
+    void request.finally(() => inFlight.delete(request));
+  }
+  await Promise.all(inFlight);
+  return sent;
+}
+
 export interface PacedFreshness {
   p50: number;
   p99: number;
@@ -48,32 +93,10 @@ export async function pacedFreshness(options: {
   probeEveryMs: number;
 }): Promise<PacedFreshness> {
   const { url, key, make, eventsPerSec, batchSize, seconds, probeEveryMs } = options;
-  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  const post = async (events: unknown[]) => {
-    const response = await fetch(`${url}/v1/events`, { method: 'POST', headers, body: JSON.stringify(events) });
-    if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-    await response.arrayBuffer();
-  };
-  const intervalMs = (1000 * batchSize) / eventsPerSec;
   const started = performance.now();
   const end = started + seconds * 1000;
-  let sent = 0;
-  const inFlight = new Set<Promise<void>>();
-  const load = (async () => {
-    for (let i = 0; ; i++) {
-      const due = started + i * intervalMs;
-      if (due >= end) break;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const batch = Array.from({ length: batchSize }, () => make());
-      const request = post(batch).then(() => {
-        sent += batch.length;
-      });
-      inFlight.add(request);
-      void request.finally(() => inFlight.delete(request));
-    }
-    await Promise.all(inFlight);
-  })();
+  const post = poster(url, key);
+  const load = steadyLoad({ url, key, make, eventsPerSec, batchSize, stop: (due) => due >= end });
 
   const times: number[] = [];
   // Probes on days of their own from 2021-01-01 on: one probe, one figure.
@@ -85,7 +108,7 @@ export async function pacedFreshness(options: {
     await waitForProbes(url, key, day, 1, 5);
     times.push(performance.now() - acked);
   }
-  await load;
+  const sent = await load;
   const achievedPerSec = sent / ((performance.now() - started) / 1000);
   times.sort((a, b) => a - b);
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: times[times.length - 1]!, probes: times.length, achievedPerSec };

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { requireRole, type KeyStore } from '@cordon/edge';
+import { requestDigest } from './etag.ts';
 
 /**
  * Figure answers kept in memory while nothing has been written. Every open
@@ -44,19 +44,14 @@ interface KeptAnswer {
   at: number;
 }
 
-export interface AnswerCacheStats {
-  hits: number;
-  misses: number;
-}
-
-export function answerCache(options: AnswerCacheOptions): MiddlewareHandler & { stats: AnswerCacheStats } {
+export function answerCache(options: AnswerCacheOptions): MiddlewareHandler {
   const maxEntries = options.maxEntries ?? 500;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxTotalBytes = options.maxTotalBytes ?? 32 * 1024 * 1024;
   const maxAgeMs = options.maxAgeMs ?? 10_000;
   const now = options.now ?? Date.now;
   const readRole = requireRole(options.keys, 'read');
-  const stats: AnswerCacheStats = { hits: 0, misses: 0 };
+  const positionNow = () => `${options.position()}|${options.extra?.() ?? ''}`;
   // The answers of one position only: when it moves, none of them can be given again.
   let keptAt = '';
   let kept = new Map<string, KeptAnswer>();
@@ -66,39 +61,30 @@ export function answerCache(options: AnswerCacheOptions): MiddlewareHandler & { 
     kept.delete(key);
   };
 
-  const middleware: MiddlewareHandler = async (c, next) => {
+  return async (c, next) => {
     if (c.req.method !== 'GET') return next();
-    const position = `${options.position()}|${options.extra?.() ?? ''}`;
+    const position = positionNow();
     if (position !== keptAt) {
       keptAt = position;
       kept = new Map();
       keptBytes = 0;
     }
-    const key = requestKey(c.req.url, [
-      c.req.header('authorization') ?? '',
-      c.req.header('accept') ?? '',
-      c.req.header('accept-language') ?? '',
-    ]);
+    // The whole request as the ETag sees it, and the key it was asked with (never held in clear).
+    const key = requestDigest(c, [c.req.header('authorization') ?? '']);
     const answer = kept.get(key);
     if (answer && now() - answer.at <= maxAgeMs) {
       // Auth, the role and the rate limit as the route would apply them; they throw as the route would.
       await readRole(c, async () => {
-        stats.hits++;
         options.observe?.('hit');
         c.res = new Response(answer.body.slice(0), { status: 200, headers: answer.headers });
       });
       return;
     }
     if (answer) forget(key);
-    stats.misses++;
     options.observe?.('miss');
     await next();
     // Kept only if no write began or ended while it was computed.
-    if (
-      c.res.status !== 200 ||
-      `${options.position()}|${options.extra?.() ?? ''}` !== keptAt ||
-      c.get('principal' as never) === undefined
-    ) {
+    if (c.res.status !== 200 || positionNow() !== keptAt || c.get('principal' as never) === undefined) {
       return;
     }
     const body = await c.res.clone().arrayBuffer();
@@ -111,13 +97,4 @@ export function answerCache(options: AnswerCacheOptions): MiddlewareHandler & { 
     kept.set(key, { body, headers: [...c.res.headers.entries()], at: now() });
     keptBytes += body.byteLength;
   };
-  return Object.assign(middleware, { stats });
-}
-
-/** The request as one digest: no API key is held in clear as a map key. */
-function requestKey(url: string, headers: string[]): string {
-  const { pathname, search } = new URL(url);
-  return createHash('sha256')
-    .update([pathname, search, ...headers].join('\n'))
-    .digest('base64url');
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { ClickHouse } from '@cordon/clickhouse';
 
 /**
@@ -28,20 +28,7 @@ export function pipelineEtag(deps: { clickhouse: ClickHouse; extra?: () => strin
     await next();
     if (c.res.status !== 200) return;
     const principal = c.get('principal' as never) as { region?: string | null } | undefined;
-    const url = new URL(c.req.url);
-    const tag = `W/"${before}-${createHash('sha256')
-      .update(
-        [
-          url.pathname,
-          url.search,
-          c.req.header('accept') ?? '',
-          c.req.header('accept-language') ?? '',
-          principal?.region ?? '*',
-          deps.extra?.() ?? '',
-        ].join('\n'),
-      )
-      .digest('base64url')
-      .slice(0, 22)}"`;
+    const tag = `W/"${before}-${requestDigest(c, [principal?.region ?? '*', deps.extra?.() ?? '']).slice(0, 22)}"`;
     const match = c.req.header('if-none-match');
     if (match && match.split(',').some((t) => t.trim() === tag)) {
       c.res = new Response(null, { status: 304, headers: { etag: tag, vary: 'Accept, Accept-Language, Authorization' } });
@@ -50,6 +37,18 @@ export function pipelineEtag(deps: { clickhouse: ClickHouse; extra?: () => strin
     c.res.headers.set('etag', tag);
     c.res.headers.set('vary', 'Accept, Accept-Language, Authorization');
   };
+}
+
+/**
+ * What an answer of a figure route depends on in its request: path, query,
+ * Accept and Accept-Language (CSV and its headings), then `more`; one digest.
+ * The ETag adds the key's scope and `extra()`, the answer cache the key.
+ */
+export function requestDigest(c: Context, more: readonly string[]): string {
+  const url = new URL(c.req.url);
+  return createHash('sha256')
+    .update([url.pathname, url.search, c.req.header('accept') ?? '', c.req.header('accept-language') ?? '', ...more].join('\n'))
+    .digest('base64url');
 }
 
 export async function pipelinePosition(ch: ClickHouse): Promise<string> {

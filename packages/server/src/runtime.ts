@@ -240,12 +240,14 @@ export async function startCordon(config: CordonConfig, options: StartOptions): 
     const nonce = randomBytes(4).toString('hex');
     const localPosition = local ? () => `${nonce}.${local.writeEpoch}` : undefined;
     // Figure routes exist only in a process with the query API, hence with ClickHouse.
+    // Besides the pipeline position, what a figure answer depends on: admin-added regions can rename rows.
+    const answersAlsoDependOn = () => String(regions.size);
     const figureMiddleware = clickhouse
       ? [
-          pipelineEtag({ clickhouse, extra: () => String(regions.size), ...(localPosition ? { localPosition } : {}) }),
+          pipelineEtag({ clickhouse, extra: answersAlsoDependOn, ...(localPosition ? { localPosition } : {}) }),
           // Inside the ETag (a kept answer still gets its tag and its 304), outside CSV (the CSV is kept as sent).
           ...(localPosition
-            ? [answerCache({ keys, position: localPosition, extra: () => String(regions.size), observe: metrics.observeAnswer })]
+            ? [answerCache({ keys, position: localPosition, extra: answersAlsoDependOn, observe: metrics.observeAnswer })]
             : []),
           csvExport(),
         ]

@@ -16,15 +16,20 @@ type InsertSettings = NonNullable<Parameters<ClickHouse['client']['insert']>[0][
  * client's on a server): of the ways to send these rows to chDB it is the
  * one the engine takes fastest (bench:ingest's raw inserts).
  */
-export async function writeRows(ch: ClickHouse, rows: readonly EventRow[]): Promise<void> {
+export async function writeRows(ch: ClickHouse, rows: readonly EventRow[], overrides: InsertSettings = {}): Promise<void> {
   await writeLines(
     ch,
     rows.map((row) => ({ id: row.id, sign: row.sign, line: tsvLine(row) })),
+    overrides,
   );
 }
 
-/** writeRows for rows already written as lines (the step builds them while the block before is inserted). */
-export async function writeLines(ch: ClickHouse, rows: readonly PlannedLine[]): Promise<void> {
+/**
+ * writeRows for rows already written as lines (the step builds them while the
+ * block before is inserted). `overrides` go on top of insertSettings: only
+ * bench:view-cost sets one, to time the views one after another.
+ */
+export async function writeLines(ch: ClickHouse, rows: readonly PlannedLine[], overrides: InsertSettings = {}): Promise<void> {
   if (rows.length === 0) return;
   let body = '';
   for (const row of rows) body += row.line;
@@ -33,7 +38,7 @@ export async function writeLines(ch: ClickHouse, rows: readonly PlannedLine[]): 
     columns: eventRowColumns,
     format: 'TabSeparated',
     body: Buffer.from(body),
-    settings: insertSettings(rows),
+    settings: { ...insertSettings(rows), ...overrides },
   });
 }
 
