@@ -3,7 +3,16 @@ import { loadRegionRegistry, type RegionRegistry } from '@cordon/regions';
 import { eventSchema } from '@cordon/schemas';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo, renderEvents, renderRegions } from './generate.ts';
-import { type DemoEvent, demoEventsPath, demoRegions, demoRegionsPath, expectedDemoFigures, readDemoEvents } from './index.ts';
+import {
+  type DemoEvent,
+  demoBulletinRegions,
+  demoEventsPath,
+  demoToday,
+  demoRegions,
+  demoRegionsPath,
+  expectedDemoFigures,
+  readDemoEvents,
+} from './index.ts';
 
 let events: DemoEvent[];
 let registry: RegionRegistry;
@@ -144,6 +153,20 @@ describe('the committed demo data', () => {
     const screenings = events.filter((e) => e.type === 'screening' && registry.isWithin(e.region, '410184'));
     expect(new Set(screenings.map((e) => dayOf(e.occurredAt))).size).toBeGreaterThanOrEqual(21);
     expect(new Set(screenings.map((e) => e.site)).size).toBeGreaterThanOrEqual(20);
+  });
+
+  it("ends the day before demoToday, and has events of each bulletin county on that county's first day and after", () => {
+    const days = events.map((e) => dayOf(e.occurredAt)).sort();
+    expect(days.at(-1)).toBe('2020-03-07');
+    expect(new Date(Date.parse(`${demoToday}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)).toBe(days.at(-1));
+    const firstDays = demoBulletinRegions.map((code) =>
+      events
+        .filter((e) => registry.isWithin(e.region, code))
+        .map((e) => dayOf(e.occurredAt))
+        .sort()
+        .at(0),
+    );
+    expect(firstDays).toEqual(['2020-01-24', '2020-01-22', '2020-01-26']);
   });
 
   it('has the CONTRACT.md envelope on every event', () => {

@@ -10,6 +10,19 @@ import { demoEventsPath, demoRegionsPath, type DemoEvent, type DemoRegion } from
 export { demoEventsPath, demoRegionsPath, type DemoEvent, type DemoRegion } from './paths.ts';
 export { expectedDemoFigures, type ExpectedFigure } from './figures.ts';
 
+/**
+ * The counties whose daily bulletins `npm run demo` writes: 新郑市, 中牟县 and
+ * 岚县, the three reports with figures for every day.
+ */
+export const demoBulletinRegions: readonly string[] = ['410184', '410122', '141127'];
+
+/**
+ * The demo's "today" for its bulletins: the day after the data set's last
+ * day (2020-03-07, in Asia/Shanghai), so they run through it as the morning
+ * schedule's run through yesterday. generate.test.ts holds it to the data.
+ */
+export const demoToday = '2020-03-08';
+
 /** The demo events in file (time) order, read lazily from the NDJSON file. */
 export async function* readDemoEvents(path: string = demoEventsPath): AsyncGenerator<DemoEvent> {
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });

@@ -1,6 +1,9 @@
-import { readDemoEvents, demoRegions } from '@cordon/demo';
+import { readDemoEvents, demoBulletinRegions, demoRegions, demoToday } from '@cordon/demo';
+import type { Logger } from '@cordon/ingest';
 import type { ImportSummary } from '@cordon/schemas';
+import type { CordonConfig } from './config.ts';
 import type { CordonRuntime } from './runtime.ts';
+import { startBulletinService, type BulletinService, type BulletinServiceOptions } from './bulletins/service.ts';
 
 /**
  * Loads the demo data set through the ingest route, exactly as a field app
@@ -42,4 +45,47 @@ export async function loadDemo(runtime: CordonRuntime, options: { waitForCounted
   await runtime.keys.revoke(key.split('_')[1] ?? '');
   if (options.waitForCounted !== false) await runtime.settled();
   return { ...total, regions };
+}
+
+/** The demo's bulletin writer's read key goes by this name (the morning schedule's has its own). */
+export const demoBulletinKeyName = 'demo bulletins';
+
+/**
+ * Writes the daily bulletins of the demo's counties (新郑市, 中牟县, 岚县), as
+ * the morning schedule would have on each day of the data set: from each
+ * county's first day with data through the data set's last day, 第1期
+ * onwards, so the dashboard's 查看当日简报 opens one and GET /v1/bulletins
+ * lists them. It is the schedule itself (the same catch-up, store and
+ * generator, through the SDK with a read key of its own), run once with
+ * the clock at the demo's "today" (`demoToday`). Days already written are
+ * skipped, so a second start writes nothing; no revision is checked (the
+ * demo's events never change) and no next morning comes.
+ *
+ * In the background: `firstRun` resolves once every bulletin is written.
+ */
+export function startDemoBulletins(
+  runtime: CordonRuntime,
+  options: {
+    config: Pick<CordonConfig, 'dataDir' | 'timeZone'>;
+    logger: Logger;
+    generator: BulletinServiceOptions['generator'];
+    regions?: readonly string[];
+  },
+): Promise<BulletinService> {
+  if (!runtime.app) throw new Error('the demo bulletins need a process that serves the query API');
+  return startBulletinService({
+    app: runtime.app,
+    keys: runtime.keys,
+    dataDir: options.config.dataDir,
+    regions: options.regions ?? demoBulletinRegions,
+    at: '07:00',
+    timeZone: options.config.timeZone,
+    logger: options.logger,
+    generator: options.generator,
+    // Noon UTC of the demo's today is that day in every zone from UTC-11 to UTC+11.
+    now: () => new Date(`${demoToday}T12:00:00Z`),
+    timer: { set: () => null, clear: () => undefined },
+    reviseDays: 0,
+    keyName: demoBulletinKeyName,
+  });
 }

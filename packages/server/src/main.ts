@@ -14,6 +14,7 @@ import { Command, CommanderError } from 'commander';
 import { pino } from 'pino';
 import { readConfig } from './config.ts';
 import { allRoles, startCordon, type Role } from './runtime.ts';
+import type { BulletinService } from './bulletins/service.ts';
 
 const commands: Record<string, readonly Role[]> = {
   all: allRoles,
@@ -98,9 +99,12 @@ async function main() {
   if (runtime.createdAdminKey) {
     say(`First start: created an admin API key. It is shown only this once; store it now:\n\n  ${runtime.createdAdminKey.key}\n`);
   }
+  // Started in the background: the signal handlers below must be in place
+  // as soon as the demo data is loaded.
+  let demoBulletins: Promise<BulletinService | null> = Promise.resolve(null);
   if (command === 'demo' && runtime.app) {
     // Loaded only for the demo: the data set is not part of a production start.
-    const { loadDemo } = await import('./demo.ts');
+    const { loadDemo, startDemoBulletins } = await import('./demo.ts');
     const summary = await loadDemo(runtime);
     say(
       `Demo data: ${summary.accepted} events accepted, ${summary.duplicates} already loaded, ${summary.rejected} rejected; ${summary.regions} custom regions.`,
@@ -108,6 +112,23 @@ async function main() {
     say(
       `Try: curl -H "Authorization: Bearer <admin key>" "${runtime.url}/v1/aggregates?metrics=vehicles_screened,people_screened,vehicles_turned_back,people_turned_back,fever_cases&region=410184&to=2020-02-13"`,
     );
+    // The data set's daily bulletins, unless the morning schedule was asked
+    // for (CORDON_BULLETIN_REGIONS): one writer per folder.
+    if (!runtime.bulletins) {
+      demoBulletins = import('@cordon/bulletin').then(({ createBulletinGenerator }) =>
+        startDemoBulletins(runtime, { config, logger, generator: createBulletinGenerator }),
+      );
+      demoBulletins
+        .then((service) => service?.firstRun)
+        .then(
+          (report) =>
+            report &&
+            say(
+              `Demo bulletins: ${report.written.length} written, ${report.failed.length} failed (${runtime.url}/v1/bulletins?region=410184, or 查看当日简报 on the dashboard).`,
+            ),
+          (error: unknown) => logger.error({ err: error }, 'demo bulletins: not written'),
+        );
+    }
   }
 
   // Graceful: stop accepting, finish the requests and the batch in flight,
@@ -129,6 +150,7 @@ async function main() {
       logger.error({ signal }, 'shutdown took longer than 30 s: exiting now');
       process.exit(1);
     }, 30_000).unref();
+    await (await demoBulletins.catch(() => null))?.close();
     await runtime.close();
     logger.info({ signal }, 'stopped');
     process.exit(0);

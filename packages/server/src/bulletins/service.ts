@@ -24,6 +24,8 @@ export interface BulletinServiceOptions {
   now?: () => Date;
   timer?: Timer;
   reviseDays?: number;
+  /** The name its read key goes by, and by which the one a crash left is found (default scheduleKeyName). */
+  keyName?: string;
 }
 
 export interface BulletinService {
@@ -48,10 +50,11 @@ export function bulletinsDir(dataDir: string): string {
  */
 export async function startBulletinService(options: BulletinServiceOptions): Promise<BulletinService> {
   const { keys, logger } = options;
+  const keyName = options.keyName ?? scheduleKeyName;
   for (const key of await keys.list()) {
-    if (key.name === scheduleKeyName && key.revokedAt === null) await keys.revoke(key.keyId);
+    if (key.name === keyName && key.revokedAt === null) await keys.revoke(key.keyId);
   }
-  const created = await keys.create({ name: scheduleKeyName, role: 'read' });
+  const created = await keys.create({ name: keyName, role: 'read' });
   const app = options.app;
   const client = createClient({ baseUrl: 'http://cordon.internal', apiKey: created.key, fetch: (request) => app.fetch(request) });
   const store = createBulletinStore(bulletinsDir(options.dataDir));

@@ -8,10 +8,12 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { loadDemo } from '../../src/demo.ts';
+import { createBulletinGenerator } from '@cordon/bulletin';
+import { silentLogger } from '@cordon/ingest';
+import { loadDemo, startDemoBulletins } from '../../src/demo.ts';
 import { event } from '../harness.ts';
 import { adminKey, serveTestCordon, type ServedCordon } from '../served.ts';
-import { launchBrowser, useGuardedPages, viewDrawn, viewports } from '@cordon/dashboard/testing';
+import { artifacts, launchBrowser, useGuardedPages, viewDrawn, viewports } from '@cordon/dashboard/testing';
 
 let served: ServedCordon;
 let browser: Browser;
@@ -164,6 +166,48 @@ describe('moving around', () => {
     await page.getByRole('button', { name: '回到可查看的地区' }).click();
     await page.getByRole('alert').filter({ hasText: '该地区不在此密钥的权限范围内' }).waitFor({ state: 'detached' });
     expect(await cardTotal(page, '卡点排查车辆')).toBe('115,814');
+  });
+});
+
+describe("the day's bulletin", () => {
+  beforeAll(async () => {
+    // What npm run demo writes, for 新郑市 alone: the bulletins of every day of the data set.
+    const service = await startDemoBulletins(served.cordon.runtime, {
+      config: served.cordon.config,
+      logger: silentLogger,
+      generator: createBulletinGenerator,
+      regions: ['410184'],
+    });
+    await service.firstRun;
+    await service.close();
+  });
+
+  it('opens the bulletin written for the day in a new tab, and says so when a day has none', async () => {
+    const { page, allow } = await newPage();
+    await signIn(page, readKey.key);
+    const drawnFirst = await viewDrawn(page);
+    const [tab] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('button', { name: '查看当日简报（2020年2月13日）' }).click(),
+    ]);
+    await tab.getByRole('heading', { level: 1, name: '新郑市疫情防控工作日报' }).waitFor();
+    expect(tab.url()).toMatch(/^blob:/);
+    await expect(
+      tab.getByText('截至2月13日，累计排查车辆115814台、184735人，劝返车辆10899台、16966人，发现发热人员27名。').count(),
+    ).resolves.toBe(1);
+    await expect(tab.getByText('第21期').count()).resolves.toBe(1);
+    await tab.screenshot({ path: `${artifacts}bulletin-tab-1280x800.png`, fullPage: true });
+    await tab.close();
+
+    // 3月8日, the demo's "today": no bulletin yet. The tab opened for it is closed again and the page says why.
+    allow(/status of 404/);
+    await page.getByLabel('截止日期').fill('2020-03-08');
+    await viewDrawn(page, drawnFirst);
+    const opened = page.context().waitForEvent('page');
+    await page.getByRole('button', { name: '查看当日简报（2020年3月8日）' }).click();
+    const empty = await opened;
+    await empty.waitForEvent('close');
+    await expect(page.getByText('该日的简报尚未生成。').waitFor()).resolves.toBeUndefined();
   });
 });
 
