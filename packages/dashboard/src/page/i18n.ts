@@ -73,6 +73,7 @@ const zh = {
   bulletin: '查看当日简报',
   bulletinMissing: '该日的简报尚未生成。',
   bulletinFailed: '简报暂时无法打开。',
+  archive: '往期简报',
   chartLabel: '图表',
   live: '自动刷新',
   liveOff: '历史时点视图不自动刷新',
@@ -149,6 +150,7 @@ const en: Words = {
   bulletin: 'Open the day’s bulletin',
   bulletinMissing: 'The bulletin for that day has not been written yet.',
   bulletinFailed: 'The bulletin cannot be opened right now.',
+  archive: 'Past bulletins',
   chartLabel: 'Chart',
   live: 'Live refresh',
   liveOff: 'No live refresh for a past moment',
@@ -160,4 +162,14 @@ export const words: Record<Lang, Words> = { zh, en };
 /** An aside after a word, bracketed as each language sets it: 当日报送情况（2020年2月13日）, Reporting that day (13 Feb 2020). */
 export function bracket(lang: Lang, aside: string): string {
   return lang === 'zh' ? `（${aside}）` : ` (${aside})`;
+}
+
+/** A bulletin's issue number as its title line prints it (第21期). */
+export function issueLabel(lang: Lang, issue: number): string {
+  return lang === 'zh' ? `第${issue}期` : `No. ${issue}`;
+}
+
+/** A revised bulletin's revision, as its title says it (修订1). */
+export function revisionLabel(lang: Lang, revision: number): string {
+  return lang === 'zh' ? `修订${revision}` : `revision ${revision}`;
 }

@@ -75,8 +75,8 @@ const actions: ui.Actions = {
   downloadCsv(what) {
     void downloadCsv(what);
   },
-  openBulletin() {
-    void openBulletin();
+  openBulletin(date) {
+    void openBulletin(date);
   },
 };
 
@@ -213,6 +213,7 @@ async function show(view: View, quiet = false, named: Promise<Failure | null> = 
     return fail({ kind: 'unreachable', slow: false }, mine);
   }
   await renderAll(true, mine);
+  if (!quiet) void loadBulletinList(view.region);
   const checks = await load.checks;
   if (mine !== generation) return;
   inFlight = null;
@@ -374,14 +375,23 @@ async function downloadCsv(what: 'breakdown' | 'trend') {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The day's bulletin as the server wrote it (HTML), opened in a new tab; a day without one says so. */
-async function openBulletin() {
+/** The region's written bulletins, for the footer's list; a refusal or a failure leaves the list out (the figures say what is wrong). */
+async function loadBulletinList(region: string) {
+  if (!client) return;
+  const result = await client.bulletins.list({ region });
+  if (state.view?.region !== region) return;
+  state.bulletins = result.error ? null : { region, items: result.data.bulletins };
+  if (frame) ui.renderFooter(frame, state, actions);
+}
+
+/** A day's bulletin as the server wrote it (HTML), the view's day unless another is named, opened in a new tab; a day without one says so. */
+async function openBulletin(date?: string) {
   const view = state.view;
   if (!client || !view || !frame) return;
   const t = words[state.lang];
   // Opened before the request: a window opened after an await is blocked as a pop-up.
   const tab = window.open('', '_blank');
-  const result = await client.bulletins.get({ region: view.region, date: view.to, format: 'html' });
+  const result = await client.bulletins.get({ region: view.region, date: date ?? view.to, format: 'html' });
   if (result.error) {
     tab?.close();
     state.bulletinMessage = result.error.kind === 'problem' && result.error.status === 404 ? t.bulletinMissing : t.bulletinFailed;

@@ -22,6 +22,8 @@ export interface State {
   sort: Sort;
   search: { text: string; results: Schemas['RegionMatch'][] | null };
   bulletinMessage: string | null;
+  /** The bulletins written for a region (GET /v1/bulletins), for the footer's list of past ones; null until asked or when refused. */
+  bulletins: { region: string; items: Schemas['BulletinSummary'][] } | null;
   refreshSeconds: number;
 }
 
@@ -40,6 +42,7 @@ export function initialState(lang: Lang): State {
     sort: { key: 'people_screened' as MetricName, descending: true },
     search: { text: '', results: null },
     bulletinMessage: null,
+    bulletins: null,
     refreshSeconds: 10,
   };
 }

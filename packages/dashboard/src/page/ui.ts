@@ -1,7 +1,7 @@
 import type { MetricName, Schemas } from '@cordon/sdk';
 import { h, replace } from './dom.ts';
 import { formatChange, formatDay, formatFigure, formatInstant, formatShare } from './format.ts';
-import { bracket, words } from './i18n.ts';
+import { bracket, issueLabel, revisionLabel, words } from './i18n.ts';
 import { isStock, metricLabel, unitLabel } from './labels.ts';
 import { flagFinding } from './quality-words.ts';
 import type { State } from './state.ts';
@@ -21,7 +21,8 @@ export interface Actions {
   search(text: string): void;
   retry(): void;
   downloadCsv(what: 'breakdown' | 'trend'): void;
-  openBulletin(): void;
+  /** The bulletin of `date` (default: the view's day) in a new tab. */
+  openBulletin(date?: string): void;
 }
 
 /** The persistent frame of the signed-in page: sections are refilled, chart containers stay (ECharts keeps its instance in them). */
@@ -560,14 +561,49 @@ export function renderFooter(frame: Frame, state: State, actions: Actions) {
       h('span', {}, view.knownAt ? t.liveOff : `${t.live}`),
     ),
     h(
-      'p',
-      {},
+      'div',
+      { class: 'bulletins' },
       h(
-        'button',
-        { type: 'button', onclick: () => actions.openBulletin() },
-        `${t.bulletin}${bracket(state.lang, formatDay(view.to, state.lang))}`,
+        'p',
+        {},
+        h(
+          'button',
+          { type: 'button', onclick: () => actions.openBulletin() },
+          `${t.bulletin}${bracket(state.lang, formatDay(view.to, state.lang))}`,
+        ),
+        state.bulletinMessage ? h('span', { role: 'status', class: 'muted' }, ` ${state.bulletinMessage}`) : null,
       ),
-      state.bulletinMessage ? h('span', { role: 'status', class: 'muted' }, ` ${state.bulletinMessage}`) : null,
+      bulletinArchive(state, view.region, actions),
+    ),
+  );
+}
+
+/** The region's past bulletins, newest first, each opening in a new tab; nothing when none was written for it. */
+function bulletinArchive(state: State, region: string, actions: Actions) {
+  const items = state.bulletins?.region === region ? state.bulletins.items : [];
+  if (items.length === 0) return null;
+  const t = words[state.lang];
+  return h(
+    'details',
+    {},
+    h('summary', {}, `${t.archive}${bracket(state.lang, formatFigure(items.length))}`),
+    h(
+      'ol',
+      { class: 'bulletin-list', 'aria-label': t.archive },
+      [...items]
+        .reverse()
+        .map((b) =>
+          h(
+            'li',
+            {},
+            h(
+              'button',
+              { type: 'button', class: 'link', onclick: () => actions.openBulletin(b.date) },
+              `${issueLabel(state.lang, b.issue)} · ${formatDay(b.date, state.lang)}`,
+              b.latestRevision > 0 ? bracket(state.lang, revisionLabel(state.lang, b.latestRevision)) : '',
+            ),
+          ),
+        ),
     ),
   );
 }

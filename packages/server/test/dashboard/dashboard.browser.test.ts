@@ -182,8 +182,8 @@ describe("the day's bulletin", () => {
     await service.close();
   });
 
-  it('opens the bulletin written for the day in a new tab, and says so when a day has none', async () => {
-    const { page, allow } = await newPage();
+  it('opens the bulletin written for the day in a new tab, lists the past ones, and says so when a day has none', async () => {
+    const { page, allow, screenshot } = await newPage();
     await signIn(page, readKey.key);
     const drawnFirst = await viewDrawn(page);
     const [tab] = await Promise.all([
@@ -198,6 +198,18 @@ describe("the day's bulletin", () => {
     await expect(tab.getByText('第21期').count()).resolves.toBe(1);
     await tab.screenshot({ path: `${artifacts}bulletin-tab-1280x800.png`, fullPage: true });
     await tab.close();
+
+    // The past ones, newest first: every day the demo wrote for 新郑市, each opening its own.
+    await page.getByText('往期简报（44）').click();
+    const archive = page.getByRole('list', { name: '往期简报' }).getByRole('button');
+    await expect(archive.count()).resolves.toBe(44);
+    await expect(archive.first().textContent()).resolves.toBe('第44期 · 2020年3月7日');
+    await screenshot('bulletin-archive');
+    const [firstIssue] = await Promise.all([page.context().waitForEvent('page'), archive.last().click()]);
+    await firstIssue.getByRole('heading', { level: 1, name: '新郑市疫情防控工作日报' }).waitFor();
+    await expect(firstIssue.getByText('第1期').count()).resolves.toBe(1);
+    await expect(firstIssue.getByText('统计日：2020年1月24日（0时至24时）').count()).resolves.toBe(1);
+    await firstIssue.close();
 
     // 3月8日, the demo's "today": no bulletin yet. The tab opened for it is closed again and the page says why.
     allow(/status of 404/);
