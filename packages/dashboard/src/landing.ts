@@ -10,7 +10,7 @@ const text = {
     docs: 'API 文档',
     docsNote: '所有接口、参数和返回格式（OpenAPI 3.1），可在页面上直接试用。',
     bulletins: '每日简报',
-    bulletinsNote: '按日生成的疫情防控工作简报（GET /v1/bulletins/{地区}/{日期}）；看板里有当日简报的链接。',
+    bulletinsNote: '按日生成的疫情防控工作简报：在看板中打开当日简报，或在“往期简报”中查看历次（接口 GET /v1/bulletins）。',
     switchTo: 'English',
     switchHref: '/?lang=en',
   },
@@ -24,7 +24,7 @@ const text = {
     docsNote: 'Every route, parameter and answer (OpenAPI 3.1), with "Try it out".',
     bulletins: 'Daily bulletins',
     bulletinsNote:
-      'The daily bulletin written from the figures (GET /v1/bulletins/{region}/{date}); the dashboard links the day’s bulletin.',
+      'The daily bulletin written from the figures: open the day’s from the dashboard, or any earlier one under Past bulletins (API: GET /v1/bulletins).',
     switchTo: '中文',
     switchHref: '/',
   },
@@ -63,7 +63,7 @@ export function landingPage(lang: Lang): string {
   <main>
     <section><h2><a href="/dashboard">${t.dashboard}</a></h2><p>${t.dashboardNote}</p></section>
     <section><h2><a href="/docs">${t.docs}</a></h2><p>${t.docsNote}</p></section>
-    <section><h2><a href="/docs#/bulletins">${t.bulletins}</a></h2><p>${t.bulletinsNote}</p></section>
+    <section><h2><a href="/dashboard">${t.bulletins}</a></h2><p>${t.bulletinsNote}</p></section>
   </main>
 </body>
 </html>`;
