@@ -24,7 +24,7 @@ const text = {
     docsNote: 'Every route, parameter and answer (OpenAPI 3.1), with "Try it out".',
     bulletins: 'Daily bulletins',
     bulletinsNote:
-      'The daily bulletin written from the figures: open the day’s from the dashboard, or any earlier one under Past bulletins (API: GET /v1/bulletins).',
+      'The daily bulletin written from the figures: open the day’s bulletin from the dashboard, or any earlier one under Past bulletins (API: GET /v1/bulletins).',
     switchTo: '中文',
     switchHref: '/',
   },

@@ -12,7 +12,7 @@ export { expectedDemoFigures, type ExpectedFigure } from './figures.ts';
 
 /**
  * The counties whose daily bulletins `npm run demo` writes: 新郑市, 中牟县 and
- * 岚县, the three reports with figures for every day.
+ * 岚县, the three with the most days of figures (22, 46 and 16).
  */
 export const demoBulletinRegions: readonly string[] = ['410184', '410122', '141127'];
 
