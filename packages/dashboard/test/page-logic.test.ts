@@ -1,7 +1,7 @@
 /** The page's pure parts, as data: figures, the fragment, cards, sorting, chart options. */
 import { describe, expect, it } from 'vitest';
 import { breakdownOption, trendOption } from '../src/page/chart-options.ts';
-import { formatChange, formatDay, formatFigure, formatShare } from '../src/page/format.ts';
+import { formatChange, formatDay, formatFigure, formatInstant, formatShare } from '../src/page/format.ts';
 import { formatFragment, parseFragment } from '../src/page/fragment.ts';
 import { cardsOf, nextLevel, sortRows, type BreakdownRow } from '../src/page/view.ts';
 import { failureOf } from '../src/page/load.ts';
@@ -24,6 +24,11 @@ describe('figures', () => {
     expect(formatShare(null)).toBe('—');
     expect(formatDay('2020-02-13', 'zh')).toBe('2020年2月13日');
     expect(formatDay('2020-02-13', 'en')).toBe('13 Feb 2020');
+  });
+
+  it('writes an instant in the county zone, the month by name in English', () => {
+    expect(formatInstant('2026-12-02T05:26:46.123Z', 'zh')).toBe('2026/12/02 13:26:46');
+    expect(formatInstant('2026-12-02T05:26:46.123Z', 'en')).toBe('2 Dec 2026, 13:26:46');
   });
 });
 

@@ -32,15 +32,19 @@ export function formatDay(day: string, lang: 'zh' | 'en'): string {
   );
 }
 
-/** An instant (asOf, knownAt) in the county's zone, to the second. */
+/**
+ * An instant (asOf, knownAt) in the county's zone, to the second: 2026/12/02
+ * 13:26:46 (zh), 2 Dec 2026, 13:26:46 (en: the month by name, as formatDay
+ * writes days, never 02/12 that reads as February in half the world).
+ */
 export function formatInstant(iso: string, lang: 'zh' | 'en', timeZone = 'Asia/Shanghai'): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
   return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
     timeZone,
     year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
+    month: lang === 'zh' ? '2-digit' : 'short',
+    day: lang === 'zh' ? '2-digit' : 'numeric',
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
