@@ -18,6 +18,16 @@ export function requestIdOf(header: string | undefined): string {
 export type RequestEnv = { Variables: { requestId: string; principal?: Principal } };
 
 /**
+ * The env an in-process client (the bulletin schedule, the demo's bulletins)
+ * passes to `app.fetch`: its requests are logged at debug, not info. A
+ * morning's bulletins are a dozen requests each (the demo's first start
+ * 1,700), and at info they buried the lines an operator reads, the demo's
+ * admin key among them. Only code in this process can set it: a request over
+ * HTTP gets the node server's env.
+ */
+export const inProcessEnv = { cordonInProcess: true } as const;
+
+/**
  * One log line per request (method, route pattern, status, milliseconds,
  * request id, API key id; never the key, never the query string, which may
  * name regions a log reader need not see), the request id echoed as
@@ -41,7 +51,9 @@ export function observeRequests(options: {
     const route = pattern === '/*' || pattern === '*' ? '(unmatched)' : pattern;
     const status = c.res.status;
     options.observe?.({ method: c.req.method, route, status, seconds });
-    options.logger.info(
+    const inProcess = (c.env as { cordonInProcess?: unknown } | undefined)?.cordonInProcess === true;
+    (inProcess ? options.logger.debug : options.logger.info).call(
+      options.logger,
       { requestId, method: c.req.method, route, status, ms: Math.round(seconds * 10_000) / 10, keyId: c.get('principal')?.keyId ?? null },
       'request',
     );

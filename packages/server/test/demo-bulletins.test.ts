@@ -4,7 +4,7 @@ import { silentLogger } from '@cordon/ingest';
 import { daysBetween } from '@cordon/schemas';
 import { loadDemo, startDemoBulletins, demoBulletinKeyName } from '../src/demo.ts';
 import { scheduleKeyName } from '../src/bulletins/service.ts';
-import { startTestCordon, type TestClient } from './harness.ts';
+import { recordingLogger, startTestCordon, type TestClient } from './harness.ts';
 
 /**
  * `npm run demo` writes the data set's daily bulletins, so the dashboard's
@@ -14,8 +14,9 @@ import { startTestCordon, type TestClient } from './harness.ts';
  * main.ts starts it for the three of demoBulletinRegions.
  */
 let cordon: TestClient;
+const log = recordingLogger();
 beforeAll(async () => {
-  cordon = await startTestCordon();
+  cordon = await startTestCordon({ logger: log.logger });
   await loadDemo(cordon.runtime);
 });
 afterAll(async () => {
@@ -42,7 +43,12 @@ describe('the demo bulletins', () => {
     });
     // A read key of its own while it writes, not the morning schedule's.
     const keys = await cordon.runtime.keys.list();
-    expect(keys.filter((k) => k.name === demoBulletinKeyName && k.revokedAt === null)).toMatchObject([{ role: 'read', region: null }]);
+    const own = keys.filter((k) => k.name === demoBulletinKeyName && k.revokedAt === null);
+    expect(own).toMatchObject([{ role: 'read', region: null }]);
+    // Its requests are in the request log at debug: at info, hundreds of them would bury what an operator reads.
+    const its = log.requests().filter((l) => l['keyId'] === own[0]!.keyId);
+    expect(its.length).toBeGreaterThan(44);
+    expect(new Set(its.map((l) => l['level']))).toEqual(new Set(['debug']));
     expect(keys.filter((k) => k.name === scheduleKeyName)).toEqual([]);
     await service.close();
     expect((await cordon.runtime.keys.list()).filter((k) => k.name === demoBulletinKeyName && k.revokedAt === null)).toEqual([]);
@@ -60,6 +66,13 @@ describe('the demo bulletins', () => {
     expect(list.body.bulletins.map((b: { date: string }) => b.date)).toEqual(daysBetween('2020-01-24', '2020-03-07'));
     // The day after the data set: not written (the demo's today).
     expect((await cordon.request('/v1/bulletins/410184/2020-03-08')).status).toBe(404);
+    // A client's request is at info, as ever.
+    expect(
+      log
+        .requests()
+        .filter((l) => l['route'] === '/v1/bulletins/:region/:date')
+        .map((l) => l['level']),
+    ).toContain('info');
   });
 
   it('writes nothing on the next start, and changes no published file', async () => {

@@ -11,6 +11,14 @@ import { startCordon, type CordonRuntime, type Role, type StartOptions } from '.
 
 export const adminKey = 'test-admin-key-please-change';
 
+/** Records every log line, as pino would write it (level, fields and message). */
+export function recordingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const record = (level: string) => (obj: object, msg?: string) => void lines.push({ level, ...obj, msg });
+  const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+  return { logger, lines, requests: () => lines.filter((l) => l['msg'] === 'request') };
+}
+
 let registry: Promise<RegionRegistry> | undefined;
 
 /** An all-in-one Cordon on a fresh database and data folder, driven through app.request(). */

@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '@cordon/ingest';
-import { adminKey, event, startTestCordon, type TestClient } from './harness.ts';
+import { adminKey, event, recordingLogger, startTestCordon, type TestClient } from './harness.ts';
 import { parsePrometheusText } from './prometheus-text.ts';
-
-/** Records every log line, as pino would write it (fields and message). */
-function recordingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const record = (level: string) => (obj: object, msg?: string) => void lines.push({ level, ...obj, msg });
-  const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-  return { logger, lines, requests: () => lines.filter((l) => l['msg'] === 'request') };
-}
 
 async function scrape(cordon: TestClient, init: RequestInit = {}) {
   const response = await cordon.runtime.app!.request('/metrics', init);

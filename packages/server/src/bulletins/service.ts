@@ -6,6 +6,7 @@ import { metricCatalogue, type MetricName } from '@cordon/schemas';
 import { createClient, type CordonClient } from '@cordon/sdk';
 import { createBulletinSchedule, type BulletinGenerator, type BulletinSchedule, type BulletinSource, type Timer } from './schedule.ts';
 import { createBulletinStore, type BulletinStore } from './store.ts';
+import { inProcessEnv } from '../request-log.ts';
 
 /** The scheduler's key is a read key like any other, found and replaced by this name. */
 export const scheduleKeyName = 'bulletin schedule';
@@ -56,7 +57,11 @@ export async function startBulletinService(options: BulletinServiceOptions): Pro
   }
   const created = await keys.create({ name: keyName, role: 'read' });
   const app = options.app;
-  const client = createClient({ baseUrl: 'http://cordon.internal', apiKey: created.key, fetch: (request) => app.fetch(request) });
+  const client = createClient({
+    baseUrl: 'http://cordon.internal',
+    apiKey: created.key,
+    fetch: (request) => app.fetch(request, inProcessEnv),
+  });
   const store = createBulletinStore(bulletinsDir(options.dataDir));
   const schedule = createBulletinSchedule({
     regions: options.regions,
