@@ -45,9 +45,10 @@ describe('the demo bulletins', () => {
     const keys = await cordon.runtime.keys.list();
     const own = keys.filter((k) => k.name === demoBulletinKeyName && k.revokedAt === null);
     expect(own).toMatchObject([{ role: 'read', region: null }]);
-    // Its requests are in the request log at debug: at info, hundreds of them would bury what an operator reads.
+    // Its requests (every bulletin reads its figures through the API) are in the request log at debug: at info, hundreds of
+    // them would bury what an operator reads.
     const its = log.requests().filter((l) => l['keyId'] === own[0]!.keyId);
-    expect(its.length).toBeGreaterThan(44);
+    expect(its.length).toBeGreaterThanOrEqual(report.written.length);
     expect(new Set(its.map((l) => l['level']))).toEqual(new Set(['debug']));
     expect(keys.filter((k) => k.name === scheduleKeyName)).toEqual([]);
     await service.close();
