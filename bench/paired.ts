@@ -46,7 +46,7 @@ interface Timed {
   cpuPerEvent: number;
 }
 
-/** Runs `work`, which handles `events` events, and gives its rate (from `rate`, or the wall time) and CPU per event. */
+/** Runs `work`, which handles `events` events: its rate (the one `work` returns, else events over the wall time) and CPU per event. */
 async function timed(events: number, work: () => Promise<number | void>): Promise<Timed> {
   const cpuBefore = process.cpuUsage();
   const started = performance.now();

@@ -52,8 +52,7 @@ export function observeRequests(options: {
     const status = c.res.status;
     options.observe?.({ method: c.req.method, route, status, seconds });
     const inProcess = (c.env as { cordonInProcess?: unknown } | undefined)?.cordonInProcess === true;
-    (inProcess ? options.logger.debug : options.logger.info).call(
-      options.logger,
+    options.logger[inProcess ? 'debug' : 'info'](
       { requestId, method: c.req.method, route, status, ms: Math.round(seconds * 10_000) / 10, keyId: c.get('principal')?.keyId ?? null },
       'request',
     );
